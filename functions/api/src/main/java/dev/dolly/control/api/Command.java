@@ -1,0 +1,72 @@
+package dev.dolly.control.api;
+
+import java.time.Duration;
+
+/**
+ * Everything a principal can ask of Dolly. Names are validated by the executing service;
+ * optional fields are null when not given.
+ */
+public sealed interface Command {
+    /** Short verb as users type it ({@code create}, {@code reset}, …). */
+    String verb();
+
+    /** Create a clone of {@code template}; {@code cloneId} null means "derive a name"; {@code waitReady} blocks until it serves. */
+    record Create(String template, String cloneId, Duration ttl, String snapshot, boolean waitReady) implements Command {
+        public String verb() { return "create"; }
+    }
+
+    /** The asking principal's clones, or all clones with {@code all} (admins). */
+    record ListClones(boolean all) implements Command {
+        public String verb() { return "list"; }
+    }
+
+    record Show(String cloneId) implements Command {
+        public String verb() { return "show"; }
+    }
+
+    /** Back to the creation state, or to {@code savepoint} when given. */
+    record Reset(String cloneId, String savepoint) implements Command {
+        public String verb() { return "reset"; }
+    }
+
+    record Savepoint(String cloneId, String name) implements Command {
+        public String verb() { return "savepoint"; }
+    }
+
+    record Rollback(String cloneId, String savepoint) implements Command {
+        public String verb() { return "rollback"; }
+    }
+
+    record Destroy(String cloneId) implements Command {
+        public String verb() { return "destroy"; }
+    }
+
+    record Protect(String cloneId, boolean on) implements Command {
+        public String verb() { return "protect"; }
+    }
+
+    record Extend(String cloneId, Duration by) implements Command {
+        public String verb() { return "extend"; }
+    }
+
+    /** Rotate the clone owner's password; the only way to see a password again. */
+    record Password(String cloneId) implements Command {
+        public String verb() { return "password"; }
+    }
+
+    record Snapshots(String template) implements Command {
+        public String verb() { return "snapshots"; }
+    }
+
+    record Refresh(String template) implements Command {
+        public String verb() { return "refresh"; }
+    }
+
+    record Templates() implements Command {
+        public String verb() { return "templates"; }
+    }
+
+    record Status() implements Command {
+        public String verb() { return "status"; }
+    }
+}

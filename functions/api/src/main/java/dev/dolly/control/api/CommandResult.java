@@ -1,0 +1,41 @@
+package dev.dolly.control.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What a command answers. Fronts render these; they hold no logic. */
+public sealed interface CommandResult {
+
+    /** One clone; {@code password} is set on create and password rotation only. */
+    record CloneResult(CloneInfo info, String password, String message) implements CommandResult {
+        @Override
+        public String toString() {
+            return "CloneResult[info=" + info + ", password=" + (password == null ? "null" : "***") + ", message=" + message + "]";
+        }
+    }
+
+    record CloneList(List<CloneInfo> clones) implements CommandResult {}
+
+    record SavepointInfo(String cloneId, String name, Instant createdAt) {}
+
+    record SavepointResult(SavepointInfo savepoint, String message) implements CommandResult {}
+
+    record SnapshotInfo(String template, String id, Instant createdAt, long sizeBytes, boolean current, int clones) {}
+
+    record SnapshotList(String template, List<SnapshotInfo> snapshots) implements CommandResult {}
+
+    record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {}
+
+    record TemplateList(List<TemplateInfo> templates) implements CommandResult {}
+
+    /** A refresh job: running, or finished with {@code snapshot} or {@code error}. */
+    record RefreshInfo(String template, String job, String state, String phase, int tablesDone, int tablesTotal,
+                       long rowsCopied, Long etaSeconds, String snapshot, String error) implements CommandResult {}
+
+    record HostInfo(String name, boolean healthy, long freeBytes, int clones, Instant lastHeartbeat) {}
+
+    record StatusInfo(List<HostInfo> hosts, int clones, List<RefreshInfo> refreshes) implements CommandResult {}
+
+    /** A command that changes something and has nothing more to show (destroy). */
+    record Done(String message) implements CommandResult {}
+}

@@ -1,0 +1,95 @@
+package dev.dolly.agent.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA256 request signing for the agent API. The signed text is
+ * {@code METHOD \n PATH \n TIMESTAMP \n BODY}; the timestamp is unix seconds. A request is
+ * accepted within {@link #WINDOW} of the verifier's clock, either way, and each signature
+ * is accepted once (a replay within the window is rejected).
+ */
+public final class RequestSigning {
+    public static final String TIMESTAMP_HEADER = "X-Dolly-Timestamp";
+    public static final String SIGNATURE_HEADER = "X-Dolly-Signature";
+    public static final Duration WINDOW = Duration.ofMinutes(5);
+
+    private RequestSigning() {}
+
+    /** The hex signature of one request. */
+    public static String sign(byte[] secret, String method, String path, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update((method.toUpperCase() + "\n" + path + "\n" + timestamp + "\n").getBytes(StandardCharsets.UTF_8));
+            mac.update(body == null ? new byte[0] : body);
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Why a request was refused; {@code null} from {@link Verifier#verify} means accepted. */
+    public enum Rejection { MISSING, MALFORMED_TIMESTAMP, OUTSIDE_WINDOW, BAD_SIGNATURE, REPLAYED }
+
+    /** Checks signatures against one secret, with an injected clock and a replay memory. */
+    public static final class Verifier {
+        private final byte[] secret;
+        private final Clock clock;
+        private final Map<String, Instant> seen = new LinkedHashMap<>();
+
+        public Verifier(byte[] secret, Clock clock) {
+            this.secret = secret.clone();
+            this.clock = clock;
+        }
+
+        /** Returns null when the request is authentic, fresh and not seen before; otherwise why not. */
+        public synchronized Rejection verify(String method, String path, String timestampHeader, String signatureHeader, byte[] body) {
+            if (timestampHeader == null || signatureHeader == null) {
+                return Rejection.MISSING;
+            }
+            long timestamp;
+            try {
+                timestamp = Long.parseLong(timestampHeader.trim());
+            } catch (NumberFormatException e) {
+                return Rejection.MALFORMED_TIMESTAMP;
+            }
+            Instant now = clock.instant();
+            Instant at = Instant.ofEpochSecond(timestamp);
+            if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
+                return Rejection.OUTSIDE_WINDOW;
+            }
+            String expected = sign(secret, method, path, timestamp, body);
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                    signatureHeader.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+                return Rejection.BAD_SIGNATURE;
+            }
+            forgetOlderThan(now.minus(WINDOW.multipliedBy(2)));
+            if (seen.putIfAbsent(expected, now) != null) {
+                return Rejection.REPLAYED;
+            }
+            return null;
+        }
+
+        private void forgetOlderThan(Instant limit) {
+            for (Iterator<Instant> it = seen.values().iterator(); it.hasNext(); ) {
+                if (it.next().isBefore(limit)) {
+                    it.remove();
+                } else {
+                    break; // insertion order is time order
+                }
+            }
+        }
+    }
+}
