@@ -1,0 +1,30 @@
+package dev.dolly.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+
+/**
+ * The CDK app's entry point. Run by {@code infra/synth.sh} (offline, into infra/cdk.out) or by
+ * the CDK CLI ({@code cdk synth|deploy} in infra/, see cdk.json). Context: see {@link DollyConfig}.
+ */
+public final class DollyApp {
+    private DollyApp() {}
+
+    public static void main(String[] args) {
+        App app = new App();
+        stack(app);
+        app.synth();
+    }
+
+    /** Reads the configuration from {@code app}'s context and adds the Dolly stack to it. */
+    public static DollyStack stack(App app) {
+        List<String> keys = new ArrayList<>();
+        if (app.getNode().getAllContext() instanceof Map<?, ?> all) {
+            all.keySet().forEach(k -> keys.add(String.valueOf(k)));
+        }
+        DollyConfig config = DollyConfig.from(app.getNode()::tryGetContext, keys);
+        return new DollyStack(app, config);
+    }
+}
