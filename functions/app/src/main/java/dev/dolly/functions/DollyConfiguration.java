@@ -1,0 +1,165 @@
+package dev.dolly.functions;
+
+import dev.dolly.control.api.Notifier;
+import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.functions.auth.Authorizer;
+import dev.dolly.functions.config.ConfigLoader;
+import dev.dolly.functions.config.DollyConfig;
+import dev.dolly.functions.config.Secrets;
+import dev.dolly.functions.service.CommandService;
+import dev.dolly.functions.service.HostMonitor;
+import dev.dolly.functions.service.Placement;
+import dev.dolly.functions.service.Reaper;
+import dev.dolly.functions.service.RefreshTracker;
+import dev.dolly.functions.store.DollyStore;
+import dev.dolly.functions.store.Dynamo;
+import dev.dolly.functions.web.AgentCallback;
+import dev.dolly.functions.web.CiWebhook;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the control plane from {@link DollySettings} and the shared YAML. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DollySettings.class)
+public class DollyConfiguration {
+    /** Environment variable holding an agent's secret when a host names none. */
+    public static final String DEFAULT_AGENT_SECRET_ENV = "DOLLY_AGENT_SECRET";
+
+    /** The notifier in force: Notifier.NONE until a front (Slack) installs its own. */
+    public static final class NotifierRef implements Supplier<Notifier> {
+        private final AtomicReference<Notifier> ref = new AtomicReference<>(Notifier.NONE);
+
+        public void set(Notifier n) { ref.set(n == null ? Notifier.NONE : n); }
+
+        @Override
+        public Notifier get() { return ref.get(); }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Secrets secrets() {
+        return Secrets.fromEnvironment();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DollyConfig dollyConfig(DollySettings s) {
+        if (s.configYaml() != null && !s.configYaml().isBlank()) {
+            return ConfigLoader.fromYaml(s.configYaml());
+        }
+        return ConfigLoader.load(s.config() == null || s.config().isBlank() ? "config/dolly.yaml" : s.config());
+    }
+
+    @Bean(destroyMethod = "close")
+    Dynamo dynamo(DollySettings s) {
+        String endpoint = s.dynamodb().endpoint();
+        if (endpoint == null || endpoint.isBlank()) {
+            endpoint = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null ? "aws" : "embedded";
+        }
+        Dynamo d = Dynamo.open(endpoint, s.dynamodb().region(), s.dynamodb().localFile());
+        if (!endpoint.equals("aws")) {
+            d.ensureTable(s.dynamodb().tableOrDefault());
+        }
+        return d;
+    }
+
+    @Bean
+    DollyStore dollyStore(Dynamo dynamo, DollySettings s, Clock clock) {
+        return new DollyStore(dynamo.client(), s.dynamodb().tableOrDefault(), clock);
+    }
+
+    static Map<String, String> hostSecrets(DollyConfig config, Secrets secrets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (DollyConfig.HostConfig h : config.hosts()) {
+            String env = h.secretEnv() == null || h.secretEnv().isBlank() ? DEFAULT_AGENT_SECRET_ENV : h.secretEnv();
+            String secret = secrets.resolve(env, h.secret());
+            if (secret == null) {
+                throw new IllegalStateException("host " + h.name() + ": no agent secret; set " + env);
+            }
+            out.put(h.name(), secret);
+        }
+        return out;
+    }
+
+    @Bean(destroyMethod = "close")
+    AgentClients agentClients(DollyConfig config, Secrets secrets, DollySettings s, Clock clock) {
+        Map<String, String> hs = hostSecrets(config, secrets);
+        List<AgentClients.Host> hosts = new ArrayList<>();
+        for (DollyConfig.HostConfig h : config.hosts()) {
+            if (h.name() == null || h.url() == null) throw new IllegalStateException("each host needs a name and a url: " + h);
+            hosts.add(new AgentClients.Host(h.name(), h.url(), hs.get(h.name())));
+        }
+        AgentClients.Settings settings = AgentClients.Settings.defaults();
+        DollySettings.Agent a = s.agent();
+        if (a.quickTimeout() != null || a.slowTimeout() != null) {
+            settings = settings.withTimeouts(a.quickTimeout() != null ? a.quickTimeout() : settings.quickTimeout(),
+                    a.slowTimeout() != null ? a.slowTimeout() : settings.slowTimeout());
+        }
+        if (a.breakerOpenFor() != null) settings = settings.withBreakerOpenFor(a.breakerOpenFor());
+        return new AgentClients(hosts, settings, clock);
+    }
+
+    @Bean
+    NotifierRef notifierRef() {
+        return new NotifierRef();
+    }
+
+    @Bean
+    Authorizer authorizer(DollyConfig config) {
+        return new Authorizer(config);
+    }
+
+    @Bean
+    HostMonitor hostMonitor(DollyStore store, AgentClients agents, DollyConfig config, Clock clock) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        config.hosts().forEach(h -> urls.put(h.name(), h.url()));
+        return new HostMonitor(store, agents, urls, clock);
+    }
+
+    @Bean
+    Placement placement(DollyStore store, AgentClients agents, HostMonitor monitor) {
+        return new Placement(store, agents, monitor);
+    }
+
+    @Bean
+    RefreshTracker refreshTracker(DollyStore store, AgentClients agents, HostMonitor monitor, NotifierRef notifier, Clock clock) {
+        return new RefreshTracker(store, agents, monitor, notifier, clock);
+    }
+
+    @Bean
+    CommandService commandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
+                                  HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
+        return new CommandService(config, auth, store, agents, placement, monitor, refreshes, clock);
+    }
+
+    @Bean
+    Reaper reaper(DollyConfig config, DollyStore store, AgentClients agents, HostMonitor monitor, CommandService service,
+                  RefreshTracker refreshes, NotifierRef notifier, Clock clock, DollySettings s) {
+        return new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, s.reaper().warnBeforeOrDefault());
+    }
+
+    @Bean
+    CiWebhook ciWebhookHandler(DollyConfig config, Secrets secrets, CommandService service, DollyStore store, Clock clock) {
+        return new CiWebhook(config, secrets, service, store, clock);
+    }
+
+    @Bean
+    AgentCallback agentCallbackHandler(DollyConfig config, Secrets secrets, RefreshTracker refreshes, Clock clock) {
+        return new AgentCallback(hostSecrets(config, secrets), refreshes, clock);
+    }
+}

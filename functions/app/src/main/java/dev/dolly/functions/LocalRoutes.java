@@ -1,0 +1,100 @@
+package dev.dolly.functions;
+
+import dev.dolly.functions.service.HostMonitor;
+import dev.dolly.functions.store.DollyStore;
+import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.web.AgentCallback;
+import dev.dolly.functions.web.CiWebhook;
+import dev.dolly.functions.web.HttpAnswer;
+import dev.dolly.functions.web.HttpCall;
+import dev.dolly.functions.web.SlackEntry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The local HTTP routes (the same handlers the Lambda functions use): {@code POST /webhooks/ci},
+ * {@code POST /slack/events}, {@code POST /agent/callback}, {@code GET /health}. Spring Cloud
+ * Function's web support also serves every function at {@code /<name>} (e.g. {@code POST /scheduledRefresh}).
+ */
+@RestController
+@ConditionalOnWebApplication
+public class LocalRoutes {
+    private final CiWebhook ci;
+    private final AgentCallback callback;
+    private final ObjectProvider<SlackEntry> slack;
+    private final DollyStore store;
+    private final HostMonitor monitor;
+
+    public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor) {
+        this.ci = ci;
+        this.callback = callback;
+        this.slack = slack;
+        this.store = store;
+        this.monitor = monitor;
+    }
+
+    @PostMapping("/webhooks/ci")
+    public ResponseEntity<String> ciWebhook(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+        return entity(ci.handle(call(request, body)));
+    }
+
+    @PostMapping("/agent/callback")
+    public ResponseEntity<String> agentCallback(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+        return entity(callback.handle(call(request, body)));
+    }
+
+    @PostMapping("/slack/events")
+    public ResponseEntity<String> slackEvents(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+        SlackEntry entry = slack.getIfAvailable();
+        if (entry == null) {
+            return entity(HttpAnswer.json(503, "{\"error\":\"unavailable\",\"message\":\"Slack is not configured on this Dolly\"}"));
+        }
+        return entity(entry.handle(call(request, body)));
+    }
+
+    @GetMapping("/health")
+    public Map<String, Object> health() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> hosts = new ArrayList<>();
+        for (HostItem h : store.allHosts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", h.getName());
+            m.put("healthy", monitor.healthy(h));
+            m.put("freeBytes", h.getFreeBytes());
+            m.put("clones", h.getClones());
+            m.put("lastHeartbeat", h.getLastHeartbeat() == null ? null : h.getLastHeartbeat().toString());
+            hosts.add(m);
+        }
+        out.put("status", "ok");
+        out.put("slack", slack.getIfAvailable() != null);
+        out.put("hosts", hosts);
+        return out;
+    }
+
+    static HttpCall call(HttpServletRequest request, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, request.getHeader(name));
+        }
+        String path = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        return new HttpCall(request.getMethod(), path, headers, body);
+    }
+
+    static ResponseEntity<String> entity(HttpAnswer a) {
+        HttpHeaders h = new HttpHeaders();
+        a.headers().forEach(h::add);
+        return ResponseEntity.status(a.status()).headers(h).body(a.body());
+    }
+}

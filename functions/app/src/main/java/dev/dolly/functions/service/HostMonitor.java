@@ -1,0 +1,136 @@
+package dev.dolly.functions.service;
+
+import dev.dolly.agent.api.HealthResponse;
+import dev.dolly.agent.api.SnapshotView;
+import dev.dolly.agent.api.TemplateView;
+import dev.dolly.functions.agent.AgentClient;
+import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.functions.agent.AgentException;
+import dev.dolly.functions.store.DollyStore;
+import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.TemplateItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the configured hosts and records their heartbeats: health (free space, clone count)
+ * and the template snapshots each holds, polled from each agent's {@code /v1/health} and
+ * {@code /v1/templates}. Placement reads what this writes.
+ */
+public class HostMonitor {
+    private static final Logger log = LoggerFactory.getLogger(HostMonitor.class);
+    /** A heartbeat older than this no longer counts as healthy. */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(3);
+
+    private final DollyStore store;
+    private final AgentClients agents;
+    private final Map<String, String> urls;
+    private final Clock clock;
+    private final Map<String, List<TemplateView>> lastTemplates = new ConcurrentHashMap<>();
+
+    public HostMonitor(DollyStore store, AgentClients agents, Map<String, String> urls, Clock clock) {
+        this.store = store;
+        this.agents = agents;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    /** Polls every configured host; returns the resulting items. */
+    public List<HostItem> heartbeatAll() {
+        List<HostItem> out = new ArrayList<>();
+        for (AgentClient a : agents.all()) {
+            out.add(heartbeat(a.host()));
+        }
+        return out;
+    }
+
+    /** Polls one host and records what it said (or that it did not answer). */
+    public HostItem heartbeat(String host) {
+        AgentClient a = agents.get(host);
+        Instant now = clock.instant();
+        try {
+            HealthResponse health = a.health();
+            List<TemplateView> templates = a.templates();
+            lastTemplates.put(host, templates);
+            List<String> snapshots = new ArrayList<>();
+            List<String> current = new ArrayList<>();
+            for (TemplateView t : templates) {
+                if (t.currentSnapshot() != null) current.add(t.name() + "/" + t.currentSnapshot());
+                if (t.snapshots() != null) {
+                    for (SnapshotView s : t.snapshots()) snapshots.add(t.name() + "/" + s.id());
+                }
+                recordCurrentSnapshot(t);
+            }
+            boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
+            return store.updateHost(host, h -> {
+                h.setUrl(urls.get(host));
+                h.setHealthy(ok);
+                h.setConnectHost(health.host());
+                h.setFreeBytes(health.poolFreeBytes());
+                h.setSizeBytes(health.poolSizeBytes());
+                h.setClones(health.clones());
+                h.setLastHeartbeat(now);
+                if (ok) h.setLastSeenHealthy(now);
+                h.setError(ok ? null : "status " + health.status());
+                h.setSnapshots(snapshots);
+                h.setCurrentSnapshots(current);
+            });
+        } catch (AgentException e) {
+            log.warn("heartbeat of host {} failed: {}", host, e.getMessage());
+            return store.updateHost(host, h -> {
+                h.setUrl(urls.get(host));
+                h.setHealthy(false);
+                h.setLastHeartbeat(now);
+                h.setError(e.getMessage());
+            });
+        }
+    }
+
+    /** The templates a host reported in its last heartbeat from this process (may be empty). */
+    public List<TemplateView> lastTemplates(String host) {
+        return lastTemplates.getOrDefault(host, List.of());
+    }
+
+    private void recordCurrentSnapshot(TemplateView t) {
+        if (t.currentSnapshot() == null) return;
+        try {
+            TemplateItem item = store.template(t.name());
+            if (item == null) item = TemplateItem.create(t.name());
+            if (t.currentSnapshot().equals(item.getCurrentSnapshot())) return;
+            Instant at = null;
+            if (t.snapshots() != null) {
+                for (SnapshotView s : t.snapshots()) if (s.id().equals(t.currentSnapshot())) at = s.createdAt();
+            }
+            if (item.getCurrentSnapshotAt() != null && at != null && at.isBefore(item.getCurrentSnapshotAt())) return;
+            item.setCurrentSnapshot(t.currentSnapshot());
+            item.setCurrentSnapshotAt(at);
+            store.putTemplate(item);
+        } catch (RuntimeException e) {
+            log.debug("template {} not updated from heartbeat: {}", t.name(), e.toString());
+        }
+    }
+
+    /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */
+    public boolean healthy(HostItem h) {
+        return h != null && h.isHealthy() && h.getLastHeartbeat() != null
+                && h.getLastHeartbeat().isAfter(clock.instant().minus(STALE_AFTER))
+                && agents.knows(h.getName()) && !agents.get(h.getName()).unavailable();
+    }
+
+    /** Configured hosts whose record is missing or stale. */
+    public boolean anyStale(List<HostItem> known) {
+        Instant limit = clock.instant().minus(Duration.ofSeconds(60));
+        for (AgentClient a : agents.all()) {
+            HostItem h = known.stream().filter(k -> k.getName().equals(a.host())).findFirst().orElse(null);
+            if (h == null || h.getLastHeartbeat() == null || h.getLastHeartbeat().isBefore(limit)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.dolly.functions.service;
+
+import dev.dolly.agent.api.JobView;
+import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.DollyException;
+import dev.dolly.control.api.ErrorKind;
+import dev.dolly.control.api.Front;
+import dev.dolly.control.api.Notifier;
+import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.functions.agent.AgentException;
+import dev.dolly.functions.store.ConflictException;
+import dev.dolly.functions.store.DollyStore;
+import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.TemplateItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes: starts one per template at a time (the template item holds the running job, claimed
+ * with a conditional write), and follows its progress — pushed by the agent to {@code agentCallback}
+ * or polled — telling the {@link Notifier}.
+ */
+public class RefreshTracker {
+    private static final Logger log = LoggerFactory.getLogger(RefreshTracker.class);
+    /** A refresh not heard of for this long is considered lost and may be started again. */
+    static final Duration LOST_AFTER = Duration.ofHours(6);
+    private static final DateTimeFormatter JOB_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final DollyStore store;
+    private final AgentClients agents;
+    private final HostMonitor monitor;
+    private final Supplier<Notifier> notifier;
+    private final Clock clock;
+
+    public RefreshTracker(DollyStore store, AgentClients agents, HostMonitor monitor, Supplier<Notifier> notifier, Clock clock) {
+        this.store = store;
+        this.agents = agents;
+        this.monitor = monitor;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    static CommandResult.RefreshInfo info(TemplateItem t) {
+        return new CommandResult.RefreshInfo(t.getName(), t.getRefreshJob(), t.getRefreshState(), t.getRefreshPhase(),
+                t.getTablesDone(), t.getTablesTotal(), t.getRowsCopied(), t.getEtaSeconds(), t.getRefreshSnapshot(), t.getRefreshError());
+    }
+
+    /** Starts a refresh of {@code template} unless one runs; returns the running one either way. */
+    public CommandResult.RefreshInfo start(String template, String byKey, Front front) {
+        Instant now = clock.instant();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            TemplateItem t = store.template(template);
+            if (t == null) t = TemplateItem.create(template);
+            if (t.refreshRunning() && t.getRefreshUpdatedAt() != null && t.getRefreshUpdatedAt().isAfter(now.minus(LOST_AFTER))) {
+                return info(t);
+            }
+            HostItem host = hostFor(template);
+            String job = template + "-" + JOB_TIME.format(now);
+            t.setRefreshJob(job);
+            t.setRefreshHost(host.getName());
+            t.setRefreshState("RUNNING");
+            t.setRefreshPhase("starting");
+            t.setTablesDone(0);
+            t.setTablesTotal(0);
+            t.setRowsCopied(0);
+            t.setEtaSeconds(null);
+            t.setRefreshError(null);
+            t.setRefreshSnapshot(null);
+            t.setRefreshStartedAt(now);
+            t.setRefreshUpdatedAt(now);
+            t.setRequestedBy(byKey);
+            try {
+                store.putTemplate(t);
+            } catch (ConflictException e) {
+                continue; // someone else claimed it first: report theirs
+            }
+            store.audit("template:" + template, byKey, front.name(), "refresh", "requested", "job " + job + " on " + host.getName());
+            try {
+                JobView v = agents.get(host.getName()).refresh(template, job);
+                return record(host.getName(), v);
+            } catch (AgentException e) {
+                TemplateItem failed = store.template(template);
+                failed.setRefreshState("FAILED");
+                failed.setRefreshError(e.getMessage());
+                failed.setRefreshUpdatedAt(clock.instant());
+                try { store.putTemplate(failed); } catch (ConflictException ignored) { /* progress arrived */ }
+                throw Errors.from(e, "start a refresh of '" + template + "'");
+            }
+        }
+        throw new DollyException(ErrorKind.CONFLICT, "A refresh of '" + template + "' is being started by someone else; see `status`.");
+    }
+
+    private HostItem hostFor(String template) {
+        List<HostItem> hosts = monitor.heartbeatAll().stream().filter(monitor::healthy).toList();
+        return hosts.stream().filter(h -> h.holds(template, null)).max(Comparator.comparingLong(HostItem::getFreeBytes))
+                .or(() -> hosts.stream().max(Comparator.comparingLong(HostItem::getFreeBytes)))
+                .orElseThrow(() -> new DollyException(ErrorKind.UNAVAILABLE, "No healthy host can refresh '" + template + "' right now; try again in a minute."));
+    }
+
+    /** Records progress of a job on {@code host} (from a callback or a poll) and tells the notifier. */
+    public CommandResult.RefreshInfo record(String host, JobView v) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            TemplateItem t = store.template(v.template());
+            if (t == null) t = TemplateItem.create(v.template());
+            if (t.getRefreshJob() != null && !t.getRefreshJob().equals(v.id()) && t.refreshRunning() && !v.id().equals(t.getRefreshJob())) {
+                // the agent runs a different job than we asked for (it was already running): follow the agent's
+                log.info("template {}: following job {} on {} instead of {}", v.template(), v.id(), host, t.getRefreshJob());
+            }
+            boolean wasRunning = t.refreshRunning() && v.id().equals(t.getRefreshJob());
+            t.setRefreshJob(v.id());
+            t.setRefreshHost(host);
+            t.setRefreshState(v.state());
+            t.setRefreshPhase(v.phase());
+            t.setTablesDone(v.tablesDone());
+            t.setTablesTotal(v.tablesTotal());
+            t.setRowsCopied(v.rowsCopied());
+            t.setEtaSeconds(v.etaSeconds());
+            t.setRefreshError(v.error());
+            t.setRefreshSnapshot(v.snapshot());
+            t.setRefreshUpdatedAt(clock.instant());
+            if (t.getRefreshStartedAt() == null) t.setRefreshStartedAt(v.startedAt());
+            boolean finished = !"RUNNING".equals(v.state());
+            if (finished && "SUCCEEDED".equals(v.state()) && v.snapshot() != null) {
+                t.setCurrentSnapshot(v.snapshot());
+                t.setCurrentSnapshotAt(v.finishedAt() != null ? v.finishedAt() : clock.instant());
+            }
+            try {
+                store.putTemplate(t);
+            } catch (ConflictException e) {
+                continue;
+            }
+            CommandResult.RefreshInfo info = info(t);
+            try {
+                if (finished) {
+                    if (wasRunning) {
+                        store.audit("template:" + v.template(), "agent:" + host, Front.AGENT.name(), "refresh", v.state(),
+                                v.snapshot() != null ? "snapshot " + v.snapshot() : v.error());
+                        if ("SUCCEEDED".equals(v.state())) monitor.heartbeat(host);
+                        notifier.get().refreshFinished(info);
+                    }
+                } else {
+                    notifier.get().refreshProgress(info);
+                }
+            } catch (RuntimeException e) {
+                log.warn("notifier failed for refresh {} of {}: {}", v.id(), v.template(), e.toString());
+            }
+            return info;
+        }
+        throw new DollyException(ErrorKind.CONFLICT, "Progress of refresh " + v.id() + " could not be recorded; it is retried.");
+    }
+
+    /** Polls every running refresh's job on its host (for agents that do not call back). */
+    public void pollRunning() {
+        for (TemplateItem t : store.allTemplates()) {
+            if (!t.refreshRunning() || t.getRefreshHost() == null || !agents.knows(t.getRefreshHost())) continue;
+            try {
+                record(t.getRefreshHost(), agents.get(t.getRefreshHost()).job(t.getRefreshJob()));
+            } catch (AgentException e) {
+                log.debug("poll of refresh {} on {} failed: {}", t.getRefreshJob(), t.getRefreshHost(), e.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("poll of refresh {} failed: {}", t.getRefreshJob(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.dolly.functions.store;
+
+import dev.dolly.control.api.TableSchema;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactDeleteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+
+/**
+ * Dolly's state in one DynamoDB table. Every change is a conditional write: items carry a version
+ * attribute checked on each write ({@link ConflictException} when it moved); creating a clone and
+ * charging its owner's quota commit together in one transaction, as do removing it and giving the
+ * quota back.
+ */
+public class DollyStore {
+    private static final Logger log = LoggerFactory.getLogger(DollyStore.class);
+
+    private final DynamoDbClient client;
+    private final DynamoDbEnhancedClient enhanced;
+    private final Clock clock;
+    private final DynamoDbTable<CloneItem> clones;
+    private final DynamoDbTable<HostItem> hosts;
+    private final DynamoDbTable<TemplateItem> templates;
+    private final DynamoDbTable<QuotaItem> quotas;
+    private final DynamoDbTable<IdempotencyItem> idempotency;
+    private final DynamoDbTable<AuditItem> audit;
+
+    public DollyStore(DynamoDbClient client, String table, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
+        this.clones = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(CloneItem.class));
+        this.hosts = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(HostItem.class));
+        this.templates = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(TemplateItem.class));
+        this.quotas = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(QuotaItem.class));
+        this.idempotency = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class));
+        this.audit = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(AuditItem.class));
+    }
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
+    // ---------------------------------------------------------------- clones
+
+    public CloneItem clone(String id) {
+        return clones.getItem(r -> r.key(key(CloneItem.pk(id), "CLONE")).consistentRead(true));
+    }
+
+    /** Outcome of {@link #createCharging}. */
+    public enum CreateOutcome { CREATED, EXISTS, QUOTA_EXCEEDED }
+
+    /**
+     * Records a new clone and charges its owner's quota in one transaction. The clone's put is
+     * conditional on the id being free; the quota's on its version (so concurrent charges serialize).
+     * Retries lost races on the quota; returns EXISTS as soon as the id is taken.
+     */
+    public CreateOutcome createCharging(CloneItem item, int maxClones) {
+        for (int attempt = 0; attempt < 40; attempt++) {
+            if (clone(item.getId()) != null) {
+                return CreateOutcome.EXISTS;
+            }
+            QuotaItem q = quota(item.getOwner());
+            if (q.getClones() >= maxClones) {
+                return CreateOutcome.QUOTA_EXCEEDED;
+            }
+            q.setClones(q.getClones() + 1);
+            item.setVersion(null);
+            try {
+                enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                        .addPutItem(clones, TransactPutItemEnhancedRequest.builder(CloneItem.class).item(item)
+                                .conditionExpression(Expression.builder().expression("attribute_not_exists(pk)").build()).build())
+                        .addPutItem(quotas, q)
+                        .build());
+                item.setVersion(1L);
+                return CreateOutcome.CREATED;
+            } catch (TransactionCanceledException | TransactionConflictException e) {
+                log.debug("create {} lost a race (attempt {}): {}", item.getId(), attempt, reasons(e));
+                backoff(attempt);
+            }
+        }
+        throw new ConflictException("could not record clone " + item.getId() + ": too much contention", null);
+    }
+
+    /** Writes a changed clone if nobody changed it since it was read (version check). */
+    public CloneItem update(CloneItem item) {
+        try {
+            clones.putItem(PutItemEnhancedRequest.builder(CloneItem.class).item(item)
+                    .conditionExpression(Expression.builder().expression("attribute_exists(pk)").build()).build());
+            item.setVersion(item.getVersion() == null ? 1L : item.getVersion() + 1);
+            return item;
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("clone " + item.getId() + " changed meanwhile", e);
+        }
+    }
+
+    /** Removes a clone (version-checked) and gives its owner's quota back, in one transaction. */
+    public void removeReleasing(CloneItem item) {
+        for (int attempt = 0; attempt < 40; attempt++) {
+            QuotaItem q = quota(item.getOwner());
+            q.setClones(Math.max(0, q.getClones() - 1));
+            try {
+                enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                        .addDeleteItem(clones, TransactDeleteItemEnhancedRequest.builder()
+                                .key(key(item.getPk(), item.getSk()))
+                                .conditionExpression(Expression.builder().expression("#v = :v")
+                                        .putExpressionName("#v", "version")
+                                        .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(item.getVersion()))).build())
+                                .build())
+                        .addPutItem(quotas, q)
+                        .build());
+                return;
+            } catch (TransactionCanceledException e) {
+                if (failedCondition(e, 0)) {
+                    throw new ConflictException("clone " + item.getId() + " changed meanwhile", e);
+                }
+                backoff(attempt);
+            } catch (TransactionConflictException e) {
+                backoff(attempt);
+            }
+        }
+        throw new ConflictException("could not remove clone " + item.getId() + ": too much contention", null);
+    }
+
+    public List<CloneItem> clonesOwnedBy(String ownerKey) {
+        List<CloneItem> out = new ArrayList<>();
+        clones.index(TableSchema.BY_OWNER.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("OWNER#" + ownerKey)))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    public List<CloneItem> allClones() {
+        List<CloneItem> out = new ArrayList<>();
+        clones.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#clone")))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- quota
+
+    public QuotaItem quota(String principalKey) {
+        QuotaItem q = quotas.getItem(r -> r.key(key(QuotaItem.pk(principalKey), "QUOTA")).consistentRead(true));
+        return q != null ? q : QuotaItem.create(principalKey);
+    }
+
+    // ---------------------------------------------------------------- hosts
+
+    public HostItem host(String name) {
+        return hosts.getItem(r -> r.key(key(HostItem.pk(name), "HOST")).consistentRead(true));
+    }
+
+    public List<HostItem> allHosts() {
+        List<HostItem> out = new ArrayList<>();
+        hosts.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#host")))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    /** Applies {@code change} to the host item (created when missing) with a version-checked write, retried on conflict. */
+    public HostItem updateHost(String name, java.util.function.Consumer<HostItem> change) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            HostItem h = host(name);
+            if (h == null) h = HostItem.create(name);
+            change.accept(h);
+            try {
+                hosts.putItem(h);
+                return h;
+            } catch (ConditionalCheckFailedException e) {
+                backoff(attempt);
+            }
+        }
+        throw new ConflictException("could not update host " + name, null);
+    }
+
+    // ---------------------------------------------------------------- templates
+
+    public TemplateItem template(String name) {
+        return templates.getItem(r -> r.key(key(TemplateItem.pk(name), "TEMPLATE")).consistentRead(true));
+    }
+
+    public List<TemplateItem> allTemplates() {
+        List<TemplateItem> out = new ArrayList<>();
+        templates.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#template")))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    /** Version-checked write of a template item (new items: only if absent). */
+    public TemplateItem putTemplate(TemplateItem t) {
+        try {
+            templates.putItem(t);
+            t.setVersion(t.getVersion() == null ? 1L : t.getVersion() + 1);
+            return t;
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("template " + t.getName() + " changed meanwhile", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- idempotency
+
+    public IdempotencyItem idempotency(String scope, String key) {
+        return idempotency.getItem(r -> r.key(key(IdempotencyItem.pk(scope, key), "IDEM")).consistentRead(true));
+    }
+
+    /**
+     * Claims {@code scope/key} for a request with {@code requestHash}: returns null when this caller
+     * now owns it (record IN_PROGRESS), else the existing record (IN_PROGRESS or DONE).
+     */
+    public IdempotencyItem claim(String scope, String key, String requestHash, Instant expires) {
+        IdempotencyItem i = IdempotencyItem.create(scope, key);
+        i.setState(IdempotencyItem.IN_PROGRESS);
+        i.setRequestHash(requestHash);
+        i.setExpiresAtEpoch(expires.getEpochSecond());
+        try {
+            idempotency.putItem(i);
+            return null;
+        } catch (ConditionalCheckFailedException e) {
+            IdempotencyItem existing = idempotency(scope, key);
+            if (existing == null || existing.getExpiresAtEpoch() < clock.instant().getEpochSecond()) {
+                // gone meanwhile, or expired but not yet swept by TTL: take it over
+                if (existing != null) {
+                    try {
+                        idempotency.deleteItem(r -> r.key(key(existing.getPk(), "IDEM"))
+                                .conditionExpression(Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
+                                        .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(existing.getVersion()))).build()));
+                    } catch (ConditionalCheckFailedException ignored) {
+                        return idempotency(scope, key);
+                    }
+                }
+                return claim(scope, key, requestHash, expires);
+            }
+            return existing;
+        }
+    }
+
+    /** Stores the first answer of a claimed request. */
+    public void complete(String scope, String key, int status, String answer, boolean sealed) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            IdempotencyItem i = idempotency(scope, key);
+            if (i == null) return;
+            i.setState(IdempotencyItem.DONE);
+            i.setStatus(status);
+            i.setAnswer(answer);
+            i.setSealed(sealed);
+            try {
+                idempotency.putItem(i);
+                return;
+            } catch (ConditionalCheckFailedException e) {
+                backoff(attempt);
+            }
+        }
+    }
+
+    /** Forgets a claim (the request failed in a way a retry may fix). */
+    public void release(String scope, String key) {
+        idempotency.deleteItem(key(IdempotencyItem.pk(scope, key), "IDEM"));
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    /** Appends an audit event: who did what to which clone or template, from which front, and how it ended. */
+    public void audit(String subject, String principal, String front, String action, String outcome, String detail) {
+        try {
+            Instant now = clock.instant();
+            AuditItem a = new AuditItem();
+            a.setPk("AUDIT#" + subject);
+            a.setSk(now + "#" + UUID.randomUUID());
+            a.setSubject(subject);
+            a.setAt(now);
+            a.setPrincipal(principal);
+            a.setFront(front);
+            a.setAction(action);
+            a.setOutcome(outcome);
+            a.setDetail(detail);
+            a.setGsi2pk("KIND#audit");
+            a.setGsi2sk(a.getSk());
+            audit.putItem(a);
+        } catch (RuntimeException e) {
+            log.warn("audit write failed for {} {}: {}", subject, action, e.toString());
+        }
+    }
+
+    public List<AuditItem> auditOf(String subject) {
+        List<AuditItem> out = new ArrayList<>();
+        audit.query(QueryConditional.keyEqualTo(k -> k.partitionValue("AUDIT#" + subject))).forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static boolean failedCondition(TransactionCanceledException e, int index) {
+        List<CancellationReason> rs = e.cancellationReasons();
+        return rs != null && rs.size() > index && "ConditionalCheckFailed".equals(rs.get(index).code());
+    }
+
+    private static String reasons(Exception e) {
+        if (e instanceof TransactionCanceledException t && t.cancellationReasons() != null) {
+            return t.cancellationReasons().stream().map(CancellationReason::code).toList().toString();
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Math.min(200, 2L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextInt(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    DynamoDbClient client() { return client; }
+
+    static Map<String, AttributeValue> none() { return Map.of(); }
+}

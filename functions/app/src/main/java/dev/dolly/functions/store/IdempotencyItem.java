@@ -1,0 +1,46 @@
+package dev.dolly.functions.store;
+
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
+
+/**
+ * The first answer to a request, kept so that a retry (same Idempotency-Key) or a replay (same
+ * signature) gets it back instead of acting again: pk {@code IDEM#scope#key}, deleted by TTL.
+ * {@code answer} may be sealed (AES-GCM) when it holds a password.
+ */
+@DynamoDbBean
+public class IdempotencyItem extends BaseItem {
+    public static final String IN_PROGRESS = "IN_PROGRESS";
+    public static final String DONE = "DONE";
+
+    private String state;
+    private String requestHash;
+    private int status;
+    private String answer;
+    private boolean sealed;
+    private long expiresAtEpoch;
+
+    public static String pk(String scope, String key) { return "IDEM#" + scope + "#" + key; }
+
+    public static IdempotencyItem create(String scope, String key) {
+        IdempotencyItem i = new IdempotencyItem();
+        i.setPk(pk(scope, key));
+        i.setSk("IDEM");
+        return i;
+    }
+
+    public String getState() { return state; }
+    public void setState(String state) { this.state = state; }
+    public String getRequestHash() { return requestHash; }
+    public void setRequestHash(String requestHash) { this.requestHash = requestHash; }
+    public int getStatus() { return status; }
+    public void setStatus(int status) { this.status = status; }
+    public String getAnswer() { return answer; }
+    public void setAnswer(String answer) { this.answer = answer; }
+    public boolean isSealed() { return sealed; }
+    public void setSealed(boolean sealed) { this.sealed = sealed; }
+
+    @DynamoDbAttribute(dev.dolly.control.api.TableSchema.TTL_ATTRIBUTE)
+    public long getExpiresAtEpoch() { return expiresAtEpoch; }
+    public void setExpiresAtEpoch(long expiresAtEpoch) { this.expiresAtEpoch = expiresAtEpoch; }
+}

@@ -1,0 +1,362 @@
+package dev.dolly.functions.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dolly.control.api.CloneInfo;
+import dev.dolly.control.api.Command;
+import dev.dolly.control.api.CommandPort;
+import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.DollyException;
+import dev.dolly.control.api.ErrorKind;
+import dev.dolly.control.api.Front;
+import dev.dolly.control.api.Principal;
+import dev.dolly.functions.agent.AgentTiming;
+import dev.dolly.functions.config.DollyConfig;
+import dev.dolly.functions.config.Durations;
+import dev.dolly.functions.config.Secrets;
+import dev.dolly.functions.store.DollyStore;
+import dev.dolly.functions.store.IdempotencyItem;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/ci} — the CI contract, exactly:
+ * <ul>
+ * <li>headers {@code X-Dolly-Key} (key id), {@code X-Dolly-Timestamp} (unix seconds),
+ *     {@code X-Dolly-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">},
+ *     {@code Idempotency-Key} (required for create);</li>
+ * <li>bodies {@code {"action":"create","template","clone","ttl","snapshot","wait"}}, {@code status},
+ *     {@code reset} (optional {@code savepoint}), {@code destroy};</li>
+ * <li>answers {@code clone, state, template, snapshot, host, port, database, user, connectionString,
+ *     expiresAt} and {@code password} on create only; errors 400 (naming the field), 401 (bad or
+ *     expired signature, more than 5 minutes off either way), 403 (naming the missing grant), 404, 409
+ *     (name taken by someone else), 429 (over quota), 503 (no healthy host).</li>
+ * </ul>
+ * A retried delivery with the same Idempotency-Key gets the first answer and nothing else happens; a
+ * replayed request (the same signature) never acts twice: within the window it gets the first answer,
+ * outside it a 401. Answers that hold a password are stored sealed with the key's secret.
+ */
+public class CiWebhook {
+    private static final Logger log = LoggerFactory.getLogger(CiWebhook.class);
+    public static final String KEY_HEADER = "X-Dolly-Key";
+    public static final String TIMESTAMP_HEADER = "X-Dolly-Timestamp";
+    public static final String SIGNATURE_HEADER = "X-Dolly-Signature";
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    public static final Duration WINDOW = Duration.ofMinutes(5);
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+    private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by): ");
+    private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy");
+
+    private final DollyConfig config;
+    private final Secrets secrets;
+    private final CommandPort commands;
+    private final DollyStore store;
+    private final Clock clock;
+    private final ObjectMapper json = dev.dolly.agent.api.AgentJson.mapper();
+
+    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, DollyStore store, Clock clock) {
+        this.config = config;
+        this.secrets = secrets;
+        this.commands = commands;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public HttpAnswer handle(HttpCall call) {
+        long start = System.nanoTime();
+        AgentTiming.reset();
+        HttpAnswer a = handleTimed(call);
+        double totalMs = (System.nanoTime() - start) / 1e6;
+        double agentMs = AgentTiming.nanos() / 1e6;
+        return a.withHeader("Server-Timing", String.format(Locale.ROOT, "total;dur=%.2f, agent;dur=%.2f", totalMs, agentMs));
+    }
+
+    private HttpAnswer handleTimed(HttpCall call) {
+        // 1. who is it, and is the request authentic and fresh?
+        String keyId = call.header(KEY_HEADER);
+        String tsText = call.header(TIMESTAMP_HEADER);
+        String sigText = call.header(SIGNATURE_HEADER);
+        if (keyId == null || tsText == null || sigText == null) {
+            return error(ErrorKind.UNAUTHORIZED, "Missing " + (keyId == null ? KEY_HEADER : tsText == null ? TIMESTAMP_HEADER : SIGNATURE_HEADER)
+                    + " header: sign each request (see clients/dolly-ci).", null);
+        }
+        long ts;
+        try {
+            ts = Long.parseLong(tsText.trim());
+        } catch (NumberFormatException e) {
+            return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be unix seconds.", null);
+        }
+        Instant now = clock.instant();
+        if (Duration.between(Instant.ofEpochSecond(ts), now).abs().compareTo(WINDOW) > 0) {
+            return error(ErrorKind.UNAUTHORIZED, "Signature expired or not yet valid: " + TIMESTAMP_HEADER
+                    + " is more than 5 minutes off this server's clock. Sign with the current time.", null);
+        }
+        String secret = secretOf(keyId);
+        String given = sigText.trim().toLowerCase(Locale.ROOT);
+        if (!given.startsWith("sha256=")) {
+            return error(ErrorKind.UNAUTHORIZED, SIGNATURE_HEADER + " must be sha256=<hex HMAC>.", null);
+        }
+        given = given.substring("sha256=".length());
+        String expected = secret == null ? null : hmacHex(secret, ts + "." + call.bodyText());
+        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII))) {
+            log.info("CI request refused: bad signature or unknown key '{}'", keyId);
+            return error(ErrorKind.UNAUTHORIZED, "Bad signature or unknown key.", null);
+        }
+
+        // 2. a replay of this exact request gets the first answer and does nothing
+        IdempotencyItem seen = store.claim("sig", expected, "-", Instant.ofEpochSecond(ts).plus(WINDOW.multipliedBy(2)));
+        if (seen != null) {
+            return stored(awaitDone(seen, "sig", expected), secret, "Replayed request: this signature was already used.");
+        }
+        HttpAnswer answer;
+        try {
+            answer = act(call, keyId, secret);
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString().substring(0, 8);
+            log.error("CI request {} failed", ref, e);
+            answer = error(ErrorKind.INTERNAL, "Internal error (ref " + ref + "); try again.", null);
+        }
+        remember("sig", expected, answer, secret);
+        return answer;
+    }
+
+    private HttpAnswer act(HttpCall call, String keyId, String secret) {
+        // 3. what is asked
+        JsonNode body;
+        try {
+            body = json.readTree(call.body());
+        } catch (Exception e) {
+            return error(ErrorKind.BAD_REQUEST, "body: not valid JSON.", "body");
+        }
+        if (body == null || !body.isObject()) {
+            return error(ErrorKind.BAD_REQUEST, "body: must be a JSON object.", "body");
+        }
+        String action = text(body, "action");
+        if (action == null || !ACTIONS.contains(action)) {
+            return error(ErrorKind.BAD_REQUEST, "action: must be one of create, status, reset, destroy.", "action");
+        }
+        Command command;
+        try {
+            command = command(action, body);
+        } catch (DollyException e) {
+            return error(e);
+        }
+        Principal principal = Principal.ciKey(keyId);
+        String idemKey = call.header(IDEMPOTENCY_HEADER);
+        if (idemKey != null && !IDEMPOTENCY_KEY.matcher(idemKey).matches()) {
+            return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": 1 to 200 visible ASCII characters.", IDEMPOTENCY_HEADER);
+        }
+        if (action.equals("create") && idemKey == null) {
+            return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": required for create (any unique string per intended clone, "
+                    + "reused when retrying the same delivery).", IDEMPOTENCY_HEADER);
+        }
+
+        // 4. a retried delivery (same Idempotency-Key) gets the first answer and does nothing
+        String scope = "ci:" + keyId;
+        if (idemKey != null) {
+            String hash = sha256Hex(call.body());
+            IdempotencyItem first = store.claim(scope, idemKey, hash, clock.instant().plus(Duration.ofHours(24)));
+            if (first != null) {
+                if (!hash.equals(first.getRequestHash())) {
+                    return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": already used for a different request body; use a new key.",
+                            IDEMPOTENCY_HEADER);
+                }
+                return stored(awaitDone(first, scope, idemKey), secret, "Retried delivery: same Idempotency-Key.");
+            }
+        }
+        HttpAnswer answer;
+        try {
+            answer = answer(commands.execute(principal, Front.CI, command));
+        } catch (DollyException e) {
+            answer = error(e);
+        } catch (RuntimeException e) {
+            if (idemKey != null) store.release(scope, idemKey);
+            throw e;
+        }
+        if (idemKey != null) {
+            if (answer.status() >= 500) {
+                store.release(scope, idemKey); // nothing to keep: a retry may act
+            } else {
+                remember(scope, idemKey, answer, secret);
+            }
+        }
+        return answer;
+    }
+
+    private Command command(String action, JsonNode body) {
+        String clone = text(body, "clone");
+        switch (action) {
+            case "create" -> {
+                String template = text(body, "template");
+                if (template == null) throw bad("template: required for create.");
+                Duration ttl = null;
+                String ttlText = text(body, "ttl");
+                if (ttlText != null) {
+                    try {
+                        ttl = Durations.parse(ttlText);
+                    } catch (IllegalArgumentException e) {
+                        throw bad("ttl: " + e.getMessage() + ".");
+                    }
+                }
+                JsonNode wait = body.get("wait");
+                if (wait != null && !wait.isNull() && !wait.isBoolean()) throw bad("wait: must be true or false.");
+                return new Command.Create(template, clone, ttl, text(body, "snapshot"), wait == null || wait.asBoolean(true));
+            }
+            case "status" -> {
+                if (clone == null) throw bad("clone: required for status.");
+                return new Command.Show(clone);
+            }
+            case "reset" -> {
+                if (clone == null) throw bad("clone: required for reset.");
+                return new Command.Reset(clone, text(body, "savepoint"));
+            }
+            default -> {
+                if (clone == null) throw bad("clone: required for destroy.");
+                return new Command.Destroy(clone);
+            }
+        }
+    }
+
+    private static DollyException bad(String message) {
+        return new DollyException(ErrorKind.BAD_REQUEST, message);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual()) throw bad(field + ": must be a string.");
+        String s = n.asText().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private HttpAnswer answer(CommandResult r) {
+        ObjectNode o = json.createObjectNode();
+        if (r instanceof CommandResult.CloneResult cr) {
+            CloneInfo c = cr.info();
+            o.put("clone", c.id());
+            o.put("state", c.state().name());
+            o.put("template", c.template());
+            o.put("snapshot", c.snapshot());
+            o.put("host", c.host());
+            if (c.port() > 0) o.put("port", c.port()); else o.putNull("port");
+            o.put("database", c.database());
+            o.put("user", c.user());
+            o.put("connectionString", c.connectionString());
+            o.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
+            if (cr.password() != null) o.put("password", cr.password());
+            if (cr.message() != null) o.put("message", cr.message());
+            return HttpAnswer.json(cr.password() != null ? 201 : 200, o.toString());
+        }
+        if (r instanceof CommandResult.Done d) {
+            o.put("state", "GONE");
+            o.put("message", d.message());
+            return HttpAnswer.json(200, o.toString());
+        }
+        return HttpAnswer.json(200, json.valueToTree(r).toString());
+    }
+
+    private HttpAnswer error(DollyException e) {
+        Matcher m = FIELD.matcher(e.getMessage() == null ? "" : e.getMessage());
+        if (e.kind() == ErrorKind.INTERNAL) {
+            String ref = UUID.randomUUID().toString().substring(0, 8);
+            log.error("CI request {} failed: {}", ref, e.getMessage(), e);
+            return error(ErrorKind.INTERNAL, "Internal error (ref " + ref + "); try again.", null);
+        }
+        return error(e.kind(), e.getMessage(), m.find() ? m.group(1) : null);
+    }
+
+    private HttpAnswer error(ErrorKind kind, String message, String field) {
+        ObjectNode o = json.createObjectNode();
+        o.put("error", kind.name().toLowerCase(Locale.ROOT));
+        o.put("message", message);
+        if (field != null) o.put("field", field);
+        return HttpAnswer.json(kind.httpStatus(), o.toString());
+    }
+
+    // ---------------------------------------------------------------- first answers
+
+    private IdempotencyItem awaitDone(IdempotencyItem item, String scope, String key) {
+        IdempotencyItem i = item;
+        for (int n = 0; n < 1200 && i != null && IdempotencyItem.IN_PROGRESS.equals(i.getState()); n++) {
+            sleep(50);
+            i = store.idempotency(scope, key);
+        }
+        return i;
+    }
+
+    private HttpAnswer stored(IdempotencyItem item, String secret, String what) {
+        if (item == null) {
+            return error(ErrorKind.CONFLICT, what + " The first attempt did not finish; send a new request.", null);
+        }
+        if (IdempotencyItem.IN_PROGRESS.equals(item.getState())) {
+            return error(ErrorKind.CONFLICT, what + " The first attempt is still running; retry shortly.", null);
+        }
+        String body = item.isSealed() ? Sealer.open(secret, item.getPk(), item.getAnswer()) : item.getAnswer();
+        return HttpAnswer.json(item.getStatus(), body).withHeader("Idempotent-Replayed", "true");
+    }
+
+    private void remember(String scope, String key, HttpAnswer answer, String secret) {
+        boolean sealed = answer.body().contains("\"password\"");
+        String stored = sealed ? Sealer.seal(secret, IdempotencyItem.pk(scope, key), answer.body()) : answer.body();
+        store.complete(scope, key, answer.status(), stored, sealed);
+    }
+
+    // ---------------------------------------------------------------- crypto
+
+    private String secretOf(String keyId) {
+        for (DollyConfig.CiKeyConfig k : config.ciKeys()) {
+            if (k.id() != null && k.id().equals(keyId)) {
+                String s = secrets.resolve(k.secretEnv(), k.secret());
+                if (s == null) log.error("CI key {} has no secret: set {}", keyId, k.secretEnv());
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** {@code hex(HMAC-SHA256(secret, text))}: what a client puts after {@code sha256=}. */
+    public static String hmacHex(String secret, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Map<String, String> none() { return Map.of(); }
+}
