@@ -1,0 +1,178 @@
+package dev.dolly.agent;
+
+import dev.dolly.agent.api.HealthResponse;
+import dev.dolly.agent.api.RequestSigning;
+import dev.dolly.agent.clone.ActivitySampler;
+import dev.dolly.agent.clone.CloneService;
+import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.TemplateConfig;
+import dev.dolly.agent.docker.Containers;
+import dev.dolly.agent.docker.Docker;
+import dev.dolly.agent.docker.PostgresContainers;
+import dev.dolly.agent.http.HttpApi;
+import dev.dolly.agent.metrics.Metrics;
+import dev.dolly.agent.ports.PortPool;
+import dev.dolly.agent.process.LocalProcessRunner;
+import dev.dolly.agent.process.ProcessRunner;
+import dev.dolly.agent.reconcile.Reconciler;
+import dev.dolly.agent.template.Populators;
+import dev.dolly.agent.template.RefreshJobs;
+import dev.dolly.agent.template.TemplateBuilds;
+import dev.dolly.agent.template.TemplateCatalog;
+import dev.dolly.agent.template.TemplateOperations;
+import dev.dolly.agent.zfs.Zfs;
+import dev.dolly.agent.zfs.ZfsCommands;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host agent, wired: process runner → ZFS driver, one docker client → containers, port pool,
+ * template catalog and builds, refresh jobs, clone service, reconciler, activity sampler,
+ * metrics and the signed HTTP API. {@link #start()} reconciles first, then serves.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    public static final String VERSION = versionOf();
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Layout layout;
+    private final Zfs zfs;
+    private final Containers containers;
+    private final PostgresContainers pg;
+    private final PortPool ports;
+    private final TemplateCatalog catalog;
+    private final TemplateBuilds builds;
+    private final RefreshJobs jobs;
+    private final CloneService clones;
+    private final ActivitySampler sampler;
+    private final Reconciler reconciler;
+    private final Metrics metrics = new Metrics();
+    private HttpApi http;
+    private int httpPort = -1;
+
+    public Agent(AgentConfig config, Map<String, String> env, Clock clock) {
+        if (config.secret() == null || config.secret().length < 16) {
+            throw new IllegalArgumentException("the agent secret is missing or shorter than 16 bytes: set the environment variable "
+                    + config.secretEnv() + " (agent.secretEnv)");
+        }
+        this.config = config;
+        this.clock = clock;
+        ProcessRunner runner = new LocalProcessRunner();
+        this.layout = new Layout(config.pool());
+        this.zfs = new Zfs(runner, new ZfsCommands(config.zfsBinary()), Duration.ofSeconds(15));
+        this.containers = new Containers(Docker.forHost(config.dockerHost()));
+        this.pg = new PostgresContainers(containers, config.secret());
+        this.ports = new PortPool(config.portFrom(), config.portTo());
+        this.catalog = new TemplateCatalog(config, layout, zfs);
+        this.builds = new TemplateBuilds(config, layout, zfs, pg, catalog, clock);
+        Populators populators = Populators.defaults(new Populators.Context(config, runner, env, clock));
+        this.jobs = new RefreshJobs(config, builds, populators, clock, metrics);
+        this.clones = new CloneService(config, layout, zfs, pg, ports, catalog, clock, metrics);
+        this.sampler = new ActivitySampler(clones, zfs, pg.agentPassword(), clock);
+        this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
+        metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
+        metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());
+        metrics.gauge("pool_size_bytes", "Bytes used plus available under the dataset root.", () -> zfs.space(layout.root()).sizeBytes());
+        metrics.gauge("ports_in_use", "Clone ports in use.", ports::inUse);
+        metrics.gauge("ports_total", "Clone ports configured.", ports::size);
+        metrics.gauge("refresh_jobs_running", "Refresh jobs running.", jobs::running);
+    }
+
+    /** Reconciles, starts the activity sampler and the HTTP API, and builds missing seed templates when configured to. */
+    public Reconciler.Report start() throws IOException {
+        Reconciler.Report report = reconciler.reconcile();
+        sampler.start(config.activityInterval());
+        http = new HttpApi(clones, TemplateOperations.of(catalog, jobs), this::health, metrics::render,
+                new RequestSigning.Verifier(config.secret(), clock));
+        httpPort = http.start(config.listenHost(), config.listenPort());
+        log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
+                config.pool(), config.portFrom(), config.portTo());
+        if (config.buildMissingTemplates()) {
+            for (TemplateConfig t : config.templates().values()) {
+                if ((t.hasSeed() || t.hasSource()) && catalog.current(t.name()).isEmpty()) {
+                    log.info("template {} has no snapshot yet: starting its first build", t.name());
+                    try {
+                        jobs.start(t.name(), null);
+                    } catch (RuntimeException e) {
+                        log.warn("cannot start the first build of template {}: {}", t.name(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return report;
+    }
+
+    public HealthResponse health() {
+        String status = "ok";
+        long free = -1;
+        long size = -1;
+        int count = -1;
+        try {
+            Zfs.Space s = zfs.space(layout.root());
+            free = s.availableBytes();
+            size = s.sizeBytes();
+            count = clones.records().size();
+            if (free < config.minFreeBytes()) {
+                status = "pool-full";
+            }
+        } catch (RuntimeException e) {
+            status = "degraded: zfs: " + e.getMessage();
+        }
+        try {
+            containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, "none"));
+        } catch (RuntimeException e) {
+            status = "degraded: docker: " + e.getMessage();
+        }
+        return new HealthResponse(status, config.host(), VERSION, free, size, count);
+    }
+
+    public int httpPort() { return httpPort; }
+
+    public AgentConfig config() { return config; }
+
+    public Layout layout() { return layout; }
+
+    public Zfs zfs() { return zfs; }
+
+    public Containers containers() { return containers; }
+
+    public PostgresContainers postgres() { return pg; }
+
+    public PortPool ports() { return ports; }
+
+    public TemplateCatalog catalog() { return catalog; }
+
+    public TemplateBuilds builds() { return builds; }
+
+    public RefreshJobs jobs() { return jobs; }
+
+    public CloneService clones() { return clones; }
+
+    public ActivitySampler sampler() { return sampler; }
+
+    public Reconciler reconciler() { return reconciler; }
+
+    public Metrics metrics() { return metrics; }
+
+    public Clock clock() { return clock; }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        sampler.close();
+        jobs.close();
+        clones.close();
+    }
+
+    private static String versionOf() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dolly.agent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where things live under the dataset root ({@code agent.pool}), and what containers are called
+ * and labelled:
+ * <pre>
+ * &lt;root&gt;/templates/&lt;template&gt;               dolly:current=&lt;build-id&gt;
+ * &lt;root&gt;/templates/&lt;template&gt;/&lt;build-id&gt;    one dataset per build; @ready once cleanly shut down
+ * &lt;root&gt;/clones/&lt;clone-id&gt;                  zfs clone of a @ready; @created, @sp-&lt;savepoint&gt;
+ * </pre>
+ */
+public final class Layout {
+    public static final String READY = "ready";
+    public static final String CREATED = "created";
+    public static final String SAVEPOINT_PREFIX = "sp-";
+
+    public static final String LABEL_ROOT = "dolly.root";
+    public static final String LABEL_KIND = "dolly.kind";
+    public static final String LABEL_CLONE = "dolly.clone";
+    public static final String LABEL_TEMPLATE = "dolly.template";
+    public static final String LABEL_SNAPSHOT = "dolly.snapshot";
+    public static final String LABEL_BUILD = "dolly.build";
+    public static final String LABEL_OWNER = "dolly.owner";
+    public static final String LABEL_PORT = "dolly.port";
+    public static final String KIND_CLONE = "clone";
+    public static final String KIND_BUILD = "build";
+    public static final String KIND_INIT = "initdb";
+
+    private final String root;
+
+    public Layout(String root) {
+        this.root = Names.datasetRoot(root);
+    }
+
+    public String root() { return root; }
+
+    public String templates() { return root + "/templates"; }
+
+    public String template(String template) { return templates() + "/" + template; }
+
+    public String build(String template, String buildId) { return template(template) + "/" + buildId; }
+
+    public String readySnapshot(String template, String buildId) { return build(template, buildId) + "@" + READY; }
+
+    public String clones() { return root + "/clones"; }
+
+    public String clone(String cloneId) { return clones() + "/" + cloneId; }
+
+    public String createdSnapshot(String cloneId) { return clone(cloneId) + "@" + CREATED; }
+
+    public String savepointSnapshot(String cloneId, String savepoint) { return clone(cloneId) + "@" + SAVEPOINT_PREFIX + savepoint; }
+
+    /** A docker-safe form of the root: {@code dolly/it-3fa2} becomes {@code dolly.it-3fa2}. */
+    public String rootSlug() {
+        return root.replace('/', '.').replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    public String cloneContainer(String cloneId) { return rootSlug() + ".clone." + cloneId; }
+
+    public String buildContainer(String template, String buildId) { return rootSlug() + ".build." + template + "." + buildId; }
+
+    public String initContainer(String template, String buildId) { return rootSlug() + ".initdb." + template + "." + buildId; }
+
+    /** Labels every container under this root carries. */
+    public Map<String, String> labels(String kind) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(LABEL_ROOT, root);
+        m.put(LABEL_KIND, kind);
+        return m;
+    }
+}

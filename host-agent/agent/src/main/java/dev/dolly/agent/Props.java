@@ -1,0 +1,31 @@
+package dev.dolly.agent;
+
+/** The ZFS user properties that hold the agent's metadata (DESIGN §3: no state file). */
+public final class Props {
+    /** clones and builds: {@code creating}/{@code ready} (clone), {@code building}/{@code ready} (build). */
+    public static final String STATE = "dolly:state";
+    public static final String PORT = "dolly:port";
+    public static final String OWNER = "dolly:owner";
+    /** the database user of the clone's owner. */
+    public static final String USER = "dolly:user";
+    public static final String TEMPLATE = "dolly:template";
+    /** the build id of the template snapshot a clone was made from. */
+    public static final String SNAPSHOT = "dolly:snapshot";
+    public static final String DATABASE = "dolly:database";
+    public static final String CREATED = "dolly:created";
+    public static final String EXPIRES = "dolly:expires";
+    public static final String PROTECTED = "dolly:protected";
+    public static final String ACTIVITY = "dolly:activity";
+    /** the SCRAM verifier (never the password) of the owner's role, re-applied after a reset. */
+    public static final String VERIFIER = "dolly:verifier";
+    /** on the template dataset: the build id clones are made from by default. */
+    public static final String CURRENT = "dolly:current";
+    /** on a build dataset: the refresh job that made it. */
+    public static final String JOB = "dolly:job";
+
+    public static final String STATE_CREATING = "creating";
+    public static final String STATE_BUILDING = "building";
+    public static final String STATE_READY = "ready";
+
+    private Props() {}
+}

@@ -1,0 +1,83 @@
+package dev.dolly.agent.clone;
+
+import dev.dolly.agent.Layout;
+import dev.dolly.agent.Props;
+import dev.dolly.agent.zfs.ZfsEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** A clone as its ZFS dataset and snapshots describe it (the agent's only state). */
+public record CloneRecord(
+        String id,
+        String dataset,
+        String state,
+        int port,
+        String owner,
+        String user,
+        String template,
+        String snapshot,
+        String database,
+        Instant createdAt,
+        Instant expiresAt,
+        boolean protectedClone,
+        Instant lastActivityAt,
+        String verifier,
+        long usedBytes,
+        long referencedBytes,
+        boolean hasCreatedSnapshot,
+        List<Savepoint> savepoints) {
+
+    public record Savepoint(String name, Instant createdAt) {}
+
+    public boolean ready() {
+        return Props.STATE_READY.equals(state);
+    }
+
+    public boolean hasSavepoint(String name) {
+        return savepoints.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /** Builds the record of dataset {@code dataset} from a recursive {@code zfs get} (its entries and its snapshots'). */
+    static CloneRecord of(String dataset, Collection<ZfsEntry> entries) {
+        ZfsEntry ds = null;
+        boolean created = false;
+        List<Savepoint> sps = new ArrayList<>();
+        for (ZfsEntry e : entries) {
+            if (!e.dataset().equals(dataset)) {
+                continue;
+            }
+            if (!e.isSnapshot()) {
+                ds = e;
+            } else if (Layout.CREATED.equals(e.snapshotName())) {
+                created = true;
+            } else if (e.snapshotName().startsWith(Layout.SAVEPOINT_PREFIX)) {
+                sps.add(new Savepoint(e.snapshotName().substring(Layout.SAVEPOINT_PREFIX.length()),
+                        Instant.ofEpochSecond(e.getLong("creation", 0))));
+            }
+        }
+        if (ds == null) {
+            return null;
+        }
+        sps.sort(Comparator.comparing(Savepoint::createdAt).thenComparing(Savepoint::name));
+        Instant createdAt = instant(ds.get(Props.CREATED));
+        return new CloneRecord(ds.leaf(), dataset, ds.get(Props.STATE), (int) ds.getLong(Props.PORT, 0), ds.get(Props.OWNER),
+                ds.get(Props.USER), ds.get(Props.TEMPLATE), ds.get(Props.SNAPSHOT), ds.get(Props.DATABASE),
+                createdAt != null ? createdAt : Instant.ofEpochSecond(ds.getLong("creation", 0)),
+                instant(ds.get(Props.EXPIRES)), "true".equals(ds.get(Props.PROTECTED)), instant(ds.get(Props.ACTIVITY)),
+                ds.get(Props.VERIFIER), ds.getLong("used", 0), ds.getLong("referenced", 0), created, List.copyOf(sps));
+    }
+
+    private static Instant instant(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,619 @@
+package dev.dolly.agent.clone;
+
+import dev.dolly.agent.AgentException;
+import dev.dolly.agent.Layout;
+import dev.dolly.agent.Names;
+import dev.dolly.agent.Props;
+import dev.dolly.agent.api.CloneCredentials;
+import dev.dolly.agent.api.CloneView;
+import dev.dolly.agent.api.CreateCloneRequest;
+import dev.dolly.agent.api.ErrorCode;
+import dev.dolly.agent.api.ResetRequest;
+import dev.dolly.agent.api.SavepointRequest;
+import dev.dolly.agent.api.SavepointView;
+import dev.dolly.agent.api.UpdateCloneRequest;
+import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.TemplateConfig;
+import dev.dolly.agent.docker.ContainerInfo;
+import dev.dolly.agent.docker.ContainerSpec;
+import dev.dolly.agent.docker.Containers;
+import dev.dolly.agent.docker.PostgresContainers;
+import dev.dolly.agent.metrics.Metrics;
+import dev.dolly.agent.pg.ClusterAdmin;
+import dev.dolly.agent.pg.Passwords;
+import dev.dolly.agent.pg.PgConnect;
+import dev.dolly.agent.ports.PortPool;
+import dev.dolly.agent.template.TemplateCatalog;
+import dev.dolly.agent.zfs.Zfs;
+import dev.dolly.agent.zfs.ZfsEntry;
+import dev.dolly.agent.zfs.ZfsException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clone lifecycle on ZFS + docker: create (idempotent by id), reset, savepoints, password
+ * rotation, metadata, destroy. Operations on one clone are serialized ({@link CloneLocks});
+ * every operation completes or removes what it created (container, dataset, port).
+ *
+ * <p>A clone is {@code zfs clone <root>/templates/<t>/<build>@ready <root>/clones/<id>} with
+ * its metadata in ZFS user properties (set atomically by {@code zfs clone -o}), a snapshot
+ * {@code @created} taken before its server first starts (so a reset needs no crash recovery),
+ * and one PostgreSQL container labelled {@code dolly.root}/{@code dolly.clone}. Its owner logs in
+ * as a superuser role (the clone is their private copy) whose SCRAM verifier — never the
+ * password — is kept in {@code dolly:verifier} and re-applied after a reset, so the password
+ * survives resets and rollbacks.
+ */
+public class CloneService implements CloneOperations {
+    private static final Logger log = LoggerFactory.getLogger(CloneService.class);
+    static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
+            Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
+            Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER);
+    private static final String BIND_ALL = "0.0.0.0";
+
+    private final AgentConfig config;
+    private final Layout layout;
+    private final Zfs zfs;
+    private final PostgresContainers pg;
+    private final Containers containers;
+    private final PortPool ports;
+    private final TemplateCatalog catalog;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final CloneLocks locks = new CloneLocks();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "clone-housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile String clonesMountpoint;
+
+    public CloneService(AgentConfig config, Layout layout, Zfs zfs, PostgresContainers pg, PortPool ports,
+                        TemplateCatalog catalog, Clock clock, Metrics metrics) {
+        this.config = config;
+        this.layout = layout;
+        this.zfs = zfs;
+        this.pg = pg;
+        this.containers = pg.containers();
+        this.ports = ports;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public CloneLocks locks() {
+        return locks;
+    }
+
+    // ------------------------------------------------------------------ create
+
+    @Override
+    public Created create(CreateCloneRequest r) {
+        if (r == null) {
+            throw new AgentException(ErrorCode.INVALID_REQUEST, "a create needs a JSON body with cloneId, template and owner");
+        }
+        String id = Names.cloneId(r.cloneId());
+        String template = Names.template(r.template());
+        String owner = Names.owner(r.owner());
+        String snapshot = r.snapshot() == null ? null : Names.buildId(r.snapshot());
+        TemplateConfig tc = config.template(template).orElseThrow(() -> unknownTemplate(template));
+        return timed("create", () -> locks.with(id, () -> {
+            Optional<CloneRecord> existing = find(id);
+            if (existing.isPresent()) {
+                CloneRecord c = existing.get();
+                if (c.ready()) {
+                    if (!template.equals(c.template()) || !owner.equals(c.owner()) || (snapshot != null && !snapshot.equals(c.snapshot()))) {
+                        throw new AgentException(ErrorCode.CONFLICT, "clone '" + id + "' already exists for template " + c.template()
+                                + " (snapshot " + c.snapshot() + ", owner " + c.owner() + "): choose another clone id");
+                    }
+                    log.info("create {}: exists already; returning it with a new password", id);
+                    return new Created(rotate(c), false);
+                }
+                log.warn("create {}: removing a half-made clone left by an earlier attempt", id);
+                removeEverything(c.id(), c.dataset(), c.port());
+            }
+            return new Created(doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone()), true);
+        }));
+    }
+
+    private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
+        Zfs.Space space = zfs.space(layout.root());
+        if (space.availableBytes() < config.minFreeBytes()) {
+            throw poolFull(space, null);
+        }
+        String template = tc.name();
+        String user = Names.roleForOwner(owner);
+        char[] password = Passwords.random();
+        String verifier = Passwords.scramVerifier(password);
+        String dataset = layout.clone(id);
+        Instant now = clock.instant();
+        int port = ports.allocate();
+        boolean datasetMade = false;
+        try {
+            String buildId = catalog.withRead(template, () -> {
+                String b = requestedSnapshot != null ? requestedSnapshot : catalog.current(template).orElseThrow(() ->
+                        new AgentException(ErrorCode.UNKNOWN_SNAPSHOT, "template '" + template + "' has no ready snapshot yet: "
+                                + "start a refresh (POST /v1/templates/" + template + "/refresh) and create the clone when it has finished"));
+                TemplateCatalog.Build build = catalog.readyBuild(template, b);
+                Map<String, String> props = new LinkedHashMap<>();
+                props.put(Props.STATE, Props.STATE_CREATING);
+                props.put(Props.PORT, Integer.toString(port));
+                props.put(Props.OWNER, owner);
+                props.put(Props.USER, user);
+                props.put(Props.TEMPLATE, template);
+                props.put(Props.SNAPSHOT, b);
+                props.put(Props.DATABASE, tc.database());
+                props.put(Props.CREATED, now.toString());
+                props.put(Props.ACTIVITY, now.toString());
+                props.put(Props.PROTECTED, Boolean.toString(protect));
+                props.put(Props.VERIFIER, verifier);
+                if (expiresAt != null) {
+                    props.put(Props.EXPIRES, expiresAt.toString());
+                }
+                if (tc.cloneDefaults().quotaBytes() > 0) {
+                    // the clone may grow by `quota` beyond the snapshot it starts from
+                    props.put("refquota", Long.toString(build.referencedBytes() + tc.cloneDefaults().quotaBytes()));
+                }
+                zfs.clone(layout.readySnapshot(template, b), dataset, props);
+                return b;
+            });
+            datasetMade = true;
+            zfs.snapshot(layout.createdSnapshot(id));
+            ContainerSpec spec = cloneSpec(id, template, buildId, owner, port, memoryFor(template));
+            PostgresContainers.Started s = pg.createAndAwait("clone " + id, spec, port, "postgres", config.readyTimeout());
+            try (Connection c = s.connection()) {
+                ClusterAdmin.ensureLoginRole(c, user, verifier, true);
+            }
+            zfs.set(dataset, Props.STATE, Props.STATE_READY);
+            log.info("clone {} of {}/{} ready on port {} for {}", id, template, buildId, port, owner);
+            CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
+            return new CloneCredentials(view(rec, "ready"), new String(password));
+        } catch (RuntimeException | SQLException e) {
+            containers.removeForce(layout.cloneContainer(id));
+            if (datasetMade) {
+                try {
+                    zfs.destroyRecursive(dataset);
+                } catch (RuntimeException e2) {
+                    log.error("create {}: cannot remove dataset {} after a failure ({}); the next start reconciles it", id, dataset, e2.getMessage());
+                }
+            }
+            ports.release(port);
+            throw translate("create clone " + id, e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    // ------------------------------------------------------------------ read
+
+    @Override
+    public List<CloneView> list() {
+        Map<String, ZfsEntry> entries = zfs.get(layout.clones(), true, CLONE_PROPS);
+        Map<String, List<ZfsEntry>> byDataset = new LinkedHashMap<>();
+        String prefix = layout.clones() + "/";
+        for (ZfsEntry e : entries.values()) {
+            if (e.dataset().startsWith(prefix) && e.dataset().indexOf('/', prefix.length()) < 0) {
+                byDataset.computeIfAbsent(e.dataset(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<String, ContainerInfo> ctrs = new HashMap<>();
+        for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
+            ctrs.put(ci.labels().get(Layout.LABEL_CLONE), ci);
+        }
+        List<CloneView> out = new ArrayList<>();
+        byDataset.forEach((ds, es) -> {
+            CloneRecord c = CloneRecord.of(ds, es);
+            if (c != null) {
+                out.add(view(c, runtimeState(c, ctrs.get(c.id()))));
+            }
+        });
+        out.sort(Comparator.comparing(CloneView::id));
+        return out;
+    }
+
+    /** All clone records (for reconciliation and sampling). */
+    public List<CloneRecord> records() {
+        Map<String, ZfsEntry> entries = zfs.get(layout.clones(), true, CLONE_PROPS);
+        Map<String, List<ZfsEntry>> byDataset = new LinkedHashMap<>();
+        String prefix = layout.clones() + "/";
+        for (ZfsEntry e : entries.values()) {
+            if (e.dataset().startsWith(prefix) && e.dataset().indexOf('/', prefix.length()) < 0) {
+                byDataset.computeIfAbsent(e.dataset(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        List<CloneRecord> out = new ArrayList<>();
+        byDataset.forEach((ds, es) -> {
+            CloneRecord c = CloneRecord.of(ds, es);
+            if (c != null) {
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public CloneView get(String cloneId) {
+        String id = Names.cloneId(cloneId);
+        CloneRecord c = require(id);
+        Optional<ContainerInfo> ci = container(id);
+        return view(c, runtimeState(c, ci.orElse(null)));
+    }
+
+    public Optional<CloneRecord> find(String id) {
+        Map<String, ZfsEntry> entries = zfs.get(layout.clone(id), true, CLONE_PROPS);
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(CloneRecord.of(layout.clone(id), entries.values()));
+    }
+
+    private CloneRecord require(String id) {
+        return find(id).orElseThrow(() -> new AgentException(ErrorCode.UNKNOWN_CLONE,
+                "no clone '" + id + "' on this host: list clones with GET /v1/clones"));
+    }
+
+    private CloneRecord requireReady(String id) {
+        CloneRecord c = require(id);
+        if (!c.ready()) {
+            throw new AgentException(ErrorCode.CONFLICT, "clone '" + id + "' is still being created: try again in a moment");
+        }
+        return c;
+    }
+
+    // ------------------------------------------------------------------ update
+
+    @Override
+    public CloneView update(String cloneId, UpdateCloneRequest r) {
+        String id = Names.cloneId(cloneId);
+        if (r == null) {
+            throw new AgentException(ErrorCode.INVALID_REQUEST, "an update needs a JSON body (protectedClone, expiresAt, owner)");
+        }
+        String owner = r.owner() == null ? null : Names.owner(r.owner());
+        return timed("update", () -> locks.with(id, () -> {
+            CloneRecord c = requireReady(id);
+            if (r.protectedClone() != null) {
+                zfs.set(c.dataset(), Props.PROTECTED, r.protectedClone().toString());
+            }
+            if (r.expiresAt() != null) {
+                zfs.set(c.dataset(), Props.EXPIRES, r.expiresAt().toString());
+            }
+            if (owner != null) {
+                zfs.set(c.dataset(), Props.OWNER, owner);
+            }
+            return get(id);
+        }));
+    }
+
+    // ------------------------------------------------------------------ reset
+
+    @Override
+    public CloneView reset(String cloneId, ResetRequest r) {
+        String id = Names.cloneId(cloneId);
+        String savepoint = r == null || r.savepoint() == null ? null : Names.savepoint(r.savepoint());
+        return timed(savepoint == null ? "reset" : "rollback", () -> locks.with(id, () -> {
+            CloneRecord c = requireReady(id);
+            String target;
+            if (savepoint == null) {
+                if (!c.hasCreatedSnapshot()) {
+                    throw new AgentException(ErrorCode.INTERNAL, "clone '" + id + "' lost its @created snapshot: destroy and re-create it");
+                }
+                target = layout.createdSnapshot(id);
+            } else {
+                if (!c.hasSavepoint(savepoint)) {
+                    throw unknownSavepoint(id, savepoint);
+                }
+                target = layout.savepointSnapshot(id, savepoint);
+            }
+            Optional<ContainerInfo> ci = container(id);
+            ci.ifPresent(x -> {
+                containers.kill(x.id()); // its data is about to be thrown away: no clean shutdown needed
+                containers.awaitExit(x.id(), Duration.ofSeconds(30));
+            });
+            try {
+                zfs.rollback(target);
+                String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
+                containers.start(containerId);
+                try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", config.readyTimeout())) {
+                    ClusterAdmin.ensureLoginRole(conn, c.user(), c.verifier(), true);
+                }
+                zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
+            } catch (RuntimeException | SQLException e) {
+                throw translate("reset clone " + id, e);
+            }
+            log.info("clone {} reset to {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint);
+            return view(require(id), "ready");
+        }));
+    }
+
+    // ------------------------------------------------------------------ password
+
+    @Override
+    public CloneCredentials rotatePassword(String cloneId) {
+        String id = Names.cloneId(cloneId);
+        return timed("password", () -> locks.with(id, () -> rotate(requireReady(id))));
+    }
+
+    /** A new password for the owner's role; its verifier replaces the stored one. Caller holds the lock. */
+    private CloneCredentials rotate(CloneRecord c) {
+        char[] password = Passwords.random();
+        try {
+            String verifier = Passwords.scramVerifier(password);
+            try (Connection conn = adminConnection(c)) {
+                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, true);
+            } catch (SQLException e) {
+                throw new AgentException(ErrorCode.CONTAINER_FAILED, "cannot set the password of clone " + c.id() + ": " + e.getMessage()
+                        + " (if its owner changed the agent's role, reset the clone)", e);
+            }
+            zfs.set(c.dataset(), Props.VERIFIER, verifier);
+            return new CloneCredentials(view(require(c.id()), "ready"), new String(password));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    // ------------------------------------------------------------------ savepoints
+
+    @Override
+    public List<SavepointView> savepoints(String cloneId) {
+        String id = Names.cloneId(cloneId);
+        CloneRecord c = require(id);
+        return c.savepoints().stream().map(s -> new SavepointView(id, s.name(), s.createdAt())).toList();
+    }
+
+    @Override
+    public SavepointView savepoint(String cloneId, SavepointRequest r) {
+        String id = Names.cloneId(cloneId);
+        if (r == null) {
+            throw new AgentException(ErrorCode.INVALID_REQUEST, "a savepoint needs a JSON body with its name");
+        }
+        String name = Names.savepoint(r.name());
+        return timed("savepoint", () -> locks.with(id, () -> {
+            CloneRecord c = requireReady(id);
+            Optional<CloneRecord.Savepoint> existing = c.savepoints().stream().filter(s -> s.name().equals(name)).findFirst();
+            if (existing.isPresent()) {
+                return new SavepointView(id, name, existing.get().createdAt());
+            }
+            // a CHECKPOINT first keeps the crash recovery short when the clone is rolled back to it
+            try (Connection conn = PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, pg.agentPassword(), 60)) {
+                ClusterAdmin.checkpoint(conn);
+            } catch (SQLException e) {
+                log.info("savepoint {} of {}: no CHECKPOINT ({}); taking the snapshot anyway", name, id, e.getMessage());
+            }
+            try {
+                zfs.snapshot(layout.savepointSnapshot(id, name));
+            } catch (RuntimeException e) {
+                throw translate("savepoint " + name + " of clone " + id, e);
+            }
+            CloneRecord after = require(id);
+            Instant at = after.savepoints().stream().filter(s -> s.name().equals(name)).map(CloneRecord.Savepoint::createdAt)
+                    .findFirst().orElse(clock.instant());
+            return new SavepointView(id, name, at);
+        }));
+    }
+
+    @Override
+    public void deleteSavepoint(String cloneId, String savepoint) {
+        String id = Names.cloneId(cloneId);
+        String name = Names.savepoint(savepoint);
+        timed("savepoint_delete", () -> locks.with(id, () -> {
+            CloneRecord c = require(id);
+            if (!c.hasSavepoint(name)) {
+                throw unknownSavepoint(id, name);
+            }
+            zfs.destroy(layout.savepointSnapshot(id, name));
+            return null;
+        }));
+    }
+
+    // ------------------------------------------------------------------ destroy
+
+    @Override
+    public void destroy(String cloneId) {
+        String id = Names.cloneId(cloneId);
+        timed("destroy", () -> locks.with(id, () -> {
+            Optional<CloneRecord> c = find(id);
+            List<ContainerInfo> ctrs = containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+            if (c.isEmpty() && ctrs.isEmpty()) {
+                throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
+            }
+            ctrs.forEach(x -> containers.removeForce(x.id()));
+            if (c.isPresent()) {
+                try {
+                    zfs.destroyRecursive(c.get().dataset());
+                } catch (RuntimeException e) {
+                    throw translate("destroy clone " + id, e);
+                }
+                ports.release(c.get().port());
+                String template = c.get().template();
+                if (template != null) {
+                    background.submit(() -> {
+                        try {
+                            catalog.applyRetention(template);
+                        } catch (RuntimeException e) {
+                            log.warn("retention of {} after destroying {}: {}", template, id, e.getMessage());
+                        }
+                    });
+                }
+            }
+            log.info("clone {} destroyed", id);
+            return null;
+        }));
+    }
+
+    /** Removes a clone's containers, dataset and port without asking (reconciliation, half-made clones). Caller holds the lock. */
+    void removeEverything(String id, String dataset, int port) {
+        for (ContainerInfo x : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id))) {
+            containers.removeForce(x.id());
+        }
+        containers.removeForce(layout.cloneContainer(id));
+        zfs.destroyRecursive(dataset);
+        if (port > 0) {
+            ports.release(port);
+        }
+    }
+
+    /** Public form for the reconciler: takes the clone's lock. */
+    public void removeHalfMade(CloneRecord c) {
+        locks.with(c.id(), () -> {
+            removeEverything(c.id(), c.dataset(), c.port());
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ running containers
+
+    /**
+     * Makes sure a ready clone's container exists and runs (re-creating it from the dataset when
+     * it is gone) and returns an admin connection. Caller holds the lock.
+     */
+    Connection adminConnection(CloneRecord c) {
+        try {
+            return PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, pg.agentPassword(), 60);
+        } catch (SQLException first) {
+            String containerId = ensureContainer(c);
+            return pg.awaitReady("clone " + c.id(), containerId, c.port(), "postgres", config.readyTimeout());
+        }
+    }
+
+    /** Starts (or re-creates and starts) a ready clone's container; returns its id. Caller holds the lock. */
+    public String ensureContainer(CloneRecord c) {
+        Optional<ContainerInfo> ci = container(c.id());
+        String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
+        if (ci.isEmpty() || !ci.get().running()) {
+            log.info("clone {}: (re)starting its container", c.id());
+            containers.start(containerId);
+        }
+        return containerId;
+    }
+
+    public Optional<ContainerInfo> container(String id) {
+        List<ContainerInfo> l = containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+        return l.stream().filter(x -> x.name().equals(layout.cloneContainer(id))).findFirst().or(() -> l.stream().findFirst());
+    }
+
+    ContainerSpec cloneSpec(CloneRecord c) {
+        return cloneSpec(c.id(), c.template(), c.snapshot(), c.owner(), c.port(), memoryFor(c.template()));
+    }
+
+    ContainerSpec cloneSpec(String id, String template, String snapshot, String owner, int port, long memory) {
+        Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
+        labels.put(Layout.LABEL_CLONE, id);
+        labels.put(Layout.LABEL_TEMPLATE, template);
+        labels.put(Layout.LABEL_SNAPSHOT, snapshot);
+        labels.put(Layout.LABEL_OWNER, owner);
+        labels.put(Layout.LABEL_PORT, Integer.toString(port));
+        boolean hostNet = config.network() == AgentConfig.Network.HOST;
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (memory > 0) {
+            settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
+        }
+        return new ContainerSpec(layout.cloneContainer(id), config.image(),
+                PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings), "postgres", labels,
+                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory);
+    }
+
+    private long memoryFor(String template) {
+        return config.template(template).map(t -> t.cloneDefaults().memoryBytes()).orElse(config.defaultCloneMemoryBytes());
+    }
+
+    private String clonesMountpoint() {
+        String mp = clonesMountpoint;
+        if (mp == null) {
+            mp = zfs.get(layout.clones(), List.of("mountpoint")).map(e -> e.get("mountpoint"))
+                    .filter(m -> m.startsWith("/"))
+                    .orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, layout.clones() + " is not mounted"));
+            clonesMountpoint = mp;
+        }
+        return mp;
+    }
+
+    // ------------------------------------------------------------------ views, errors
+
+    private String runtimeState(CloneRecord c, ContainerInfo ci) {
+        if (!c.ready()) {
+            return "creating";
+        }
+        if (ci == null) {
+            return "missing-container";
+        }
+        return ci.running() ? "ready" : "stopped";
+    }
+
+    CloneView view(CloneRecord c, String state) {
+        return new CloneView(c.id(), c.template(), c.snapshot(), config.host(), c.port(), c.database(), c.user(), c.owner(),
+                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt(), state, c.usedBytes());
+    }
+
+    private AgentException unknownTemplate(String template) {
+        return new AgentException(ErrorCode.UNKNOWN_TEMPLATE, "template '" + template + "' is not configured on this host; known: "
+                + String.join(", ", new java.util.TreeSet<>(config.templates().keySet())));
+    }
+
+    private static AgentException unknownSavepoint(String id, String savepoint) {
+        return new AgentException(ErrorCode.UNKNOWN_SAVEPOINT, "clone '" + id + "' has no savepoint '" + savepoint
+                + "': list them with GET /v1/clones/" + id + "/savepoints");
+    }
+
+    private AgentException poolFull(Zfs.Space space, Throwable cause) {
+        return new AgentException(ErrorCode.POOL_FULL, "the pool is full: " + (space.availableBytes() >> 20) + " MiB available under "
+                + layout.root() + ", less than agent.minFree " + (config.minFreeBytes() >> 20)
+                + " MiB; destroy clones or old snapshots, or grow the pool", cause);
+    }
+
+    /** Maps a failure to an error code; a failure while the pool is (nearly) full is reported as POOL_FULL. */
+    private AgentException translate(String what, Exception e) {
+        if (e instanceof AgentException a && a.code() != ErrorCode.CONTAINER_FAILED && a.code() != ErrorCode.INTERNAL) {
+            return a;
+        }
+        boolean noSpace = e instanceof ZfsException z && z.kind() == ZfsException.Kind.NO_SPACE;
+        try {
+            Zfs.Space space = zfs.space(layout.root());
+            if (noSpace || space.availableBytes() < config.minFreeBytes()) {
+                return poolFull(space, e);
+            }
+        } catch (RuntimeException ignored) {
+            // fall through
+        }
+        if (e instanceof AgentException a) {
+            return a;
+        }
+        if (e instanceof SQLException) {
+            return new AgentException(ErrorCode.CONTAINER_FAILED, what + ": " + e.getMessage(), e);
+        }
+        return new AgentException(ErrorCode.INTERNAL, what + " failed: " + e.getMessage(), e);
+    }
+
+    private <T> T timed(String op, Supplier<T> body) {
+        long t0 = System.nanoTime();
+        try {
+            T r = body.get();
+            metrics.observe(op, (System.nanoTime() - t0) / 1e9);
+            return r;
+        } catch (AgentException e) {
+            metrics.failure(op, e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.failure(op, ErrorCode.INTERNAL);
+            throw e;
+        }
+    }
+
+    public void close() {
+        background.shutdown();
+    }
+}

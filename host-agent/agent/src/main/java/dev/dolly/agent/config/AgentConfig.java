@@ -1,0 +1,101 @@
+package dev.dolly.agent.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code agent:} section of the Dolly YAML plus the templates. {@code secret} is the HMAC key
+ * for the API (from the environment variable named by {@code secretEnv}); it also derives the
+ * password of the agent's own superuser in every cluster. {@code toString()} masks it.
+ */
+public record AgentConfig(
+        String host,
+        String listenHost,
+        int listenPort,
+        String pool,
+        int portFrom,
+        int portTo,
+        String image,
+        String secretEnv,
+        byte[] secret,
+        String dockerHost,
+        String zfsBinary,
+        Path workDir,
+        Network network,
+        Duration readyTimeout,
+        Duration buildReadyTimeout,
+        long minFreeBytes,
+        long buildMemoryBytes,
+        long defaultCloneMemoryBytes,
+        Duration activityInterval,
+        boolean buildMissingTemplates,
+        int postgresUid,
+        int postgresGid,
+        int defaultRetention,
+        Map<String, TemplateConfig> templates) {
+
+    /** How clone containers reach the network: their own namespace with a published port, or the host's. */
+    public enum Network { BRIDGE, HOST }
+
+    public Optional<TemplateConfig> template(String name) {
+        return Optional.ofNullable(templates.get(name));
+    }
+
+    public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
+        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t));
+    }
+
+    public AgentConfig withPool(String p) {
+        return new AgentConfig(host, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withPorts(int from, int to) {
+        return new AgentConfig(host, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withListen(String h, int p) {
+        return new AgentConfig(host, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withSecret(byte[] s) {
+        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withBuildMissingTemplates(boolean b) {
+        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withMinFreeBytes(long b) {
+        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    public AgentConfig withNetwork(Network n) {
+        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+                workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[host=" + host + ", listen=" + listenHost + ":" + listenPort + ", pool=" + pool
+                + ", ports=" + portFrom + "-" + portTo + ", image=" + image + ", secretEnv=" + secretEnv
+                + ", secret=" + (secret == null ? "unset" : "***") + ", network=" + network
+                + ", templates=" + templates.keySet() + "]";
+    }
+}

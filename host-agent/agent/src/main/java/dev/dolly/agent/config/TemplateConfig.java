@@ -1,0 +1,42 @@
+package dev.dolly.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One template from the {@code templates:} section. {@code seed} lists SQL files or directories
+ * (resolved against the config file's directory) for seed-built templates; {@code source},
+ * {@code masking} and {@code refresh} are kept as raw JSON for the live-source refresh to parse
+ * (null when absent). {@code raw} is the whole template object.
+ */
+public record TemplateConfig(
+        String name,
+        String database,
+        String description,
+        List<Path> seed,
+        JsonNode source,
+        JsonNode masking,
+        JsonNode refresh,
+        int retention,
+        CloneDefaults cloneDefaults,
+        String image,
+        String slackChannel,
+        JsonNode raw) {
+
+    public TemplateConfig {
+        seed = seed == null ? List.of() : List.copyOf(seed);
+    }
+
+    public boolean hasSource() {
+        return source != null && !source.isNull() && !source.isMissingNode();
+    }
+
+    public boolean hasSeed() {
+        return !seed.isEmpty();
+    }
+
+    /** Per-clone defaults: TTL hints for the control plane, and what the agent enforces (memory limit, disk quota). */
+    public record CloneDefaults(Duration ttl, Duration maxTtl, Duration idle, long memoryBytes, long quotaBytes) {}
+}

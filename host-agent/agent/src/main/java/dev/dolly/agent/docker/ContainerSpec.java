@@ -1,0 +1,28 @@
+package dev.dolly.agent.docker;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container to create. {@code binds} maps host paths to container paths ({@code :ro} suffix on
+ * the container path for read-only); {@code hostPort} publishes container port 5432 on
+ * {@code bindIp:hostPort} (ignored with host networking); {@code memoryBytes} 0 means no limit.
+ */
+public record ContainerSpec(
+        String name,
+        String image,
+        List<String> cmd,
+        String user,
+        Map<String, String> labels,
+        Map<String, String> binds,
+        String bindIp,
+        int hostPort,
+        boolean hostNetwork,
+        long memoryBytes) {
+
+    public ContainerSpec {
+        cmd = List.copyOf(cmd);
+        labels = Map.copyOf(labels);
+        binds = Map.copyOf(binds);
+    }
+}

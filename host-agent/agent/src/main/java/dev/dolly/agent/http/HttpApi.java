@@ -1,0 +1,264 @@
+package dev.dolly.agent.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.dolly.agent.AgentException;
+import dev.dolly.agent.api.AgentJson;
+import dev.dolly.agent.api.AgentPaths;
+import dev.dolly.agent.api.CreateCloneRequest;
+import dev.dolly.agent.api.ErrorCode;
+import dev.dolly.agent.api.ErrorResponse;
+import dev.dolly.agent.api.HealthResponse;
+import dev.dolly.agent.api.RefreshRequest;
+import dev.dolly.agent.api.RequestSigning;
+import dev.dolly.agent.api.ResetRequest;
+import dev.dolly.agent.api.SavepointRequest;
+import dev.dolly.agent.api.UpdateCloneRequest;
+import dev.dolly.agent.clone.CloneOperations;
+import dev.dolly.agent.template.TemplateOperations;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's versioned JSON API over the JDK HTTP server (routes in {@link AgentPaths}). Every
+ * {@code /v1} request except health must carry a valid HMAC signature over method, path (with
+ * its query, if any), timestamp and body; a replay is rejected. Errors are {@link ErrorResponse}
+ * bodies with a stable code; internal errors say only "internal error" and a reference, the
+ * detail goes to the log.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final int MAX_BODY = 1 << 20;
+    private final ObjectMapper json = AgentJson.mapper();
+    private final CloneOperations clones;
+    private final TemplateOperations templates;
+    private final Supplier<HealthResponse> health;
+    private final Supplier<String> metrics;
+    private final RequestSigning.Verifier verifier;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
+                   RequestSigning.Verifier verifier) {
+        this.clones = clones;
+        this.templates = templates;
+        this.health = health;
+        this.metrics = metrics;
+        this.verifier = verifier;
+    }
+
+    /** Starts listening; returns the bound port (useful with port 0). */
+    public int start(String host, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(32, r -> {
+            Thread t = new Thread(r, "http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    private record Reply(int status, Object body, String contentType) {
+        static Reply json(int status, Object body) {
+            return new Reply(status, body, "application/json");
+        }
+    }
+
+    void handle(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
+        String method = ex.getRequestMethod().toUpperCase();
+        String path = ex.getRequestURI().getRawPath();
+        String query = ex.getRequestURI().getRawQuery();
+        Reply reply;
+        try {
+            byte[] body = readBody(ex.getRequestBody());
+            if (path.startsWith(AgentPaths.V1 + "/") && !path.equals(AgentPaths.HEALTH)) {
+                String signedPath = query == null ? path : path + "?" + query;
+                RequestSigning.Rejection rej = verifier.verify(method, signedPath,
+                        ex.getRequestHeaders().getFirst(RequestSigning.TIMESTAMP_HEADER),
+                        ex.getRequestHeaders().getFirst(RequestSigning.SIGNATURE_HEADER), body);
+                if (rej != null) {
+                    throw new AgentException(ErrorCode.BAD_SIGNATURE, signatureMessage(rej));
+                }
+            }
+            reply = route(method, path, body);
+        } catch (AgentException e) {
+            if (e.code() == ErrorCode.INTERNAL) {
+                reply = internal(method, path, e);
+            } else {
+                reply = Reply.json(e.code().httpStatus(), new ErrorResponse(e.code(), e.getMessage()));
+                log.info("{} {} -> {} {}", method, path, e.code(), e.getMessage());
+            }
+        } catch (JsonProcessingException e) {
+            reply = Reply.json(400, new ErrorResponse(ErrorCode.INVALID_REQUEST, "the body is not valid JSON for this request: "
+                    + e.getOriginalMessage()));
+        } catch (RuntimeException e) {
+            reply = internal(method, path, e);
+        }
+        send(ex, reply);
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} -> {} in {} ms", method, path, reply.status(), (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    private Reply internal(String method, String path, Exception e) {
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        log.error("{} {} failed (ref {})", method, path, ref, e);
+        return Reply.json(500, new ErrorResponse(ErrorCode.INTERNAL, "internal error (ref " + ref + "); the agent log has the details"));
+    }
+
+    private static String signatureMessage(RequestSigning.Rejection r) {
+        return switch (r) {
+            case MISSING -> "request is not signed: send " + RequestSigning.TIMESTAMP_HEADER + " and " + RequestSigning.SIGNATURE_HEADER;
+            case MALFORMED_TIMESTAMP -> RequestSigning.TIMESTAMP_HEADER + " must be unix seconds";
+            case OUTSIDE_WINDOW -> "request timestamp is more than 5 minutes off the agent's clock: check the caller's clock";
+            case BAD_SIGNATURE -> "request signature does not match: sign METHOD\\nPATH\\nTIMESTAMP\\nBODY with the agent secret";
+            case REPLAYED -> "this signature was already used: sign every request afresh";
+        };
+    }
+
+    private Reply route(String method, String path, byte[] body) throws IOException {
+        if (path.equals(AgentPaths.METRICS) && method.equals("GET")) {
+            return new Reply(200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8");
+        }
+        if (!path.startsWith(AgentPaths.V1 + "/")) {
+            throw noRoute(method, path);
+        }
+        List<String> s = Arrays.asList(path.substring(AgentPaths.V1.length() + 1).split("/", -1));
+        String r0 = s.get(0);
+        int n = s.size();
+        switch (r0) {
+            case "health":
+                if (n == 1 && method.equals("GET")) {
+                    return Reply.json(200, health.get());
+                }
+                break;
+            case "templates":
+                if (n == 1 && method.equals("GET")) {
+                    return Reply.json(200, templates.templates());
+                }
+                if (n == 3 && s.get(2).equals("refresh") && method.equals("POST")) {
+                    return Reply.json(202, templates.refresh(s.get(1), parse(body, RefreshRequest.class)));
+                }
+                break;
+            case "jobs":
+                if (n == 2 && method.equals("GET")) {
+                    return Reply.json(200, templates.job(s.get(1)));
+                }
+                if (n == 2 && method.equals("DELETE")) {
+                    return Reply.json(200, templates.cancelJob(s.get(1)));
+                }
+                break;
+            case "clones":
+                if (n == 1 && method.equals("GET")) {
+                    return Reply.json(200, clones.list());
+                }
+                if (n == 1 && method.equals("POST")) {
+                    CloneOperations.Created c = clones.create(require(parse(body, CreateCloneRequest.class)));
+                    return Reply.json(c.created() ? 201 : 200, c.credentials());
+                }
+                String id = s.get(1);
+                if (n == 2) {
+                    switch (method) {
+                        case "GET":
+                            return Reply.json(200, clones.get(id));
+                        case "PATCH":
+                            return Reply.json(200, clones.update(id, require(parse(body, UpdateCloneRequest.class))));
+                        case "DELETE":
+                            clones.destroy(id);
+                            return new Reply(204, null, null);
+                        default:
+                            break;
+                    }
+                } else if (n == 3 && s.get(2).equals("reset") && method.equals("POST")) {
+                    return Reply.json(200, clones.reset(id, parse(body, ResetRequest.class)));
+                } else if (n == 3 && s.get(2).equals("password") && method.equals("POST")) {
+                    return Reply.json(200, clones.rotatePassword(id));
+                } else if (n == 3 && s.get(2).equals("savepoints") && method.equals("GET")) {
+                    return Reply.json(200, clones.savepoints(id));
+                } else if (n == 3 && s.get(2).equals("savepoints") && method.equals("POST")) {
+                    return Reply.json(201, clones.savepoint(id, require(parse(body, SavepointRequest.class))));
+                } else if (n == 4 && s.get(2).equals("savepoints") && method.equals("DELETE")) {
+                    clones.deleteSavepoint(id, s.get(3));
+                    return new Reply(204, null, null);
+                }
+                break;
+            default:
+                break;
+        }
+        throw noRoute(method, path);
+    }
+
+    private static AgentException noRoute(String method, String path) {
+        return new AgentException(ErrorCode.INVALID_REQUEST, "no route " + method + " " + path + " (see AgentPaths for the API)");
+    }
+
+    private static <T> T require(T body) {
+        if (body == null) {
+            throw new AgentException(ErrorCode.INVALID_REQUEST, "this request needs a JSON body");
+        }
+        return body;
+    }
+
+    private <T> T parse(byte[] body, Class<T> type) throws IOException {
+        if (body.length == 0) {
+            return null;
+        }
+        return json.readValue(body, type);
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            b.write(buf, 0, r);
+            if (b.size() > MAX_BODY) {
+                throw new AgentException(ErrorCode.INVALID_REQUEST, "request body is larger than 1 MiB");
+            }
+        }
+        return b.toByteArray();
+    }
+
+    private void send(HttpExchange ex, Reply reply) throws IOException {
+        try (ex) {
+            if (reply.body() == null) {
+                ex.sendResponseHeaders(reply.status(), -1);
+                return;
+            }
+            byte[] bytes = reply.body() instanceof String str ? str.getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(reply.body());
+            ex.getResponseHeaders().set("Content-Type", reply.contentType());
+            ex.sendResponseHeaders(reply.status(), bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}

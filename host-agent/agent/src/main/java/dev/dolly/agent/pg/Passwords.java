@@ -1,0 +1,61 @@
+package dev.dolly.agent.pg;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.util.PasswordUtil;
+
+/**
+ * Passwords and their SCRAM-SHA-256 verifiers. Verifiers are computed here, on the client side
+ * (PgJDBC's {@link PasswordUtil}), so a plaintext password never crosses the wire to PostgreSQL
+ * nor reaches its logs; PostgreSQL stores a presented verifier as it is.
+ */
+public final class Passwords {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
+    private static final Pattern VERIFIER = Pattern.compile("SCRAM-SHA-256\\$\\d+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+");
+
+    /** The agent's own superuser in every cluster it builds or serves. */
+    public static final String AGENT_ROLE = "dolly_agent";
+
+    private Passwords() {}
+
+    /** A random password of 24 characters from an unambiguous alphabet (~139 bits). */
+    public static char[] random() {
+        char[] p = new char[24];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return p;
+    }
+
+    public static String scramVerifier(char[] password) {
+        return PasswordUtil.encodeScramSha256(password);
+    }
+
+    /** Checks that a string is a SCRAM-SHA-256 verifier (safe to embed in a SQL literal). */
+    public static String checkVerifier(String v) {
+        if (v == null || !VERIFIER.matcher(v).matches()) {
+            throw new IllegalArgumentException("not a SCRAM-SHA-256 verifier");
+        }
+        return v;
+    }
+
+    /**
+     * The password of {@link #AGENT_ROLE}, derived from the agent's secret (HMAC-SHA256), so it
+     * is stored nowhere and the same for every cluster this agent makes.
+     */
+    public static char[] agentPassword(byte[] secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            byte[] d = mac.doFinal("dolly host agent: dolly_agent password v1".getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d).toCharArray();
+        } catch (Exception e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}
