@@ -153,7 +153,11 @@ public final class AgentClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        Supplier<T> attempt = () -> once(method, path, bytes, responseType, slowCall ? slow : quick);
+        boolean[] sent = {false};
+        Supplier<T> attempt = () -> {
+            sent[0] = true;
+            return once(method, path, bytes, responseType, slowCall ? slow : quick);
+        };
         Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, Bulkhead.decorateSupplier(bulkhead, attempt));
         if (idempotent) {
             guarded = Retry.decorateSupplier(retry, guarded);
@@ -162,9 +166,9 @@ public final class AgentClient {
         try {
             return guarded.get();
         } catch (CallNotPermittedException e) {
-            throw new AgentException.Unavailable(host, "host " + host + " is unavailable (recent calls failed; retrying it shortly)", e, true);
+            throw new AgentException.Unavailable(host, "host " + host + " is unavailable (recent calls failed; retrying it shortly)", e, !sent[0]);
         } catch (BulkheadFullException e) {
-            throw new AgentException.Unavailable(host, "host " + host + " is busy (too many calls in flight)", e, true);
+            throw new AgentException.Unavailable(host, "host " + host + " is busy (too many calls in flight)", e, !sent[0]);
         } finally {
             AgentTiming.add(System.nanoTime() - start);
         }

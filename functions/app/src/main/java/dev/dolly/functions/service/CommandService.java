@@ -211,6 +211,9 @@ public class CommandService implements CommandPort {
             CommandResult r = existingAnswer(p, existing, template);
             if (r != null) return r;
         }
+        if (existing == null && store.quota(ownerKey).getClones() >= auth.maxClones(p)) {
+            throw overQuota(p, ownerKey);
+        }
         HostItem host = placement.choose(template, c.snapshot());
         Instant now = clock.instant();
         CloneItem item;
@@ -235,9 +238,7 @@ public class CommandService implements CommandPort {
             fill(item, template, c.snapshot(), host, now, ttl, front);
             DollyStore.CreateOutcome outcome = store.createCharging(item, auth.maxClones(p));
             if (outcome == DollyStore.CreateOutcome.QUOTA_EXCEEDED) {
-                int held = store.quota(ownerKey).getClones();
-                throw new DollyException(ErrorKind.QUOTA_EXCEEDED, "Over quota: " + Authorizer.describe(p) + " holds " + held
-                        + " clone(s) and may hold at most " + auth.maxClones(p) + ". Destroy one first (`list` shows them).");
+                throw overQuota(p, ownerKey);
             }
             if (outcome == DollyStore.CreateOutcome.EXISTS) {
                 CloneItem now2 = store.clone(id);
@@ -279,6 +280,12 @@ public class CommandService implements CommandPort {
         });
         store.audit("clone:" + id, ownerKey, front.name(), "create", "ready", "port " + v.port());
         return new CommandResult.CloneResult(Views.info(ready), creds.password(), "Clone " + id + " is ready.");
+    }
+
+    private DollyException overQuota(Principal p, String ownerKey) {
+        int held = store.quota(ownerKey).getClones();
+        return new DollyException(ErrorKind.QUOTA_EXCEEDED, "Over quota: " + Authorizer.describe(p) + " holds " + held
+                + " clone(s) and may hold at most " + auth.maxClones(p) + ". Destroy one first (`list` shows them).");
     }
 
     private void fill(CloneItem item, String template, String snapshot, HostItem host, Instant now, Duration ttl, Front front) {
@@ -457,7 +464,7 @@ public class CommandService implements CommandPort {
     private CommandResult protect(Principal p, Front front, Command.Protect pr) {
         CloneItem c = existing(pr.cloneId());
         auth.check(p, pr, c.getTemplate(), c.getOwner());
-        if (c.getState() == CloneState.READY || c.getState() == CloneState.RESETTING) {
+        if (c.getHostName() != null && (c.getState() == CloneState.READY || c.getState() == CloneState.RESETTING)) {
             try {
                 agent(c).update(c.getId(), new UpdateCloneRequest(pr.on(), null, null));
             } catch (AgentException e) {
@@ -485,7 +492,7 @@ public class CommandService implements CommandPort {
                     + Durations.format(max) + " from now; extend by at most "
                     + Durations.format(Duration.between(from, now.plus(max)).isNegative() ? Duration.ZERO : Duration.between(from, now.plus(max)).withNanos(0)) + ".");
         }
-        if (c.getState() == CloneState.READY || c.getState() == CloneState.RESETTING) {
+        if (c.getHostName() != null && (c.getState() == CloneState.READY || c.getState() == CloneState.RESETTING)) {
             try {
                 agent(c).update(c.getId(), new UpdateCloneRequest(null, until, null));
             } catch (AgentException ex) {
