@@ -14,7 +14,13 @@ public final class DollyApp {
 
     public static void main(String[] args) {
         App app = new App();
-        stack(app);
+        try {
+            stack(app);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a bad context value or a missing jar: the message says what to do
+            System.err.println("dolly synth: " + e.getMessage());
+            System.exit(1);
+        }
         app.synth();
     }
 
