@@ -82,6 +82,7 @@ public final class SlackFront {
     private final Clock clock;
     private final Slack slack;
     private final MethodsClient methods;
+    private final MethodsClient ackPathMethods;
     private final ActionResponseSender responder;
     private final Grammar grammar;
     private final BlockKit kit;
@@ -117,6 +118,12 @@ public final class SlackFront {
         this.slack = Slack.getInstance(slackConfig);
         this.methods = slack.methods(settings.botToken());
         this.responder = new ActionResponseSender(slack);
+        // Web API calls made inside the 3-second ack (views.open for the Extend dialog) get a short timeout of their own
+        SlackConfig ackPathConfig = new SlackConfig();
+        ackPathConfig.setMethodsEndpointUrlPrefix(settings.apiUrl());
+        ackPathConfig.setStatsEnabled(false);
+        ackPathConfig.setHttpClientCallTimeoutMillis(2_000);
+        this.ackPathMethods = Slack.getInstance(ackPathConfig).methods(settings.botToken());
 
         this.grammar = DollyGrammar.create(settings.command());
         this.kit = new BlockKit(clock, grammar);
@@ -239,7 +246,7 @@ public final class SlackFront {
                 p.getChannel() == null ? null : p.getChannel().getId(), fromHome && p.getView() != null ? p.getView().getHash() : null);
         try {
             // trigger_id is only valid for 3 s, so the dialog opens here rather than in the deferred work
-            ViewsOpenResponse r = methods.viewsOpen(v -> v.triggerId(p.getTriggerId()).view(kit.extendModal(clone, json(target))));
+            ViewsOpenResponse r = ackPathMethods.viewsOpen(v -> v.triggerId(p.getTriggerId()).view(kit.extendModal(clone, json(target))));
             if (!r.isOk()) log.warn("views.open for extending {} failed: {}", clone, r.getError());
         } catch (Exception e) {
             log.warn("views.open for extending {} failed: {}", clone, e.getMessage());

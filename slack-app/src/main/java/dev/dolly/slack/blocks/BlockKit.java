@@ -309,6 +309,7 @@ public final class BlockKit {
     public String refreshText(CommandResult.RefreshInfo r) {
         if (failed(r)) return "Refresh of " + r.template() + " failed: " + r.error();
         if (r.snapshot() != null && !running(r)) return "Refresh of " + r.template() + " finished: snapshot " + r.snapshot();
+        if (!running(r) && r.state() != null) return "Refresh of " + r.template() + " ended: " + r.state().toLowerCase(Locale.ROOT);
         return "Refresh of " + r.template() + ": " + (r.phase() == null ? r.state() : r.phase());
     }
 
@@ -322,6 +323,9 @@ public final class BlockKit {
         } else if (r.snapshot() != null && !running(r)) {
             blocks.add(mrkdwn(":white_check_mark: *Refresh of " + t + " finished*: new snapshot `" + esc(r.snapshot())
                     + "`. New clones use it; `" + grammar.command() + " reset` keeps a clone on its snapshot."));
+        } else if (!running(r) && r.state() != null) {
+            blocks.add(mrkdwn(":heavy_minus_sign: *Refresh of " + t + " ended*: " + esc(r.state().toLowerCase(Locale.ROOT))
+                    + ". The previous snapshot keeps serving."));
         } else {
             StringBuilder b = new StringBuilder(":arrows_counterclockwise: *Refresh of " + t + "*: ");
             b.append(esc(r.phase() == null ? String.valueOf(r.state()).toLowerCase(Locale.ROOT) : r.phase()));
