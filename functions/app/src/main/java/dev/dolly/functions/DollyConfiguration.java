@@ -148,7 +148,7 @@ public class DollyConfiguration {
     }
 
     @Bean
-    Reaper reaper(DollyConfig config, DollyStore store, AgentClients agents, HostMonitor monitor, CommandService service,
+    Reaper reaperService(DollyConfig config, DollyStore store, AgentClients agents, HostMonitor monitor, CommandService service,
                   RefreshTracker refreshes, NotifierRef notifier, Clock clock, DollySettings s) {
         return new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, s.reaper().warnBeforeOrDefault());
     }
