@@ -52,7 +52,6 @@ class FunctionInvokerTest {
                     "x-dolly-key": "%2$s",
                     "x-dolly-timestamp": "%3$d",
                     "x-dolly-signature": "%4$s",
-                    "idempotency-key": "k1",
                     "host": "abc123.execute-api.eu-west-1.amazonaws.com"
                   },
                   "requestContext": {
