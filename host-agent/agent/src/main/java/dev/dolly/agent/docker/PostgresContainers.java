@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * PostgreSQL servers in containers: the server command line, start + readiness wait as the
@@ -65,7 +66,13 @@ public class PostgresContainers {
     public Connection awaitReady(String what, String id, int hostPort, String database, Duration timeout) {
         try {
             return PgConnect.awaitReady(what, "127.0.0.1", hostPort, database, Passwords.AGENT_ROLE, agentPassword, timeout,
-                    () -> containers.inspect(id).map(s -> s.running() ? null : s.describe()).orElse("container is gone"));
+                    () -> {
+                        Optional<ContainerState> st = containers.inspect(id);
+                        if (st.isEmpty()) {
+                            return "container is gone";
+                        }
+                        return st.get().running() ? null : st.get().describe();
+                    });
         } catch (AgentException e) {
             throw new AgentException(e.code(), e.getMessage() + diagnosis(id), e);
         }

@@ -103,6 +103,7 @@ public final class HttpApi implements AutoCloseable {
                 String signedPath = query == null ? path : path + "?" + query;
                 RequestSigning.Rejection rej = verifier.verify(method, signedPath,
                         ex.getRequestHeaders().getFirst(RequestSigning.TIMESTAMP_HEADER),
+                        ex.getRequestHeaders().getFirst(RequestSigning.NONCE_HEADER),
                         ex.getRequestHeaders().getFirst(RequestSigning.SIGNATURE_HEADER), body);
                 if (rej != null) {
                     throw new AgentException(ErrorCode.BAD_SIGNATURE, signatureMessage(rej));
@@ -140,7 +141,8 @@ public final class HttpApi implements AutoCloseable {
             case MALFORMED_TIMESTAMP -> RequestSigning.TIMESTAMP_HEADER + " must be unix seconds";
             case OUTSIDE_WINDOW -> "request timestamp is more than 5 minutes off the agent's clock: check the caller's clock";
             case BAD_SIGNATURE -> "request signature does not match: sign METHOD\\nPATH\\nTIMESTAMP\\nBODY with the agent secret";
-            case REPLAYED -> "this signature was already used: sign every request afresh";
+            case REPLAYED -> "this signature was already used: sign every request afresh, with a new "
+                    + RequestSigning.NONCE_HEADER + " when the same request may repeat within a second";
         };
     }
 

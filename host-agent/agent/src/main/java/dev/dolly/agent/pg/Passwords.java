@@ -32,8 +32,9 @@ public final class Passwords {
         return p;
     }
 
+    /** The SCRAM-SHA-256 verifier of a password. The caller's array is left intact (PgJDBC wipes the one it is given). */
     public static String scramVerifier(char[] password) {
-        return PasswordUtil.encodeScramSha256(password);
+        return PasswordUtil.encodeScramSha256(password.clone());
     }
 
     /** Checks that a string is a SCRAM-SHA-256 verifier (safe to embed in a SQL literal). */

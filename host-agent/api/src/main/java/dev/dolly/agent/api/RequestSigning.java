@@ -19,26 +19,49 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code METHOD \n PATH \n TIMESTAMP \n BODY}; the timestamp is unix seconds. A request is
  * accepted within {@link #WINDOW} of the verifier's clock, either way, and each signature
  * is accepted once (a replay within the window is rejected).
+ *
+ * <p>Two identical requests in the same second have the same signature, so the second one is
+ * indistinguishable from a replay. A caller that may repeat a request within a second (polling a
+ * job, retrying) sends a fresh random {@link #NONCE_HEADER} with each request; the signed text is
+ * then {@code METHOD \n PATH \n TIMESTAMP \n NONCE \n BODY}. The nonce is optional.
  */
 public final class RequestSigning {
     public static final String TIMESTAMP_HEADER = "X-Dolly-Timestamp";
     public static final String SIGNATURE_HEADER = "X-Dolly-Signature";
+    /** Optional: a fresh random token per request (1–64 of [A-Za-z0-9_-]), signed with it. */
+    public static final String NONCE_HEADER = "X-Dolly-Nonce";
     public static final Duration WINDOW = Duration.ofMinutes(5);
 
     private RequestSigning() {}
 
     /** The hex signature of one request. */
     public static String sign(byte[] secret, String method, String path, long timestamp, byte[] body) {
+        return sign(secret, method, path, timestamp, null, body);
+    }
+
+    /** The hex signature of one request carrying a nonce ({@code null}: none, as {@link #sign(byte[], String, String, long, byte[])}). */
+    public static String sign(byte[] secret, String method, String path, long timestamp, String nonce, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update((method.toUpperCase() + "\n" + path + "\n" + timestamp + "\n").getBytes(StandardCharsets.UTF_8));
+            mac.update((method.toUpperCase() + "\n" + path + "\n" + timestamp + "\n"
+                    + (nonce == null ? "" : nonce + "\n")).getBytes(StandardCharsets.UTF_8));
             mac.update(body == null ? new byte[0] : body);
             return HexFormat.of().formatHex(mac.doFinal());
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
+
+    /** A fresh random nonce for {@link #NONCE_HEADER}. */
+    public static String newNonce() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final java.util.regex.Pattern NONCE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Why a request was refused; {@code null} from {@link Verifier#verify} means accepted. */
     public enum Rejection { MISSING, MALFORMED_TIMESTAMP, OUTSIDE_WINDOW, BAD_SIGNATURE, REPLAYED }
@@ -55,9 +78,18 @@ public final class RequestSigning {
         }
 
         /** Returns null when the request is authentic, fresh and not seen before; otherwise why not. */
-        public synchronized Rejection verify(String method, String path, String timestampHeader, String signatureHeader, byte[] body) {
+        public Rejection verify(String method, String path, String timestampHeader, String signatureHeader, byte[] body) {
+            return verify(method, path, timestampHeader, null, signatureHeader, body);
+        }
+
+        /** As {@link #verify(String, String, String, String, byte[])}, for a request that may carry a {@link #NONCE_HEADER}. */
+        public synchronized Rejection verify(String method, String path, String timestampHeader, String nonceHeader,
+                                             String signatureHeader, byte[] body) {
             if (timestampHeader == null || signatureHeader == null) {
                 return Rejection.MISSING;
+            }
+            if (nonceHeader != null && !NONCE.matcher(nonceHeader).matches()) {
+                return Rejection.BAD_SIGNATURE;
             }
             long timestamp;
             try {
@@ -70,7 +102,7 @@ public final class RequestSigning {
             if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
                 return Rejection.OUTSIDE_WINDOW;
             }
-            String expected = sign(secret, method, path, timestamp, body);
+            String expected = sign(secret, method, path, timestamp, nonceHeader, body);
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                     signatureHeader.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
                 return Rejection.BAD_SIGNATURE;

@@ -56,4 +56,24 @@ class RequestSigningTest {
         assertThat(v.verify("POST", "/v1/clones", null, "x", body)).isEqualTo(RequestSigning.Rejection.MISSING);
         assertThat(v.verify("POST", "/v1/clones", "soon", "x", body)).isEqualTo(RequestSigning.Rejection.MALFORMED_TIMESTAMP);
     }
+
+    @Test
+    void aNonceLetsIdenticalRequestsInTheSameSecondThroughButStillBlocksReplays() {
+        var v = verifier();
+        long ts = NOW.getEpochSecond();
+        String n1 = RequestSigning.newNonce();
+        String n2 = RequestSigning.newNonce();
+        assertThat(n1).isNotEqualTo(n2).matches("[0-9a-f]{32}");
+        String s1 = RequestSigning.sign(SECRET, "GET", "/v1/jobs/j1", ts, n1, new byte[0]);
+        String s2 = RequestSigning.sign(SECRET, "GET", "/v1/jobs/j1", ts, n2, new byte[0]);
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n1, s1, new byte[0])).isNull();
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n2, s2, new byte[0])).isNull();
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n2, s2, new byte[0])).isEqualTo(RequestSigning.Rejection.REPLAYED);
+        // the nonce is signed: another nonce with the same signature does not verify
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, "other", s1, new byte[0])).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, null, s1, new byte[0])).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
+        assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, "bad nonce!", s1, new byte[0])).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
+        // without a nonce the signed text is unchanged
+        assertThat(RequestSigning.sign(SECRET, "POST", "/v1/clones", ts, null, body)).isEqualTo(sign(ts));
+    }
 }

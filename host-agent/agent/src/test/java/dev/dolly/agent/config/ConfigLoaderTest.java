@@ -1,0 +1,105 @@
+package dev.dolly.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String YAML = """
+            agent:
+              host: db.example.internal
+              listen: 0.0.0.0:7070
+              pool: tank/dolly
+              ports: 6000-6099
+              image: dolly/postgres:15
+              secretEnv: MY_SECRET
+              minFree: 128m
+            templates:
+              shop:
+                database: shop
+                description: Demo shop
+                seed: [ seed/schema.sql, /abs/data ]
+                retention: 5
+                clone: { ttl: 8h, maxTtl: 72h, idle: 4h, memory: 512m, quota: 5g }
+                refresh: { schedule: "cron(0 3 * * ? *)", workers: 2 }
+                slackChannel: "#dolly"
+              live-orders:
+                source: { host: prod.internal, port: 5432, database: orders, user: dolly_ro, passwordEnv: ORDERS_PW }
+                masking: { public.customer: { email: fake_email } }
+            hosts: [ { name: h1 } ]
+            grants: []
+            slack: { signingSecretEnv: X }
+            """;
+
+    @Test
+    void readsTheAgentSectionAndTemplatesAndIgnoresTheRest() {
+        AgentConfig c = ConfigLoader.parse(YAML, Path.of("/etc/dolly"), Map.of("MY_SECRET", "0123456789abcdef-secret"));
+        assertThat(c.host()).isEqualTo("db.example.internal");
+        assertThat(c.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(c.listenPort()).isEqualTo(7070);
+        assertThat(c.pool()).isEqualTo("tank/dolly");
+        assertThat(c.portFrom()).isEqualTo(6000);
+        assertThat(c.portTo()).isEqualTo(6099);
+        assertThat(new String(c.secret())).isEqualTo("0123456789abcdef-secret");
+        assertThat(c.minFreeBytes()).isEqualTo(128L << 20);
+        assertThat(c.network()).isEqualTo(AgentConfig.Network.BRIDGE);
+        assertThat(c.toString()).doesNotContain("0123456789abcdef-secret").contains("secret=***");
+
+        TemplateConfig shop = c.template("shop").orElseThrow();
+        assertThat(shop.database()).isEqualTo("shop");
+        assertThat(shop.seed()).containsExactly(Path.of("/etc/dolly/seed/schema.sql"), Path.of("/abs/data"));
+        assertThat(shop.retention()).isEqualTo(5);
+        assertThat(shop.cloneDefaults().memoryBytes()).isEqualTo(512L << 20);
+        assertThat(shop.cloneDefaults().quotaBytes()).isEqualTo(5L << 30);
+        assertThat(shop.cloneDefaults().ttl()).isEqualTo(Duration.ofHours(8));
+        assertThat(shop.hasSeed()).isTrue();
+        assertThat(shop.hasSource()).isFalse();
+        assertThat(shop.refresh().get("workers").asInt()).isEqualTo(2);
+
+        TemplateConfig live = c.template("live-orders").orElseThrow();
+        assertThat(live.database()).isEqualTo("live_orders");
+        assertThat(live.hasSource()).isTrue();
+        assertThat(live.source().get("passwordEnv").asText()).isEqualTo("ORDERS_PW");
+        assertThat(live.masking().has("public.customer")).isTrue();
+        assertThat(live.retention()).isEqualTo(3);
+        assertThat(live.cloneDefaults().memoryBytes()).isEqualTo(256L << 20);
+    }
+
+    @Test
+    void defaultsWithoutAnAgentSection() {
+        AgentConfig c = ConfigLoader.parse("templates: {}\n", null, Map.of());
+        assertThat(c.pool()).isEqualTo("dolly");
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(7070);
+        assertThat(c.secret()).isNull();
+        assertThat(c.image()).isEqualTo("dolly/postgres:15");
+        assertThat(c.templates()).isEmpty();
+    }
+
+    @Test
+    void rejectsBadValues() {
+        assertThatThrownBy(() -> ConfigLoader.parse("agent: { ports: 7000 }", null, Map.of())).hasMessageContaining("range");
+        assertThatThrownBy(() -> ConfigLoader.parse("agent: { pool: 'bad pool' }", null, Map.of())).hasMessageContaining("dataset root");
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { Bad: { seed: x.sql } }", null, Map.of())).hasMessageContaining("template name");
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { t: { seed: x.sql, retention: 0 } }", null, Map.of())).hasMessageContaining("retention");
+    }
+
+    @Test
+    void units() {
+        assertThat(Units.bytes("256m")).isEqualTo(256L << 20);
+        assertThat(Units.bytes("5G")).isEqualTo(5L << 30);
+        assertThat(Units.bytes("1.5g")).isEqualTo(3L << 29);
+        assertThat(Units.bytes("512MiB")).isEqualTo(512L << 20);
+        assertThat(Units.bytes("1048576")).isEqualTo(1048576L);
+        assertThat(Units.duration("8h")).isEqualTo(Duration.ofHours(8));
+        assertThat(Units.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Units.duration("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Units.duration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Units.bytes("lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Units.duration("soon")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
