@@ -57,7 +57,11 @@ public final class RowMasker {
                 if (wasNull) {
                     result = t.applyNull();
                 } else {
-                    result = t.apply(CopyText.decode(row, start, end));
+                    try {
+                        result = t.apply(CopyText.decode(row, start, end));
+                    } catch (RuntimeException e) {
+                        throw new MaskingFailure(col, e);
+                    }
                     masked[m]++;
                 }
                 if (result == null) {
@@ -74,6 +78,23 @@ public final class RowMasker {
             start = end + 1;
         }
         out.write(row, copyFrom, len - copyFrom);
+    }
+
+    /**
+     * A transformer could not handle a value. The message never contains the value (it may be
+     * personal data); it names the field index and the kind of failure.
+     */
+    public static final class MaskingFailure extends RuntimeException {
+        private final int field;
+
+        MaskingFailure(int field, RuntimeException cause) {
+            super("cannot mask a value of this column (" + cause.getClass().getSimpleName() + "; the value is not shown)");
+            this.field = field;
+        }
+
+        public int field() {
+            return field;
+        }
     }
 
     /** Field indexes this masker changes, ascending. */

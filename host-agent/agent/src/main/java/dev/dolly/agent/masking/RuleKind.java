@@ -19,7 +19,7 @@ public enum RuleKind {
     EMAIL("email"),
     /** A realistic fake person name ({@code part: full|first|last}). */
     NAME("name"),
-    /** The same phone number shape with every digit replaced. */
+    /** The same phone number shape: punctuation kept, every digit (and any other character) replaced by a digit. */
     PHONE("phone"),
     /** A realistic fake address ({@code part: street|full|city|postcode}). */
     ADDRESS("address"),

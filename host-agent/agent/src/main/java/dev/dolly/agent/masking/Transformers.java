@@ -326,15 +326,16 @@ public final class Transformers {
             int digit = 0;
             for (int i = 0; i < v.length(); i++) {
                 char c = v.charAt(i);
-                if (c >= '0' && c <= '9') {
-                    char d = digit < keepFirst ? c : digits.charAt(digit);
+                if (PHONE_PUNCTUATION.indexOf(c) >= 0) {
+                    out.append(c);
+                } else {
+                    // digits, and anything else (letters of vanity numbers, free text): never kept
+                    char d = digit < keepFirst && c >= '0' && c <= '9' ? c : digits.charAt(digit);
                     if (digit == 0 && numeric && d == '0') {
                         d = (char) ('1' + Long.remainderUnsigned(h[1], 9));
                     }
                     out.append(d);
                     digit++;
-                } else {
-                    out.append(c);
                 }
             }
             if (unique) {
@@ -344,6 +345,9 @@ public final class Transformers {
             return type.maxLength() > 0 && s.length() > type.maxLength() ? s.substring(0, type.maxLength()) : s;
         };
     }
+
+    /** Characters a phone number keeps in place; every other character becomes a digit. */
+    private static final String PHONE_PUNCTUATION = " +-()./";
 
     /** At least {@code n} pseudo-random decimal digits derived from {@code h} (and more blocks if needed). */
     private static String digits(Prf p, String v, long[] h, int n) {

@@ -1,0 +1,400 @@
+package dev.dolly.agent.refresh;
+
+import dev.dolly.agent.masking.CoverageGate;
+import dev.dolly.agent.masking.MaskingConfig;
+import dev.dolly.agent.masking.MaskingConfigException;
+import dev.dolly.agent.masking.Prf;
+import dev.dolly.agent.masking.SourceColumn;
+import dev.dolly.agent.process.ProcessRunner;
+import dev.dolly.agent.template.JobProgress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One refresh from a live source into a running build server, in the phases of DESIGN §3:
+ * guard (pinned system_identifier, version, rules bound to the catalog, PII coverage gate),
+ * pre-data (roles without passwords, extensions, schema), data (parallel masked COPY streams in
+ * one exported snapshot, sequences), post-data (indexes and constraints in parallel, the rest,
+ * ANALYZE). Knows nothing of ZFS or containers: the build server is a {@link Target}.
+ */
+public final class RefreshPipeline {
+    private static final Logger log = LoggerFactory.getLogger(RefreshPipeline.class);
+
+    /** The build server being filled. */
+    public interface Target {
+        /** A new superuser session on the template database. */
+        Connection connect() throws SQLException;
+
+        /** The clone image, for messages. */
+        default String image() {
+            return "the clone image";
+        }
+    }
+
+    /** Everything a refresh reads from the template's config. */
+    public record Inputs(String template, SourceConfig source, MaskingConfig masking, RefreshOptions options, int maxMajor) {}
+
+    private final ProcessRunner runner;
+    private final Function<String, String> env;
+
+    public RefreshPipeline(ProcessRunner runner, Function<String, String> env) {
+        this.runner = runner;
+        this.env = env;
+    }
+
+    /** Settings of every build-server session: the same text formats the source sessions print. */
+    static void targetSession(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET DateStyle = 'ISO, MDY'");
+            st.execute("SET IntervalStyle = 'postgres'");
+            st.execute("SET TimeZone = 'UTC'");
+            st.execute("SET extra_float_digits = 3");
+            st.execute("SET synchronous_commit = off");
+            st.execute("SET statement_timeout = 0");
+            st.execute("SET lock_timeout = 0");
+            st.execute("SET idle_in_transaction_session_timeout = 0");
+        }
+    }
+
+    // ------------------------------------------------------------------ guard
+
+    /**
+     * The checks that run before any dataset exists: source identity and version, rules bound to
+     * the catalog, PII coverage gate, large objects. Throws {@link RefreshException} (SOURCE_REFUSED)
+     * or {@link MaskingConfigException}; returns what it learned.
+     */
+    public Map<String, Object> guard(Inputs in) throws SQLException {
+        try (Connection src = SourceConnections.open(in.source(), env)) {
+            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.maxMajor());
+            SourceConnections.beginSnapshot(src);
+            Catalog cat = Catalog.read(src, in.options());
+            MaskPlan plan = plan(in, cat);
+            gate(src, in, plan);
+            checkLargeObjects(in, cat);
+            src.rollback();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("systemIdentifier", facts.systemIdentifier());
+            r.put("version", facts.version());
+            r.put("tables", plan.tables().size());
+            return r;
+        } catch (SQLException e) {
+            throw RefreshException.refused("cannot read the source at " + in.source().describe() + ": " + e.getMessage());
+        }
+    }
+
+    private MaskPlan plan(Inputs in, Catalog cat) {
+        Prf[] prf = new Prf[1];
+        return MaskPlan.build(cat, in.masking(), () -> {
+            if (prf[0] == null) {
+                prf[0] = new Prf(in.masking().salt(env));
+            }
+            return prf[0];
+        });
+    }
+
+    private void gate(Connection src, Inputs in, MaskPlan plan) throws SQLException {
+        MaskingConfig.Gate g = in.masking().gate();
+        if (!g.enabled()) {
+            return;
+        }
+        Map<String, List<SourceColumn>> byTable = new LinkedHashMap<>();
+        for (SourceColumn c : plan.unruled()) {
+            if (CoverageGate.worthSampling(c)) {
+                byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(c);
+            }
+        }
+        Map<SourceColumn, List<String>> samples = new HashMap<>();
+        for (Map.Entry<String, List<SourceColumn>> e : byTable.entrySet()) {
+            sample(src, e.getKey(), e.getValue(), g.sampleRows(), samples);
+        }
+        List<CoverageGate.Finding> findings = CoverageGate.evaluate(plan.unruled(), samples, g.threshold(), Set.of());
+        if (!findings.isEmpty()) {
+            throw RefreshException.refused(CoverageGate.message(findings, in.template()));
+        }
+    }
+
+    private static void sample(Connection src, String table, List<SourceColumn> cols, int rows,
+                               Map<SourceColumn, List<String>> out) throws SQLException {
+        int dot = table.indexOf('.');
+        String q = SqlScript.qualified(table.substring(0, dot), table.substring(dot + 1));
+        String relkind;
+        double reltuples;
+        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT relkind::text, reltuples FROM pg_catalog.pg_class WHERE oid = " + SqlScript.literal(q) + "::regclass")) {
+            rs.next();
+            relkind = rs.getString(1);
+            reltuples = rs.getDouble(2);
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(SqlScript.ident(cols.get(i).column())).append("::text");
+        }
+        sql.append(" FROM ").append(relkind.equals("p") ? "" : "ONLY ").append(q);
+        if (relkind.equals("r") && reltuples > 50.0 * rows) {
+            double pct = Math.min(100, Math.max(0.0001, 100.0 * rows * 10 / reltuples));
+            sql.append(String.format(Locale.ROOT, " TABLESAMPLE SYSTEM (%.6f) REPEATABLE (7)", pct));
+        }
+        sql.append(" LIMIT ").append(rows);
+        List<List<String>> values = new ArrayList<>();
+        cols.forEach(c -> values.add(new ArrayList<>()));
+        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                for (int i = 0; i < cols.size(); i++) {
+                    String v = rs.getString(i + 1);
+                    if (v != null) {
+                        values.get(i).add(v);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < cols.size(); i++) {
+            out.put(cols.get(i), values.get(i));
+        }
+    }
+
+    private static void checkLargeObjects(Inputs in, Catalog cat) {
+        if (cat.largeObjects() > 0 && in.options().largeObjects() == RefreshOptions.LargeObjects.REFUSE) {
+            throw RefreshException.refused("the source holds " + cat.largeObjects() + " large object"
+                    + (cat.largeObjects() == 1 ? "" : "s") + ", which Dolly cannot mask (they are opaque bytes); set "
+                    + "templates." + in.template() + ".refresh.largeObjects to 'skip' (clones get none) or 'copy' "
+                    + "(copied as they are: only if they hold no personal data)");
+        }
+    }
+
+    // ------------------------------------------------------------------ run
+
+    /** Fill {@code target} from the source. Returns the job result (sizes, row counts, rules applied per column). */
+    public Map<String, Object> run(Inputs in, Target target, JobProgress progress) throws Exception {
+        long t0 = System.nanoTime();
+        Map<String, Object> phases = new LinkedHashMap<>();
+        Set<Connection> open = ConcurrentHashMap.newKeySet();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "refresh-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (progress.isCancelled()) {
+                for (Connection c : open) {
+                    try {
+                        c.abort(Runnable::run);
+                    } catch (SQLException | RuntimeException ignored) {
+                        // best effort
+                    }
+                }
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        String phase = "guard";
+        Connection src = null;
+        Connection dst = null;
+        try {
+            progress.phase(phase);
+            src = SourceConnections.open(in.source(), env);
+            open.add(src);
+            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.maxMajor());
+            SourceConnections.beginSnapshot(src);
+            String snapshot;
+            try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                rs.next();
+                snapshot = rs.getString(1);
+            }
+            Catalog cat = Catalog.read(src, in.options());
+            MaskPlan plan = plan(in, cat);
+            gate(src, in, plan);
+            checkLargeObjects(in, cat);
+            lockTables(src, cat);
+            SchemaSteps schema = new SchemaSteps(runner, in.source(), env, in.options());
+            String roles = in.options().roles() ? schema.dumpRoles() : null;
+            String pre = schema.dump("pre-data", snapshot, "pre-data");
+            String post = schema.dump("post-data", snapshot, "pre-data");
+            progress.checkCancelled();
+            phases.put("guard", secs(t0));
+
+            long t1 = System.nanoTime();
+            phase = "pre-data";
+            progress.phase(phase);
+            dst = target.connect();
+            open.add(dst);
+            targetSession(dst);
+            SchemaSteps.checkExtensions(dst, cat.extensions(), target.image());
+            List<String> warnings = new ArrayList<>();
+            if (roles != null) {
+                warnings.addAll(schema.roles(dst, roles));
+            }
+            schema.preData(dst, pre, progress);
+            phases.put("pre-data", secs(t1));
+
+            long t2 = System.nanoTime();
+            phase = "data";
+            progress.phase(phase);
+            List<MaskPlan.TablePlan> copied = plan.tables().stream().filter(p -> !p.truncate()).toList();
+            progress.tablesTotal(copied.size());
+            long sourceBytes = copied.stream().mapToLong(p -> p.table().bytes()).sum();
+            progress.expectBytes(sourceBytes);
+            List<Object[]> sequences = SchemaSteps.readSequences(src, cat.sequences());
+            DataCopier copier = new DataCopier(in.source(), env, snapshot, target, in.options().workers(), progress);
+            List<DataCopier.TableResult> results = copier.copy(plan.tables());
+            SchemaSteps.setSequences(dst, sequences);
+            long los = 0;
+            if (cat.largeObjects() > 0 && in.options().largeObjects() == RefreshOptions.LargeObjects.COPY) {
+                los = SchemaSteps.copyLargeObjects(src, dst, progress);
+            }
+            src.commit();          // the source's snapshot is no longer needed
+            open.remove(src);
+            src.close();
+            src = null;
+            phases.put("data", secs(t2));
+
+            long t3 = System.nanoTime();
+            phase = "post-data";
+            progress.phase(phase);
+            Map<String, Long> tableBytes = new HashMap<>();
+            for (Catalog.Table t : cat.tables()) {
+                tableBytes.put(t.qualified(), t.bytes());
+            }
+            schema.postData(target, post, in.options().workers(), progress, tableBytes);
+            if (in.options().analyze()) {
+                List<String> names = new ArrayList<>(cat.tables().stream().map(Catalog.Table::qualified).toList());
+                try (Statement st = dst.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT schemaname || '.' || matviewname FROM pg_catalog.pg_matviews WHERE ispopulated")) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+                schema.analyze(target, names, in.options().workers(), progress);
+            }
+            phases.put("post-data", secs(t3));
+
+            long targetBytes;
+            try (Statement st = dst.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_database_size(current_database())")) {
+                rs.next();
+                targetBytes = rs.getLong(1);
+            }
+            return result(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0));
+        } catch (RefreshException | MaskingConfigException | CancellationException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("refresh cancelled");
+        } catch (Exception e) {
+            if (progress.isCancelled()) {
+                throw new CancellationException("refresh cancelled");
+            }
+            throw RefreshException.failed(phase, null, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        } finally {
+            watchdog.shutdownNow();
+            closeQuietly(src);
+            closeQuietly(dst);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /** ACCESS SHARE on every copied table for the snapshot's life: no DDL can pull a table away mid-copy. */
+    private static void lockTables(Connection src, Catalog cat) throws SQLException {
+        List<Catalog.Table> tables = cat.tables();
+        for (int i = 0; i < tables.size(); i += 200) {
+            List<String> names = tables.subList(i, Math.min(tables.size(), i + 200)).stream()
+                    .map(t -> SqlScript.qualified(t.schema(), t.name())).toList();
+            try (Statement st = src.createStatement()) {
+                st.execute("LOCK TABLE " + String.join(", ", names) + " IN ACCESS SHARE MODE");
+            } catch (SQLException e) {
+                throw RefreshException.refused("cannot lock the source tables for a consistent read (" + e.getMessage()
+                        + "); is a migration running on the source? Try again later");
+            }
+        }
+    }
+
+    private static Map<String, Object> result(Inputs in, SourceGuard.SourceFacts facts, MaskPlan plan,
+                                              List<DataCopier.TableResult> results, Map<String, Object> phases,
+                                              long sourceBytes, long targetBytes, long los, List<String> warnings, double seconds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("host", in.source().host());
+        source.put("port", in.source().port());
+        source.put("database", in.source().database());
+        source.put("systemIdentifier", facts.systemIdentifier());
+        source.put("version", facts.version());
+        r.put("source", source);
+        r.put("durationSeconds", seconds);
+        r.put("phaseSeconds", phases);
+        long rows = 0;
+        long bytes = 0;
+        Map<String, Object> rowCounts = new LinkedHashMap<>();
+        Map<String, DataCopier.TableResult> byTable = new HashMap<>();
+        for (DataCopier.TableResult t : results) {
+            rows += t.rows();
+            bytes += t.bytes();
+            byTable.put(t.table(), t);
+        }
+        List<String> truncated = new ArrayList<>();
+        Map<String, Object> rules = new LinkedHashMap<>();
+        for (MaskPlan.TablePlan p : plan.tables().stream().sorted(java.util.Comparator.comparing(MaskPlan.TablePlan::name)).toList()) {
+            if (p.truncate()) {
+                truncated.add(p.name());
+                rowCounts.put(p.name(), 0L);
+                continue;
+            }
+            DataCopier.TableResult t = byTable.get(p.name());
+            rowCounts.put(p.name(), t == null ? 0L : t.rows());
+            for (Map.Entry<String, String> e : p.rules().entrySet()) {
+                Map<String, Object> rule = new LinkedHashMap<>();
+                rule.put("rule", e.getValue());
+                String col = p.name() + "." + e.getKey();
+                if (t != null && t.masked().containsKey(e.getKey())) {
+                    rule.put("values", t.masked().get(e.getKey()));
+                } else if (t != null && !e.getValue().equals("keep")) {
+                    rule.put("values", t.rows());
+                }
+                String from = plan.inherited().get(col);
+                if (from == null) {
+                    from = plan.inherited().get(p.table().root() + "." + e.getKey());
+                }
+                if (from != null) {
+                    rule.put("inheritedFrom", from);
+                }
+                rules.put(col, rule);
+            }
+        }
+        r.put("tables", rowCounts.size());
+        r.put("rows", rows);
+        r.put("bytesCopied", bytes);
+        r.put("sourceBytes", sourceBytes);
+        r.put("targetBytes", targetBytes);
+        r.put("rowCounts", rowCounts);
+        r.put("rules", rules);
+        r.put("truncated", truncated);
+        r.put("largeObjects", los);
+        r.put("warnings", warnings);
+        return r;
+    }
+
+    private static double secs(long since) {
+        return Math.round((System.nanoTime() - since) / 1e7) / 100.0;
+    }
+}

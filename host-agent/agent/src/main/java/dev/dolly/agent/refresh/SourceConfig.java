@@ -1,0 +1,111 @@
+package dev.dolly.agent.refresh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dolly.agent.masking.MaskingConfigException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A template's {@code source:} section: where the production database is and which cluster it
+ * must be.
+ *
+ * <pre>
+ * source:
+ *   host: db.prod.internal
+ *   port: 5432
+ *   database: shop
+ *   user: dolly_reader
+ *   passwordEnv: DOLLY_SOURCE_SHOP_PASSWORD   # default DOLLY_SOURCE_&lt;TEMPLATE&gt;_PASSWORD
+ *   sslmode: prefer                           # libpq sslmode
+ *   systemIdentifier: "7312087654321098765"   # pinned: pg_control_system().system_identifier
+ * </pre>
+ *
+ * The password never sits in the file: it is read from the environment variable named by
+ * {@code passwordEnv} (absent means no password: trust, peer or a .pgpass file).
+ */
+public record SourceConfig(String host, int port, String database, String user, String passwordEnv, String sslmode,
+                           String systemIdentifier, int connectTimeoutSeconds) {
+
+    private static final Set<String> KEYS = Set.of("host", "port", "database", "user", "passwordEnv", "sslmode",
+            "systemIdentifier", "connectTimeout");
+    private static final Set<String> SSLMODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    public static SourceConfig parse(JsonNode n, String template) {
+        String where = "templates." + template + ".source";
+        if (n == null || !n.isObject()) {
+            throw new MaskingConfigException(where + ": expected a map with host, port, database, user, systemIdentifier");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (f.equals("password")) {
+                throw new MaskingConfigException(where + ".password: passwords do not belong in the config file; put it in an "
+                        + "environment variable and name it with passwordEnv (default " + defaultPasswordEnv(template) + ")");
+            }
+            if (!KEYS.contains(f)) {
+                throw new MaskingConfigException(where + ": unknown key '" + f + "' (allowed: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        String host = text(n, "host", null);
+        String database = text(n, "database", null);
+        String user = text(n, "user", null);
+        if (host == null || database == null || user == null) {
+            throw new MaskingConfigException(where + ": host, database and user are required");
+        }
+        int port = n.has("port") ? n.get("port").asInt(0) : 5432;
+        if (port < 1 || port > 65535) {
+            throw new MaskingConfigException(where + ".port: a TCP port, got " + n.get("port"));
+        }
+        String sslmode = text(n, "sslmode", "prefer").toLowerCase(Locale.ROOT);
+        if (!SSLMODES.contains(sslmode)) {
+            throw new MaskingConfigException(where + ".sslmode: one of " + String.join(", ", SSLMODES));
+        }
+        String sysid = text(n, "systemIdentifier", null);
+        if (sysid != null && !sysid.matches("\\d{1,20}")) {
+            throw new MaskingConfigException(where + ".systemIdentifier: the number from "
+                    + "'SELECT system_identifier FROM pg_control_system()' (quote it in YAML), got '" + sysid + "'");
+        }
+        int timeout = n.has("connectTimeout") ? n.get("connectTimeout").asInt(10) : 10;
+        return new SourceConfig(host, port, database, user, text(n, "passwordEnv", defaultPasswordEnv(template)), sslmode,
+                sysid, timeout);
+    }
+
+    private static String text(JsonNode n, String f, String dflt) {
+        JsonNode v = n.get(f);
+        return v == null || v.isNull() ? dflt : v.asText();
+    }
+
+    public static String defaultPasswordEnv(String template) {
+        return "DOLLY_SOURCE_" + template.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_PASSWORD";
+    }
+
+    public String password(Function<String, String> env) {
+        String p = env.apply(passwordEnv);
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    /** libpq environment for pg_dump/pg_dumpall against this source (the password travels here, never in argv). */
+    public Map<String, String> libpqEnv(Function<String, String> env) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("PGHOST", host);
+        m.put("PGPORT", Integer.toString(port));
+        m.put("PGUSER", user);
+        m.put("PGDATABASE", database);
+        m.put("PGSSLMODE", sslmode);
+        m.put("PGCONNECT_TIMEOUT", Integer.toString(connectTimeoutSeconds));
+        m.put("PGAPPNAME", "dolly-refresh");
+        m.put("PGOPTIONS", "-c default_transaction_read_only=on");
+        String pw = password(env);
+        if (pw != null) {
+            m.put("PGPASSWORD", pw);
+        }
+        return m;
+    }
+
+    public String describe() {
+        return user + "@" + host + ":" + port + "/" + database;
+    }
+}
