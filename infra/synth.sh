@@ -84,6 +84,14 @@ java -Djava.io.tmpdir="$INFRA/target/tmp" \
 node - "$CDK_OUTDIR" <<'JS' >&2
 const fs = require('fs'), path = require('path');
 const out = process.argv[2];
+// the CDK CLI prints the construct annotations; a plain synth has to do it itself
+for (const f of fs.readdirSync(out).filter(f => f.endsWith('.metadata.json'))) {
+  for (const [where, entries] of Object.entries(JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')))) {
+    for (const e of entries.filter(e => e.type === 'aws:cdk:warning' || e.type === 'aws:cdk:error')) {
+      console.error(`${e.type === 'aws:cdk:error' ? 'error' : 'warning'}: ${where}: ${e.data}`);
+    }
+  }
+}
 for (const f of fs.readdirSync(out).filter(f => f.endsWith('.template.json'))) {
   const t = JSON.parse(fs.readFileSync(path.join(out, f), 'utf8'));
   console.error(`synthesized ${path.join(out, f)}: ${Object.keys(t.Resources || {}).length} resources, ` +

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -158,6 +159,9 @@ final class ControlFunctions extends Construct {
                     .securityGroups(List.of(network.functionsSg))
                     .deadLetterQueue(asyncDeadLetterQueue)
                     .build();
+            // SnapStart applies to published versions: currentVersion publishes one per change
+            Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "published through currentVersion; invoked only through the live alias");
             Alias alias = Alias.Builder.create(this, spec.id() + "Alias")
                     .aliasName(ALIAS)
                     .version(fn.getCurrentVersion())

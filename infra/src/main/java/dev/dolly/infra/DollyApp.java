@@ -3,6 +3,7 @@ package dev.dolly.infra;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.App;
 
 /**
@@ -31,6 +32,11 @@ public final class DollyApp {
             all.keySet().forEach(k -> keys.add(String.valueOf(k)));
         }
         DollyConfig config = DollyConfig.from(app.getNode()::tryGetContext, keys);
-        return new DollyStack(app, config);
+        DollyStack stack = new DollyStack(app, config);
+        for (String key : DollyConfig.unknownKeys(keys)) {
+            Annotations.of(stack).addWarningV2("dolly:unknownContextKey",
+                    "context key '" + key + "' is not a Dolly parameter and is ignored (see infra/README.md)");
+        }
+        return stack;
     }
 }

@@ -92,6 +92,7 @@ public record DollyConfig(
     static final Pattern SCHEDULE = Pattern.compile("(cron|rate|at)\\(.+\\)");
     static final Pattern CIDR = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}");
     static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,39}");
+    static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
     /** Context keys that look like they carry a secret value. */
     static final Pattern SECRET_LIKE = Pattern.compile(
             "(?i).*(secret|token|password|passwd|credential|signingkey|privatekey|apikey).*");
@@ -144,8 +145,8 @@ public record DollyConfig(
      * @throws IllegalArgumentException naming the key and what is expected
      */
     public static DollyConfig from(Function<String, Object> context, Collection<String> contextKeys) {
-        for (String key : contextKeys) {
-            if (!KEYS.containsKey(key) && SECRET_LIKE.matcher(key).matches()) {
+        for (String key : unknownKeys(contextKeys)) {
+            if (SECRET_LIKE.matcher(key).matches()) {
                 throw new IllegalArgumentException("context key '" + key + "' looks like a secret. Dolly never takes "
                         + "secrets through CDK context (they would end up in the template and cdk.out): deploy, then "
                         + "put the value into the Secrets Manager secret named in the stack outputs with "
@@ -229,6 +230,21 @@ public record DollyConfig(
                 retention,
                 r.integer("heartbeatMaxAgeSeconds", 60, 86_400),
                 r.optional("alarmEmail"));
+    }
+
+    /**
+     * The keys among {@code contextKeys} that look like Dolly parameters (plain identifiers) but are
+     * not one. CDK's own keys ({@code @aws-cdk/...} feature flags, {@code aws:cdk:...}, lookups)
+     * contain '@', ':' or '/' and are left alone.
+     */
+    public static List<String> unknownKeys(Collection<String> contextKeys) {
+        List<String> unknown = new ArrayList<>();
+        for (String key : contextKeys) {
+            if (PLAIN_KEY.matcher(key).matches() && !KEYS.containsKey(key)) {
+                unknown.add(key);
+            }
+        }
+        return unknown;
     }
 
     /** The configuration with every default (and no templates). */

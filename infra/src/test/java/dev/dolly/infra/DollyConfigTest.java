@@ -84,6 +84,18 @@ class DollyConfigTest {
     }
 
     @Test
+    void leavesCdkOwnKeysAloneAndReportsUnknownOnes() {
+        Map<String, Object> ctx = new HashMap<>();
+        ctx.put("@aws-cdk/aws-secretsmanager:useAttachedSecretResourcePolicyForSecretTargetAttachments", true);
+        ctx.put("aws:cdk:enable-path-metadata", true);
+        ctx.put("availability-zones:account=123456789012:region=eu-west-1", List.of("eu-west-1a"));
+        ctx.put("poolSize", "500");
+        ctx.put("poolSizeGiB", "500");
+        assertThat(config(ctx).poolSizeGiB()).isEqualTo(500);
+        assertThat(DollyConfig.unknownKeys(ctx.keySet())).containsExactly("poolSize");
+    }
+
+    @Test
     void refusesBadValuesNamingTheKey() {
         assertThatThrownBy(() -> config(Map.of("templates", Map.of("Shop!", "rate(1 day)"))))
                 .hasMessageContaining("'templates'").hasMessageContaining("Shop!");

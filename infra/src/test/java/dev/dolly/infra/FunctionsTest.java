@@ -84,6 +84,14 @@ class FunctionsTest {
     }
 
     @Test
+    void standardStackSynthesizesWithoutWarnings() throws java.io.IOException {
+        // read from the cloud assembly (a second synthesis would run the aspects twice)
+        Synth.standard();
+        String metadata = java.nio.file.Files.readString(Synth.STANDARD_OUTDIR.resolve("Dolly.metadata.json"));
+        assertThat(metadata).doesNotContain("aws:cdk:warning", "aws:cdk:error");
+    }
+
+    @Test
     void allFunctionsShareOneCodeAsset() {
         var functions = Synth.ofType(Synth.standardJson(), "AWS::Lambda::Function").values();
         assertThat(functions.stream().map(f -> Synth.props(f).get("Code")).distinct()).hasSize(1);

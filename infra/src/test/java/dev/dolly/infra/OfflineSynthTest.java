@@ -136,6 +136,16 @@ class OfflineSynthTest {
     }
 
     @Test
+    void unknownContextKeysAreReportedByNameOnly() throws IOException {
+        String metadata = Files.readString(outdir.resolve("DollyStaging.metadata.json"));
+        assertThat(metadata).contains("context key 'slack' is not a Dolly parameter", "context key 'notes' is not");
+        String log = Files.readString(Synth.TARGET.resolve("offline-synth.log"));
+        for (String secret : PLANTED) {
+            assertThat(log).doesNotContain(secret);
+        }
+    }
+
+    @Test
     void environmentAgnosticWhenNoAccountOrRegionIsGiven() {
         template.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("Name", "DollyStaging"));
         assertThat(json.toString()).doesNotContain("123456789012");

@@ -26,6 +26,7 @@ final class Synth {
     static final String ACCOUNT = "123456789012";
     static final String REGION = "eu-west-1";
 
+    static final Path STANDARD_OUTDIR = TARGET.resolve("cdk-test").resolve("standard");
     private static Template standard;
     private static Map<String, Object> standardJson;
 
