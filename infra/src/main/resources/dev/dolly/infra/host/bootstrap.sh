@@ -69,16 +69,20 @@ DEVICE=$(pool_device)
 # Import it if the volume already holds it (a replaced host), create it on an empty volume, and
 # never touch a volume holding anything else.
 if ! zpool list -H "$POOL" >/dev/null 2>&1; then
-  if zpool import -d /dev/disk/by-id 2>/dev/null | grep -q "pool: $POOL\$"; then
+  importable=$(zpool import -d /dev/disk/by-id 2>/dev/null || true)
+  if grep -q "pool: $POOL\$" <<<"$importable"; then
     zpool import -f -d /dev/disk/by-id "$POOL"
   elif ! blkid "$DEVICE" >/dev/null 2>&1; then
-    zpool create -f -o ashift=12 -O compression=lz4 -O atime=off -O recordsize=128k -O logbias=throughput \
-      "$POOL" "$DEVICE"
+    zpool create -f -o ashift=12 -o autoexpand=on \
+      -O compression=lz4 -O atime=off -O recordsize=128k -O logbias=throughput "$POOL" "$DEVICE"
   else
     echo "pool volume $VOLUME_ID at $DEVICE holds data that is not the ZFS pool '$POOL'; refusing to touch it"
     exit 1
   fi
 fi
+# a volume grown meanwhile (context poolSizeGiB) is taken up by a new host; a running one grows
+# through autoexpand
+zpool online -e "$POOL" "$DEVICE" 2>/dev/null || true
 zpool list "$POOL"
 
 # ---------------------------------------------------------------- 4. Docker
