@@ -132,6 +132,20 @@ class NetworkAndHostTest {
                 .hasMessageContaining("placeholder without a value");
     }
 
+    @Test
+    void renderedBootstrapIsValidBash() throws Exception {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String key : List.of("REGION", "VOLUME_ID", "POOL", "AGENT_PORT", "CLONE_PORTS", "AGENT_JAR_URL",
+                "HOST_CONFIG_URL", "AGENT_SECRET_ARN", "HOST_ENV_SECRET_ARN", "HOST_NAME", "CALLBACK_URL", "TEMPLATES")) {
+            values.put(key, "x");
+        }
+        java.nio.file.Path script = Synth.TARGET.resolve("bootstrap-rendered.sh");
+        java.nio.file.Files.writeString(script, ZfsHost.renderBootstrap(values));
+        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes());
+        assertThat(bash.waitFor()).as(out).isZero();
+    }
+
     /** The user data with CloudFormation references rendered as {Ref=...} text. */
     @SuppressWarnings("unchecked")
     private String userData() {
