@@ -82,7 +82,7 @@ public final class SqlScript {
         boolean lineStart = true;
         while (i < n) {
             char c = sql.charAt(i);
-            if (lineStart && c == '\\' && cur.toString().isBlank()) {
+            if (lineStart && c == '\\') {
                 int nl = sql.indexOf('\n', i);
                 i = nl < 0 ? n : nl + 1;
                 continue;
