@@ -34,15 +34,20 @@ command -v node >/dev/null || die "node is missing: the CDK's jsii runtime needs
 command -v mvn >/dev/null || die "mvn is missing"
 command -v java >/dev/null || die "java is missing"
 
-MVN=(mvn -q -B -ntp -f "$ROOT/pom.xml")
+mkdir -p "$INFRA/target"
+MVN_LOG="$INFRA/target/synth-mvn.log"
+mvn_quiet() {   # maven's output only when it fails
+  mvn -q -B -ntp -Dstyle.color=never -f "$ROOT/pom.xml" "$@" >"$MVN_LOG" 2>&1 \
+    || { cat "$MVN_LOG" >&2; die "maven failed (mvn $*); log: $MVN_LOG"; }
+}
 if $build; then
   echo "▸ building the functions' and the host agent's jars" >&2
-  "${MVN[@]}" -pl functions/app,host-agent/agent -am package -DskipTests
+  mvn_quiet -pl functions/app,host-agent/agent -am package -DskipTests
 fi
 
 # Compile the CDK app and write its classpath (reactor modules resolve to their target/classes).
-"${MVN[@]}" -pl infra -am compile dependency:build-classpath \
-  -Dmdep.outputFile=target/synth.classpath -Dmdep.includeScope=runtime >&2
+mvn_quiet -pl infra -am compile dependency:build-classpath \
+  -Dmdep.outputFile=target/synth.classpath -Dmdep.includeScope=runtime
 CLASSPATH_FILE="$INFRA/target/synth.classpath"
 [ -s "$CLASSPATH_FILE" ] || die "maven did not write $CLASSPATH_FILE"
 
