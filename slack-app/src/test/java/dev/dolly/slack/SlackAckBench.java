@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * loopback stands in for Slack (auth.test, usergroups.list, views.publish, response URLs); the command port is the
  * in-memory one from the tests. Bounded: {@code rounds} × {@code concurrency} requests, 5-second timeouts.
  *
- * <p>Args: {@code --out <file>} {@code --rounds N} (default 25) {@code --concurrency N} (default 20).
+ * <p>Args: {@code --out <file>} {@code --rounds N} (default 25, after 10 warm-up rounds) {@code --concurrency N} (default 20).
  */
 public final class SlackAckBench {
     private static final List<String> COMMANDS = List.of("list", "show shop-alice", "create shop --name shop-b%d", "reset shop-alice",
@@ -40,7 +40,7 @@ public final class SlackAckBench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of("target/bench/slack.json");
-        int rounds = 25, concurrency = 20, warmup = 5;
+        int rounds = 25, concurrency = 20, warmup = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
