@@ -25,6 +25,8 @@ public final class Layout {
     public static final String LABEL_BUILD = "dolly.build";
     public static final String LABEL_OWNER = "dolly.owner";
     public static final String LABEL_PORT = "dolly.port";
+    /** on clone containers whose PostgreSQL runs under the supervisor (restartable in place). */
+    public static final String LABEL_SUPERVISED = "dolly.supervised";
     public static final String KIND_CLONE = "clone";
     public static final String KIND_BUILD = "build";
     public static final String KIND_INIT = "initdb";

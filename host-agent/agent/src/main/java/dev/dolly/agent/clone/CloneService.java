@@ -3,6 +3,7 @@ package dev.dolly.agent.clone;
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
+import dev.dolly.agent.Phases;
 import dev.dolly.agent.Props;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CloneView;
@@ -143,6 +144,7 @@ public class CloneService implements CloneOperations {
         String dataset = layout.clone(id);
         Instant now = clock.instant();
         int port = ports.allocate();
+        Phases phases = new Phases();
         boolean datasetMade = false;
         try {
             String buildId = catalog.withRead(template, () -> {
@@ -173,14 +175,18 @@ public class CloneService implements CloneOperations {
                 return b;
             });
             datasetMade = true;
+            phases.mark("zfs clone");
             zfs.snapshot(layout.createdSnapshot(id));
+            phases.mark("snapshot");
             ContainerSpec spec = cloneSpec(id, template, buildId, owner, port, memoryFor(template));
-            PostgresContainers.Started s = pg.createAndAwait("clone " + id, spec, port, "postgres", config.readyTimeout());
+            PostgresContainers.Started s = pg.createAndAwait("clone " + id, spec, port, "postgres", config.readyTimeout(), phases);
             try (Connection c = s.connection()) {
                 ClusterAdmin.ensureLoginRole(c, user, verifier, true);
             }
+            phases.mark("role");
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
-            log.info("clone {} of {}/{} ready on port {} for {}", id, template, buildId, port, owner);
+            phases.mark("zfs set");
+            log.info("clone {} of {}/{} ready on port {} for {} in {}", id, template, buildId, port, owner, phases);
             CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
             return new CloneCredentials(view(rec, "ready"), new String(password));
         } catch (RuntimeException | SQLException e) {
@@ -319,23 +325,41 @@ public class CloneService implements CloneOperations {
                 }
                 target = layout.savepointSnapshot(id, savepoint);
             }
+            Phases phases = new Phases();
             Optional<ContainerInfo> ci = container(id);
-            ci.ifPresent(x -> {
-                containers.kill(x.id()); // its data is about to be thrown away: no clean shutdown needed
-                containers.awaitExit(x.id(), Duration.ofSeconds(30));
-            });
+            phases.mark("find");
+            // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
+            // running (network, published port) while only PostgreSQL is stopped and started again.
+            boolean inPlace = ci.isPresent() && ci.get().running() && "1".equals(ci.get().labels().get(Layout.LABEL_SUPERVISED))
+                    && pg.holdDown(ci.get().id(), Duration.ofSeconds(15));
+            if (!inPlace) {
+                ci.ifPresent(x -> {
+                    containers.kill(x.id());
+                    containers.awaitExit(x.id(), Duration.ofSeconds(30));
+                });
+            }
+            phases.mark(inPlace ? "stop server" : "stop container");
             try {
                 zfs.rollback(target);
+                phases.mark("zfs rollback");
                 String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
-                containers.start(containerId);
+                if (inPlace) {
+                    pg.release(containerId);
+                    phases.mark("start server");
+                } else {
+                    containers.start(containerId);
+                    phases.mark("docker start");
+                }
                 try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", config.readyTimeout())) {
+                    phases.mark("ready");
                     ClusterAdmin.ensureLoginRole(conn, c.user(), c.verifier(), true);
                 }
                 zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
+                phases.mark("role");
             } catch (RuntimeException | SQLException e) {
                 throw translate("reset clone " + id, e);
             }
-            log.info("clone {} reset to {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint);
+            log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
             return view(require(id), "ready");
         }));
     }
@@ -426,18 +450,22 @@ public class CloneService implements CloneOperations {
     public void destroy(String cloneId) {
         String id = Names.cloneId(cloneId);
         timed("destroy", () -> locks.with(id, () -> {
+            Phases phases = new Phases();
             Optional<CloneRecord> c = find(id);
             List<ContainerInfo> ctrs = containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+            phases.mark("find");
             if (c.isEmpty() && ctrs.isEmpty()) {
                 throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
             }
             ctrs.forEach(x -> containers.removeForce(x.id()));
+            phases.mark("docker rm");
             if (c.isPresent()) {
                 try {
                     zfs.destroyRecursive(c.get().dataset());
                 } catch (RuntimeException e) {
                     throw translate("destroy clone " + id, e);
                 }
+                phases.mark("zfs destroy");
                 ports.release(c.get().port());
                 String template = c.get().template();
                 if (template != null) {
@@ -450,7 +478,7 @@ public class CloneService implements CloneOperations {
                     });
                 }
             }
-            log.info("clone {} destroyed", id);
+            log.info("clone {} destroyed in {}", id, phases);
             return null;
         }));
     }
@@ -517,14 +545,15 @@ public class CloneService implements CloneOperations {
         labels.put(Layout.LABEL_SNAPSHOT, snapshot);
         labels.put(Layout.LABEL_OWNER, owner);
         labels.put(Layout.LABEL_PORT, Integer.toString(port));
+        labels.put(Layout.LABEL_SUPERVISED, "1");
         boolean hostNet = config.network() == AgentConfig.Network.HOST;
         Map<String, String> settings = new LinkedHashMap<>();
         if (memory > 0) {
             settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
         }
         return new ContainerSpec(layout.cloneContainer(id), config.image(),
-                PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings), "postgres", labels,
-                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory);
+                PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
+                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory, true);
     }
 
     private long memoryFor(String template) {

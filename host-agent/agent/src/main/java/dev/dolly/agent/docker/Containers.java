@@ -69,6 +69,9 @@ public class Containers {
         if (spec.memoryBytes() > 0) {
             hc.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
         }
+        if (spec.init()) {
+            hc.withInit(true);
+        }
         CreateContainerCmd cmd = dc().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withCmd(spec.cmd())
@@ -103,6 +106,22 @@ public class Containers {
             dc().killContainerCmd(id).exec();
         } catch (NotFoundException | ConflictException e) {
             // gone or not running
+        }
+    }
+
+    /** Sends a signal (e.g. {@code USR1}) to the container's PID 1. */
+    public void signal(String id, String signal) {
+        dc().killContainerCmd(id).withSignal(signal).exec();
+    }
+
+    /** The host PID of the container's PID 1 while it runs, or -1. */
+    public long hostPid(String id) {
+        try {
+            InspectContainerResponse.ContainerState s = dc().inspectContainerCmd(id).exec().getState();
+            Long pid = s.getPidLong();
+            return Boolean.TRUE.equals(s.getRunning()) && pid != null && pid > 0 ? pid : -1;
+        } catch (NotFoundException e) {
+            return -1;
         }
     }
 

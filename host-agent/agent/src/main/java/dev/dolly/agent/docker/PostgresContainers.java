@@ -1,6 +1,7 @@
 package dev.dolly.agent.docker;
 
 import dev.dolly.agent.AgentException;
+import dev.dolly.agent.Phases;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.pg.PgConnect;
 import dev.dolly.agent.pg.Passwords;
@@ -50,12 +51,93 @@ public class PostgresContainers {
         return cmd;
     }
 
+    /** Marker file (in the container's /tmp) the supervisor writes once PostgreSQL and all its processes are gone. */
+    public static final String DOWN_MARKER = "/tmp/.dolly-down";
+
+    /**
+     * The clone supervisor: a POSIX sh loop under docker's init that runs PostgreSQL in its own
+     * process group and lets the agent restart it in place, keeping the container (and its
+     * network and published port) up. USR2: kill the server's process group, write
+     * {@link #DOWN_MARKER} when every process is gone, and hold; USR1: start it again.
+     * INT/TERM (docker stop): fast shutdown, then exit. A server that dies on its own ends the
+     * container with its exit code, as without the supervisor.
+     */
+    static final String SUPERVISOR = String.join("\n",
+            "go=0; hold=0; stop=0; pg=",
+            "trap 'go=1' USR1",
+            "trap 'hold=1; [ -z \"$pg\" ] || kill -KILL -\"$pg\" 2>/dev/null' USR2",
+            "trap 'stop=1; [ -z \"$pg\" ] || kill -INT \"$pg\" 2>/dev/null' INT TERM",
+            "while :; do",
+            "  rm -f " + DOWN_MARKER,
+            "  setsid \"$@\" &",
+            "  pg=$!",
+            "  rc=0",
+            "  while kill -0 \"$pg\" 2>/dev/null; do wait \"$pg\"; rc=$?; done",
+            "  [ \"$stop\" = 1 ] && exit 0",
+            "  [ \"$hold\" = 1 ] || exit \"$rc\"",
+            "  while kill -0 -\"$pg\" 2>/dev/null; do sleep 0.005; done",
+            "  pg=",
+            "  : > " + DOWN_MARKER,
+            "  while [ \"$go\" = 0 ]; do sleep 1 & s=$!; [ \"$go\" = 1 ] || wait \"$s\"; kill \"$s\" 2>/dev/null; done",
+            "  go=0; hold=0",
+            "done");
+
+    /** {@code sh -c <supervisor> dolly-supervisor <server command…>}: run under docker's init ({@link ContainerSpec#init()}). */
+    public static List<String> supervised(List<String> serverCommand) {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", SUPERVISOR, "dolly-supervisor"));
+        cmd.addAll(serverCommand);
+        return cmd;
+    }
+
+    /**
+     * Stops the server in a supervised container and keeps it down (the container keeps
+     * running). Returns false when that cannot be done here (not supervised, not running, no
+     * access to /proc): the caller then stops the whole container.
+     */
+    public boolean holdDown(String id, Duration timeout) {
+        long pid = containers.hostPid(id);
+        if (pid <= 0) {
+            return false;
+        }
+        java.nio.file.Path marker = java.nio.file.Path.of("/proc/" + pid + "/root" + DOWN_MARKER);
+        if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/" + pid + "/root/tmp"))) {
+            return false;
+        }
+        containers.signal(id, "USR2");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(marker)) {
+                return true;
+            }
+            try {
+                Thread.sleep(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Starts the server of a supervised container that {@link #holdDown} stopped. */
+    public void release(String id) {
+        containers.signal(id, "USR1");
+    }
+
     /** Creates and starts a container, then waits until it accepts the agent's login; removes it again on failure. */
     public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, Duration timeout) {
+        return createAndAwait(what, spec, hostPort, database, timeout, new Phases());
+    }
+
+    public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, Duration timeout, Phases phases) {
         String id = containers.create(spec);
+        phases.mark("docker create");
         try {
             containers.start(id);
-            return new Started(id, awaitReady(what, id, hostPort, database, timeout));
+            phases.mark("docker start");
+            Connection c = awaitReady(what, id, hostPort, database, timeout);
+            phases.mark("ready");
+            return new Started(id, c);
         } catch (RuntimeException e) {
             containers.removeForce(id);
             throw e;
