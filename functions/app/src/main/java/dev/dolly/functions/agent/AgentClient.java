@@ -176,9 +176,12 @@ public final class AgentClient {
 
     private <T> T once(String method, String path, byte[] body, JavaType responseType, TimeLimiter limiter) {
         long ts = clock.instant().getEpochSecond();
-        String signature = RequestSigning.sign(secret, method, path, ts, body);
+        // a fresh nonce per attempt: polls and retries of the same request within a second are not replays
+        String nonce = RequestSigning.newNonce();
+        String signature = RequestSigning.sign(secret, method, path, ts, nonce, body);
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
                 .header(RequestSigning.TIMESTAMP_HEADER, Long.toString(ts))
+                .header(RequestSigning.NONCE_HEADER, nonce)
                 .header(RequestSigning.SIGNATURE_HEADER, signature)
                 .header("Accept", "application/json")
                 .timeout(limiter.getTimeLimiterConfig().getTimeoutDuration().plusSeconds(1));
