@@ -11,14 +11,12 @@ import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.ApiGateway;
 import dev.dolly.functions.web.CiWebhook;
-import dev.dolly.functions.web.HttpAnswer;
 import dev.dolly.functions.web.SlackEntry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,14 +49,8 @@ public class FunctionsConfiguration {
     }
 
     @Bean
-    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> slackEvents(ObjectProvider<SlackEntry> slack) {
-        return event -> {
-            SlackEntry entry = slack.getIfAvailable();
-            if (entry == null) {
-                return ApiGateway.response(HttpAnswer.json(503, "{\"error\":\"unavailable\",\"message\":\"Slack is not configured on this Dolly\"}"));
-            }
-            return ApiGateway.response(entry.handle(ApiGateway.call(event)));
-        };
+    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack) {
+        return event -> ApiGateway.response(slack.handle(ApiGateway.call(event)));
     }
 
     @Bean

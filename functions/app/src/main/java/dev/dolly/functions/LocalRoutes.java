@@ -57,11 +57,7 @@ public class LocalRoutes {
 
     @PostMapping("/slack/events")
     public ResponseEntity<String> slackEvents(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        SlackEntry entry = slack.getIfAvailable();
-        if (entry == null) {
-            return entity(HttpAnswer.json(503, "{\"error\":\"unavailable\",\"message\":\"Slack is not configured on this Dolly\"}"));
-        }
-        return entity(entry.handle(call(request, body)));
+        return entity(slack.getObject().handle(call(request, body)));
     }
 
     @GetMapping("/health")
@@ -78,7 +74,7 @@ public class LocalRoutes {
             hosts.add(m);
         }
         out.put("status", "ok");
-        out.put("slack", slack.getIfAvailable() != null);
+        out.put("slack", slack.getObject() instanceof dev.dolly.functions.web.SlackBridge);
         out.put("hosts", hosts);
         return out;
     }

@@ -19,7 +19,7 @@ public final class ConfigLoader {
     public static DollyConfig fromYaml(String yaml) {
         try {
             DollyConfig c = YAML.readValue(yaml, DollyConfig.class);
-            return c == null ? new DollyConfig(null, null, null, null) : c;
+            return c == null ? new DollyConfig(null, null, null, null, null) : c;
         } catch (IOException e) {
             throw new IllegalArgumentException("config is not valid YAML: " + e.getMessage(), e);
         }

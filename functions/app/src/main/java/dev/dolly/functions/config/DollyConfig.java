@@ -12,9 +12,10 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig> hosts, List<GrantConfig> grants,
-                          List<CiKeyConfig> ciKeys) {
+                          List<CiKeyConfig> ciKeys, Map<String, Object> slack) {
 
     public DollyConfig {
+        slack = slack == null ? Map.of() : slack;
         templates = templates == null ? Map.of() : Map.copyOf(templates);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         grants = grants == null ? List.of() : List.copyOf(grants);

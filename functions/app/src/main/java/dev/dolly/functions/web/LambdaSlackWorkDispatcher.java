@@ -1,0 +1,59 @@
+package dev.dolly.functions.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dolly.slack.SlackWork;
+import dev.dolly.slack.SlackWorkDispatcher;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+/**
+ * On AWS Lambda: hands deferred Slack work to an asynchronous invocation ({@code InvocationType.EVENT})
+ * of this same function, as an API Gateway v2 shaped event for {@value SlackBridge#WORK_PATH} so the
+ * {@code slackEvents} function reads it like any request. Returns once Lambda accepted it (202).
+ */
+public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LambdaClient lambda;
+    private final String functionName;
+    private final Supplier<SlackBridge> bridge;
+
+    public LambdaSlackWorkDispatcher(LambdaClient lambda, String functionName, Supplier<SlackBridge> bridge) {
+        this.lambda = lambda;
+        this.functionName = functionName;
+        this.bridge = bridge;
+    }
+
+    /** The event this function will receive for {@code work}. */
+    public String event(SlackWork work) {
+        String body = work.toJson();
+        ObjectNode e = JSON.createObjectNode();
+        e.put("version", "2.0");
+        e.put("routeKey", "POST " + SlackBridge.WORK_PATH);
+        e.put("rawPath", SlackBridge.WORK_PATH);
+        e.put("rawQueryString", "");
+        ObjectNode headers = e.putObject("headers");
+        headers.put("content-type", "application/json");
+        headers.put(SlackBridge.WORK_SIGNATURE_HEADER.toLowerCase(), bridge.get().signWork(body));
+        ObjectNode http = e.putObject("requestContext").putObject("http");
+        http.put("method", "POST");
+        http.put("path", SlackBridge.WORK_PATH);
+        e.put("body", body);
+        e.put("isBase64Encoded", false);
+        return e.toString();
+    }
+
+    @Override
+    public void dispatch(SlackWork work) {
+        InvokeResponse r = lambda.invoke(b -> b.functionName(functionName)
+                .invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String(event(work))));
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("Lambda did not accept the Slack work (status " + r.statusCode() + ")");
+        }
+    }
+}
