@@ -109,18 +109,31 @@ public final class CopyText {
     /** Append {@code value} (non-null) in COPY text form, escaped exactly as the server does. */
     public static void encode(String value, ByteBuf out) {
         byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        for (byte c : b) {
-            switch (c) {
-                case '\\' -> { out.write('\\'); out.write('\\'); }
-                case '\b' -> { out.write('\\'); out.write('b'); }
-                case '\f' -> { out.write('\\'); out.write('f'); }
-                case '\n' -> { out.write('\\'); out.write('n'); }
-                case '\r' -> { out.write('\\'); out.write('r'); }
-                case '\t' -> { out.write('\\'); out.write('t'); }
-                case 0x0b -> { out.write('\\'); out.write('v'); }
-                default -> out.write(c);
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            byte c = b[i];
+            if (c > '\\' || (c >= ' ' && c != '\\') || c < 0) {
+                continue;   // the common case: nothing to escape
             }
+            char e = switch (c) {
+                case '\\' -> '\\';
+                case '\b' -> 'b';
+                case '\f' -> 'f';
+                case '\n' -> 'n';
+                case '\r' -> 'r';
+                case '\t' -> 't';
+                case 0x0b -> 'v';
+                default -> 0;
+            };
+            if (e == 0) {
+                continue;   // other control characters travel raw, as the server prints them
+            }
+            out.write(b, start, i - start);
+            out.write('\\');
+            out.write(e);
+            start = i + 1;
         }
+        out.write(b, start, b.length - start);
     }
 
     /** Append the NULL marker. */

@@ -87,6 +87,17 @@ public final class Fakes {
         "Millbrook", "Westfield"
     };
 
+    static final String[] FIRST_LOWER = lower(FIRST);
+    static final String[] LAST_LOWER = lower(LAST);
+
+    private static String[] lower(String[] a) {
+        String[] out = new String[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].toLowerCase(java.util.Locale.ROOT);
+        }
+        return out;
+    }
+
     private static final char[] BASE32 = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     /** Width, in base-32 characters, of the uniqueness token: 13 × 5 = 65 bits. */

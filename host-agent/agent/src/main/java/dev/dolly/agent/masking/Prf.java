@@ -52,9 +52,25 @@ public final class Prf {
     }
 
     public long[] hash128(String s) {
+        int n = s.length();
+        if (n <= 64) {
+            // ASCII fast path without allocating the UTF-8 bytes (same result: ASCII is its own UTF-8)
+            byte[] b = SCRATCH.get();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] u = s.getBytes(StandardCharsets.UTF_8);
+                    return hash128(u, 0, u.length);
+                }
+                b[i] = (byte) c;
+            }
+            return hash128(b, 0, n);
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return hash128(b, 0, b.length);
     }
+
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64]);
 
     public long hash64(String s) {
         return hash128(s)[0];

@@ -239,8 +239,7 @@ public final class Transformers {
                     d = v.substring(at + 1).toLowerCase(Locale.ROOT);
                 }
             }
-            return Fakes.pick(Fakes.FIRST, h[0]).toLowerCase(Locale.ROOT) + "."
-                    + Fakes.pick(Fakes.LAST, h[0] >>> 32).toLowerCase(Locale.ROOT) + "."
+            return Fakes.pick(Fakes.FIRST_LOWER, h[0]) + "." + Fakes.pick(Fakes.LAST_LOWER, h[0] >>> 32) + "."
                     + Fakes.token(h) + "@" + d;
         };
     }
@@ -271,18 +270,22 @@ public final class Transformers {
         return v -> {
             long[] h = p.hash128(ci ? v.toLowerCase(Locale.ROOT) : v);
             long a = h[0];
-            String street = (1 + Long.remainderUnsigned(a, 9899)) + " " + Fakes.pick(Fakes.STREET, a >>> 14)
-                    + " " + Fakes.pick(Fakes.SUFFIX, a >>> 24);
-            String city = Fakes.pick(Fakes.CITY, a >>> 30);
-            String post = String.format(Locale.ROOT, "%05d", Long.remainderUnsigned(a >>> 36, 90000) + 10000);
             String s = switch (part) {
-                case "city" -> city;
-                case "postcode" -> post;
-                case "full" -> street + ", " + city + " " + post;
-                default -> street;
+                case "city" -> Fakes.pick(Fakes.CITY, a >>> 30);
+                case "postcode" -> postcode(a);
+                case "full" -> street(a) + ", " + Fakes.pick(Fakes.CITY, a >>> 30) + " " + postcode(a);
+                default -> street(a);
             };
             return unique ? s + ", Unit " + Fakes.token(h) : s;
         };
+    }
+
+    private static String street(long a) {
+        return (1 + Long.remainderUnsigned(a, 9899)) + " " + Fakes.pick(Fakes.STREET, a >>> 14) + " " + Fakes.pick(Fakes.SUFFIX, a >>> 24);
+    }
+
+    private static String postcode(long a) {
+        return Long.toString(Long.remainderUnsigned(a >>> 36, 90000) + 10000);
     }
 
     /** Cut fakes to a varchar(n) limit; emails drop the name part first so they stay addresses. */
@@ -321,7 +324,7 @@ public final class Transformers {
         int keepFirst = rule.integer("keepFirst", 0, 0, 20);
         return v -> {
             long[] h = p.hash128(v);
-            String digits = digits(p, v, h, v.length());
+            char[] digits = digits(p, v, h, v.length());
             StringBuilder out = new StringBuilder(v.length() + 24);
             int digit = 0;
             for (int i = 0; i < v.length(); i++) {
@@ -330,7 +333,7 @@ public final class Transformers {
                     out.append(c);
                 } else {
                     // digits, and anything else (letters of vanity numbers, free text): never kept
-                    char d = digit < keepFirst && c >= '0' && c <= '9' ? c : digits.charAt(digit);
+                    char d = digit < keepFirst && c >= '0' && c <= '9' ? c : digits[digit];
                     if (digit == 0 && numeric && d == '0') {
                         d = (char) ('1' + Long.remainderUnsigned(h[1], 9));
                     }
@@ -350,19 +353,25 @@ public final class Transformers {
     private static final String PHONE_PUNCTUATION = " +-()./";
 
     /** At least {@code n} pseudo-random decimal digits derived from {@code h} (and more blocks if needed). */
-    private static String digits(Prf p, String v, long[] h, int n) {
-        StringBuilder b = new StringBuilder(n + 36);
+    private static char[] digits(Prf p, String v, long[] h, int n) {
+        char[] out = new char[n];
+        int k = 0;
         int block = 0;
         long[] cur = h;
-        while (b.length() < n) {
+        while (k < n) {
             for (long w : cur) {
-                String d = Long.toUnsignedString(Long.remainderUnsigned(w, 1_000_000_000_000_000_000L));
-                b.append("0".repeat(18 - d.length())).append(d);
+                long x = w >>> 1;                    // 63 bits: 18 decimal digits
+                for (int i = 0; i < 18 && k < n; i++) {
+                    out[k++] = (char) ('0' + (int) (x % 10));
+                    x /= 10;
+                }
             }
-            block++;
-            cur = p.hash128(block + ":" + v);
+            if (k < n) {
+                block++;
+                cur = p.hash128(block + ":" + v);
+            }
         }
-        return b.toString();
+        return out;
     }
 
     // ---------------------------------------------------------------- partial
@@ -453,9 +462,16 @@ public final class Transformers {
         int y = shifted.getYear();
         boolean outBc = y <= 0;
         int shownYear = outBc ? 1 - y : y;
-        String ys = shownYear < 1000 ? String.format(Locale.ROOT, "%04d", shownYear) : Integer.toString(shownYear);
-        return ys + String.format(Locale.ROOT, "-%02d-%02d", shifted.getMonthValue(), shifted.getDayOfMonth())
-                + rest + (outBc ? " BC" : "");
+        StringBuilder out = new StringBuilder(s.length() + 3);
+        String ys = Integer.toString(shownYear);
+        for (int i = ys.length(); i < 4; i++) {
+            out.append('0');
+        }
+        out.append(ys).append('-');
+        int m = shifted.getMonthValue();
+        int dd = shifted.getDayOfMonth();
+        out.append(m < 10 ? "0" : "").append(m).append('-').append(dd < 10 ? "0" : "").append(dd);
+        return out.append(rest).append(outBc ? " BC" : "").toString();
     }
 
     // ---------------------------------------------------------------- noise
