@@ -551,7 +551,8 @@ public class CloneService implements CloneOperations {
         if (memory > 0) {
             settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
         }
-        return new ContainerSpec(layout.cloneContainer(id), config.image(),
+        String image = config.template(template).map(TemplateConfig::image).orElse(null);
+        return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
                 Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory, true);
     }

@@ -198,15 +198,16 @@ public class RefreshJobs {
             metrics.observe("refresh", (System.nanoTime() - t0) / 1e9);
             log.info("refresh {} of template {}: snapshot {} ready in {} s", job.id, t.name(), snap.id(), Math.round((System.nanoTime() - t0) / 1e9));
         } catch (Throwable e) {
+            Thread.interrupted(); // a cancel interrupts this thread: clear it, or the clean-up below would fail at once
             boolean cancelled = job.progress.isCancelled() || e instanceof CancellationException || e instanceof InterruptedException;
+            ErrorCode code = e instanceof AgentException a ? a.code() : ErrorCode.REFRESH_FAILED;
+            if (!cancelled && (builds.poolFull() || looksLikeNoSpace(e))) {
+                code = ErrorCode.POOL_FULL;
+            }
             if (server != null) {
                 builds.discard(server);
             } else if (!"guard".equals(job.progress.phase())) {
                 builds.discard(t.name(), buildId);
-            }
-            ErrorCode code = e instanceof AgentException a ? a.code() : ErrorCode.REFRESH_FAILED;
-            if (!cancelled && builds.poolFull()) {
-                code = ErrorCode.POOL_FULL;
             }
             job.state = cancelled ? CANCELLED : FAILED;
             job.error = cancelled ? "cancelled in phase " + job.progress.phase()
@@ -219,11 +220,21 @@ public class RefreshJobs {
             } else {
                 log.warn("refresh {} of template {} failed in phase {}", job.id, t.name(), job.progress.phase(), e);
             }
-            Thread.interrupted();
         } finally {
             job.finishedAt = clock.instant();
             job.thread = null;
         }
+    }
+
+    /** PostgreSQL and zfs words for a full disk or quota. */
+    static boolean looksLikeNoSpace(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded") || m.contains("out of space"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String message(Throwable e) {

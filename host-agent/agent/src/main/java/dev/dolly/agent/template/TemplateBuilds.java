@@ -217,8 +217,19 @@ public class TemplateBuilds {
         discard(s.template(), s.buildId());
     }
 
-    /** Removes whatever a build left (containers by name, dataset, boot files). Never throws. */
+    /** Removes whatever a build left (containers by name, dataset, boot files). Never throws; works on an interrupted thread too. */
     public void discard(String template, String buildId) {
+        boolean interrupted = Thread.interrupted(); // a cancelled job's thread: clean up first, keep the flag
+        try {
+            discardNow(template, buildId);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void discardNow(String template, String buildId) {
         try {
             containers.removeForce(layout.buildContainer(template, buildId));
             containers.removeForce(layout.initContainer(template, buildId));
