@@ -1,6 +1,7 @@
 package dev.dolly.agent.clone;
 
 import dev.dolly.agent.AgentException;
+import dev.dolly.agent.Faults;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
 import dev.dolly.agent.Phases;
@@ -178,8 +179,10 @@ public class CloneService implements CloneOperations {
             phases.mark("zfs clone");
             zfs.snapshot(layout.createdSnapshot(id));
             phases.mark("snapshot");
+            Faults.pause("create.after-clone");
             ContainerSpec spec = cloneSpec(id, template, buildId, owner, port, memoryFor(template));
             PostgresContainers.Started s = pg.createAndAwait("clone " + id, spec, port, "postgres", config.readyTimeout(), phases);
+            Faults.pause("create.after-container");
             try (Connection c = s.connection()) {
                 ClusterAdmin.ensureLoginRole(c, user, verifier, true);
             }
