@@ -3,6 +3,7 @@ package dev.dolly.functions;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.TemplateItem;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.CiWebhook;
 import dev.dolly.functions.web.HttpAnswer;
@@ -25,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The local HTTP routes (the same handlers the Lambda functions use): {@code POST /webhooks/ci},
- * {@code POST /slack/events}, {@code POST /agent/callback}, {@code GET /health}. Spring Cloud
+ * {@code POST /slack/events}, {@code POST /agent/callback}, {@code GET /health} (hosts, templates and their
+ * refreshes; unauthenticated, so the server listens on 127.0.0.1 unless told otherwise). Spring Cloud
  * Function's web support also serves every function at {@code /<name>} (e.g. {@code POST /scheduledRefresh}).
  */
 @RestController
@@ -73,9 +75,21 @@ public class LocalRoutes {
             m.put("lastHeartbeat", h.getLastHeartbeat() == null ? null : h.getLastHeartbeat().toString());
             hosts.add(m);
         }
+        Map<String, Object> templates = new LinkedHashMap<>();
+        for (TemplateItem t : store.allTemplates()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("currentSnapshot", t.getCurrentSnapshot());
+            m.put("currentSnapshotAt", t.getCurrentSnapshotAt() == null ? null : t.getCurrentSnapshotAt().toString());
+            m.put("refreshJob", t.getRefreshJob());
+            m.put("refreshState", t.getRefreshState());
+            m.put("refreshPhase", t.getRefreshPhase());
+            m.put("refreshError", t.getRefreshError());
+            templates.put(t.getName(), m);
+        }
         out.put("status", "ok");
         out.put("slack", slack.getObject() instanceof dev.dolly.functions.web.SlackBridge);
         out.put("hosts", hosts);
+        out.put("templates", templates);
         return out;
     }
 

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Control-plane benchmark: a real host agent and the local functions server (DynamoDB Local embedded),
+# driven through the CI webhook by clients/dolly-ci.
+#   webhook_create_ready    dolly-ci create --wait → READY (client, signing, webhook, DynamoDB, agent)
+#   control_plane_overhead  per command (create, status, reset, destroy): function time minus agent time,
+#                           from the server's Server-Timing header
+# Prints a table and writes target/bench/control-plane.json. Env: BENCH_N (default 20), DOLLY_POOL.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=${BENCH_N:-20}
+POOL=${DOLLY_POOL:-dolly}
+OUT="$ROOT/target/bench"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dolly-bench-cp.XXXXXX")
+DATASET="$POOL/bench-cp-$(openssl rand -hex 4)"
+AGENT_JAR="$ROOT/host-agent/agent/target/dolly-host-agent.jar"
+FN_JAR="$ROOT/functions/app/target/dolly-functions.jar"
+AGENT_PID=; FN_PID=
+mkdir -p "$OUT"
+
+cleanup() {
+  set +e
+  [ -n "$FN_PID" ] && kill "$FN_PID" 2>/dev/null && wait "$FN_PID" 2>/dev/null
+  [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
+  for c in $(docker ps -aq --filter "label=dolly.root=$DATASET" 2>/dev/null); do docker rm -f -v "$c" >/dev/null 2>&1; done
+  for _ in $(seq 1 40); do zfs destroy -r "$DATASET" >/dev/null 2>&1 && break; zfs list "$DATASET" >/dev/null 2>&1 || break; sleep 0.25; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for p in $(seq "$1" "$2"); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  echo "no free port in $1-$2" >&2; exit 1
+}
+
+if [ ! -f "$AGENT_JAR" ] || [ ! -f "$FN_JAR" ]; then
+  echo "building the agent and the functions …" >&2
+  (cd "$ROOT" && mvn -q -pl host-agent/agent,functions/app -am package -DskipTests) >&2
+fi
+cp "$AGENT_JAR" "$WORK/agent.jar"
+
+AGENT_PORT=$(free_port 18700 18799)
+FN_PORT=$(free_port 18800 18899)
+export DOLLY_AGENT_SECRET="bench-agent-$(openssl rand -hex 16)"
+export DOLLY_BENCH_CI_SECRET="bench-ci-$(openssl rand -hex 16)"
+mkdir -p "$WORK/seed"
+cat >"$WORK/seed/V1__shop.sql" <<'SQL'
+CREATE TABLE customer(id bigint PRIMARY KEY, email text NOT NULL, name text NOT NULL);
+INSERT INTO customer SELECT g, 'customer' || g || '@example.com', 'Customer ' || g FROM generate_series(1, 10000) g;
+CREATE TABLE orders(id bigint PRIMARY KEY, customer_id bigint REFERENCES customer(id), total numeric(10,2));
+INSERT INTO orders SELECT g, 1 + g % 10000, g * 1.5 FROM generate_series(1, 50000) g;
+SQL
+cat >"$WORK/dolly.yaml" <<YAML
+agent:
+  host: localhost
+  listen: 127.0.0.1:$AGENT_PORT
+  pool: $DATASET
+  ports: 23400-23499
+  image: dolly/postgres:15
+  workDir: $WORK/agent-work
+  buildMissingTemplates: true
+  activityInterval: 0s
+templates:
+  shop:
+    database: shop
+    seed: [ $WORK/seed ]
+    clone: { ttl: 8h, maxTtl: 72h, idle: 4h, memory: 256m }
+hosts:
+  - { name: bench, url: "http://127.0.0.1:$AGENT_PORT" }
+grants:
+  - { role: developer, templates: [shop], ciKeys: [bench], maxClones: 50 }
+ciKeys:
+  - { id: bench, secretEnv: DOLLY_BENCH_CI_SECRET }
+YAML
+
+zfs create -p "$DATASET"
+java -Xmx256m -jar "$WORK/agent.jar" --config "$WORK/dolly.yaml" >"$WORK/agent.log" 2>&1 &
+AGENT_PID=$!
+DOLLY_CONFIG="$WORK/dolly.yaml" DOLLY_PORT=$FN_PORT DOLLY_DYNAMODB_ENDPOINT=embedded \
+  java -Xmx512m -jar "$FN_JAR" >"$WORK/functions.log" 2>&1 &
+FN_PID=$!
+
+wait_for() { # <what> <seconds> <command…>
+  local what=$1 secs=$2; shift 2
+  for _ in $(seq 1 $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "timed out waiting for $what" >&2; tail -n 30 "$WORK/agent.log" "$WORK/functions.log" >&2; exit 1
+}
+wait_for "the agent" 90 curl -sf "http://127.0.0.1:$AGENT_PORT/v1/health"
+wait_for "the functions server" 120 curl -sf "http://127.0.0.1:$FN_PORT/health"
+template_ready() { curl -sf "http://127.0.0.1:$FN_PORT/health" | grep -q '"shop":{"currentSnapshot":"[^"]'; }
+wait_for "the shop template's first snapshot" 300 template_ready
+
+export DOLLY_URL="http://127.0.0.1:$FN_PORT" DOLLY_CI_KEY=bench DOLLY_CI_SECRET=$DOLLY_BENCH_CI_SECRET
+CLIENT="$ROOT/clients/dolly-ci"
+
+# a signed webhook call that prints "<function ms> <agent ms>" from Server-Timing
+timed_call() {
+  local body=$1 ts sig hdr
+  ts=$(date +%s)
+  sig=$(printf '%s' "$ts.$body" | openssl dgst -sha256 -hmac "$DOLLY_CI_SECRET" -hex); sig=${sig##* }
+  hdr=$(curl -sS -o /dev/null -D - -X POST "$DOLLY_URL/webhooks/ci" -H "Content-Type: application/json" \
+    -H "X-Dolly-Key: $DOLLY_CI_KEY" -H "X-Dolly-Timestamp: $ts" -H "X-Dolly-Signature: sha256=$sig" \
+    -H "Idempotency-Key: bench-$(openssl rand -hex 8)" --data-binary "$body")
+  echo "$hdr" | tr -d '\r' | sed -n 's/^[Ss]erver-[Tt]iming: total;dur=\([0-9.]*\), agent;dur=\([0-9.]*\).*/\1 \2/p'
+}
+
+: >"$WORK/create.txt"; : >"$WORK/overhead.txt"
+# warm-up (JIT, connection pools): not measured
+eval "$("$CLIENT" create --template shop --clone bench-warm --wait)"; "$CLIENT" destroy --clone bench-warm >/dev/null
+for i in $(seq 1 "$N"); do
+  t0=$(date +%s%N)
+  eval "$("$CLIENT" create --template shop --clone "bench-$i" --ttl 1h --wait)"
+  t1=$(date +%s%N)
+  echo "$(( (t1 - t0) / 1000 ))" >>"$WORK/create.txt"
+  [ "$PGDATABASE" = shop ] && [ -n "$PGPASSWORD" ] || { echo "create bench-$i gave no credentials" >&2; exit 1; }
+  sleep 1 # distinct timestamps: identical signed bodies within one second are replays by contract
+  for body in "{\"action\":\"status\",\"clone\":\"bench-$i\"}" "{\"action\":\"reset\",\"clone\":\"bench-$i\"}" \
+              "{\"action\":\"destroy\",\"clone\":\"bench-$i\"}"; do
+    read -r fn agent < <(timed_call "$body")
+    awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' >>"$WORK/overhead.txt"
+  done
+  read -r fn agent < <(timed_call "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"bench-o$i\",\"ttl\":\"1h\"}")
+  awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' >>"$WORK/overhead.txt"
+  "$CLIENT" destroy --clone "bench-o$i" >/dev/null
+done
+
+# pct <file of microseconds> <p>: nearest-rank percentile, in seconds
+pct() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; printf "%.4f", v[i] / 1e6 }'; }
+count() { wc -l <"$1" | tr -d ' '; }
+
+C50=$(pct "$WORK/create.txt" 50); C95=$(pct "$WORK/create.txt" 95); CN=$(count "$WORK/create.txt")
+O50=$(pct "$WORK/overhead.txt" 50); O95=$(pct "$WORK/overhead.txt" 95); ON=$(count "$WORK/overhead.txt")
+cat >"$OUT/control-plane.json" <<JSON
+{"results":[
+  {"metric":"webhook_create_ready","size_bytes":0,"n":$CN,"p50_s":$C50,"p95_s":$C95},
+  {"metric":"control_plane_overhead","size_bytes":0,"n":$ON,"p50_s":$O50,"p95_s":$O95}
+]}
+JSON
+printf '%-24s %6s %10s %10s %s\n' metric n p50_s p95_s target
+printf '%-24s %6s %10s %10s %s\n' webhook_create_ready "$CN" "$C50" "$C95" "p50 <= 2.0"
+printf '%-24s %6s %10s %10s %s\n' control_plane_overhead "$ON" "$O50" "$O95" "p50 <= 0.05"
+echo "wrote $OUT/control-plane.json" >&2
