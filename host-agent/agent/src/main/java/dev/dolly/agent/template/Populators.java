@@ -25,7 +25,7 @@ public final class Populators {
     /** The agent's populators. The live-source refresh registers here, before seed. */
     public static Populators defaults(Context ctx) {
         return new Populators()
-                // live-source refresh: .register(TemplateConfig::hasSource, new dev.dolly.agent.refresh.LiveSourcePopulator(ctx))
+                .register(TemplateConfig::hasSource, new dev.dolly.agent.refresh.LiveSourcePopulator(ctx))
                 .register(TemplateConfig::hasSeed, new SeedPopulator(ctx.runner()));
     }
 
