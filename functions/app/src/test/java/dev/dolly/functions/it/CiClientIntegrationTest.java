@@ -41,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @Tag("integration")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CiClientIT {
+class CiClientIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static RealAgent agent;
     private static final Path CLIENT = findClient();

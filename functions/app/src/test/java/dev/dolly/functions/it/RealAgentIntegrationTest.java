@@ -52,7 +52,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RealAgentIT {
+class RealAgentIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Principal UDEV = Principal.slackUser("UDEV", Set.of());
     private static final Principal UADMIN = Principal.slackUser("UADMIN", Set.of());
