@@ -1,9 +1,6 @@
 package dev.dolly.functions.store;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.dolly.control.api.TableSchema;
-import java.io.File;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +32,9 @@ public final class Dynamo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dynamo.class);
 
     private final DynamoDbClient client;
-    private final AmazonDynamoDBLocal local;
+    private final AutoCloseable local;
 
-    private Dynamo(DynamoDbClient client, AmazonDynamoDBLocal local) {
+    private Dynamo(DynamoDbClient client, AutoCloseable local) {
         this.client = client;
         this.local = local;
     }
@@ -48,16 +45,9 @@ public final class Dynamo implements AutoCloseable {
      */
     public static Dynamo open(String endpoint, String region, String localFile) {
         if (endpoint == null || endpoint.isBlank() || endpoint.equals("embedded")) {
-            AmazonDynamoDBLocal local;
-            if (localFile == null || localFile.isBlank()) {
-                local = DynamoDBEmbedded.create(false);
-            } else {
-                File f = new File(localFile);
-                if (f.getParentFile() != null) f.getParentFile().mkdirs();
-                local = DynamoDBEmbedded.create(f, false);
-            }
+            EmbeddedDynamo local = new EmbeddedDynamo(localFile);
             log.info("DynamoDB Local embedded ({})", localFile == null || localFile.isBlank() ? "in memory" : localFile);
-            return new Dynamo(local.dynamoDbClient(), local);
+            return new Dynamo(local.client(), local);
         }
         if (endpoint.equals("aws")) {
             var b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
@@ -119,6 +109,12 @@ public final class Dynamo implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        if (local != null) local.shutdownNow();
+        if (local != null) {
+            try {
+                local.close();
+            } catch (Exception e) {
+                log.debug("DynamoDB Local shutdown: {}", e.toString());
+            }
+        }
     }
 }
