@@ -143,8 +143,10 @@ public class RefreshTracker {
                     if (wasRunning) {
                         store.audit("template:" + v.template(), "agent:" + host, Front.AGENT.name(), "refresh", v.state(),
                                 v.snapshot() != null ? "snapshot " + v.snapshot() : v.error());
-                        if ("SUCCEEDED".equals(v.state())) monitor.heartbeat(host);
                         notifier.get().refreshFinished(info);
+                        if ("SUCCEEDED".equals(v.state()) && agents.knows(host)) {
+                            monitor.heartbeat(host); // placement sees the new snapshot at once
+                        }
                     }
                 } else {
                     notifier.get().refreshProgress(info);

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /agent/callback}: a host agent reports refresh progress or completion. The body is a
  * {@link JobView}; header {@code X-Dolly-Host} names the host, and the request is signed like every
- * agent API call ({@link RequestSigning}: method, path {@code /agent/callback}, timestamp, body) with
- * that host's secret.
+ * agent API call ({@link RequestSigning}: method, path {@code /agent/callback}, timestamp, optional
+ * nonce, body) with that host's secret.
  */
 public class AgentCallback {
     private static final Logger log = LoggerFactory.getLogger(AgentCallback.class);
@@ -37,7 +37,8 @@ public class AgentCallback {
         String host = call.header(HOST_HEADER);
         RequestSigning.Verifier v = host == null ? null : verifiers.get(host);
         RequestSigning.Rejection why = v == null ? RequestSigning.Rejection.MISSING
-                : v.verify("POST", PATH, call.header(RequestSigning.TIMESTAMP_HEADER), call.header(RequestSigning.SIGNATURE_HEADER), call.body());
+                : v.verify("POST", PATH, call.header(RequestSigning.TIMESTAMP_HEADER), call.header(RequestSigning.NONCE_HEADER),
+                        call.header(RequestSigning.SIGNATURE_HEADER), call.body());
         if (why != null) {
             log.info("agent callback refused ({}) from host '{}'", why, host);
             return HttpAnswer.json(401, "{\"error\":\"unauthorized\",\"message\":\"bad signature\"}");

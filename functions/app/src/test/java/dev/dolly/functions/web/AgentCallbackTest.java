@@ -1,0 +1,84 @@
+package dev.dolly.functions.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dolly.agent.api.AgentJson;
+import dev.dolly.agent.api.JobView;
+import dev.dolly.agent.api.RequestSigning;
+import dev.dolly.control.api.CloneInfo;
+import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.Notifier;
+import dev.dolly.functions.Harness;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Agent callbacks: signed refresh progress and completion update the template and reach the notifier once. */
+class AgentCallbackTest {
+    private static final String SECRET = "callback-secret";
+    private Harness h;
+    private AgentCallback callback;
+    private final List<String> notices = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        h = new Harness(Harness.yaml(""));
+        h.notifier(new Notifier() {
+            public void refreshProgress(CommandResult.RefreshInfo r) { notices.add("progress " + r.phase() + " " + r.tablesDone()); }
+            public void refreshFinished(CommandResult.RefreshInfo r) { notices.add("finished " + r.state() + " " + r.snapshot()); }
+            public void expiryWarning(String owner, CloneInfo clone, Instant at) {}
+        });
+        callback = new AgentCallback(Map.of("h1", SECRET), h.refreshes, h.clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private HttpCall signed(JobView job, String host, String secret) throws Exception {
+        byte[] body = AgentJson.mapper().writeValueAsBytes(job);
+        long ts = h.clock.instant().getEpochSecond();
+        String nonce = RequestSigning.newNonce();
+        return new HttpCall("POST", AgentCallback.PATH, Map.of(AgentCallback.HOST_HEADER, host,
+                RequestSigning.TIMESTAMP_HEADER, "" + ts, RequestSigning.NONCE_HEADER, nonce,
+                RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(secret.getBytes(StandardCharsets.UTF_8), "POST", AgentCallback.PATH, ts, nonce, body)),
+                body);
+    }
+
+    private static JobView job(String state, String phase, int done, String snapshot) {
+        return new JobView("shop-1", "shop", state, phase, done, 3, 100L * done, 0, null, Instant.now(), null, snapshot, null, null);
+    }
+
+    @Test
+    void progressThenCompletion() throws Exception {
+        // the control plane started the refresh: the template holds the running job
+        var t = dev.dolly.functions.store.TemplateItem.create("shop");
+        t.setRefreshJob("shop-1");
+        t.setRefreshState("RUNNING");
+        h.store.putTemplate(t);
+
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h1", SECRET)).status()).isEqualTo(200);
+        assertThat(callback.handle(signed(job("RUNNING", "data", 2, null), "h1", SECRET)).status()).isEqualTo(200);
+        assertThat(callback.handle(signed(job("SUCCEEDED", "finish", 3, "b42"), "h1", SECRET)).status()).isEqualTo(200);
+        assertThat(callback.handle(signed(job("SUCCEEDED", "finish", 3, "b42"), "h1", SECRET)).status()).isEqualTo(200); // repeated
+        assertThat(notices).containsExactly("progress data 1", "progress data 2", "finished SUCCEEDED b42");
+        assertThat(h.store.template("shop").getCurrentSnapshot()).isEqualTo("b42");
+        assertThat(h.store.template("shop").refreshRunning()).isFalse();
+    }
+
+    @Test
+    void unsignedOrWronglySignedCallbacksAreRefused() throws Exception {
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h1", "wrong")).status()).isEqualTo(401);
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h2", SECRET)).status()).isEqualTo(401);
+        HttpCall ok = signed(job("RUNNING", "data", 1, null), "h1", SECRET);
+        assertThat(callback.handle(ok).status()).isEqualTo(200);
+        assertThat(callback.handle(ok).status()).as("replayed").isEqualTo(401);
+        assertThat(notices).hasSize(1);
+    }
+}
