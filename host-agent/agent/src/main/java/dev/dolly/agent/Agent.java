@@ -107,6 +107,7 @@ public final class Agent implements AutoCloseable {
         return report;
     }
 
+    /** {@code ok}, {@code pool-full} (below agent.minFree), {@code degraded: zfs} or {@code degraded: docker} (details in the log). */
     public HealthResponse health() {
         String status = "ok";
         long free = -1;
@@ -121,12 +122,14 @@ public final class Agent implements AutoCloseable {
                 status = "pool-full";
             }
         } catch (RuntimeException e) {
-            status = "degraded: zfs: " + e.getMessage();
+            status = "degraded: zfs";
+            log.warn("health: zfs: {}", e.getMessage());
         }
         try {
             containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, "none"));
         } catch (RuntimeException e) {
-            status = "degraded: docker: " + e.getMessage();
+            status = "degraded: docker";
+            log.warn("health: docker: {}", e.getMessage());
         }
         return new HealthResponse(status, config.host(), VERSION, free, size, count);
     }

@@ -156,9 +156,9 @@ public final class CloneBench {
         printTable();
     }
 
-    /** ~{@code bytes} of table + indexes; BEGIN…COMMIT so wal_level=minimal skips the WAL for the new tables. */
+    /** A cluster of ~{@code bytes} (one table + indexes); BEGIN…COMMIT so wal_level=minimal skips the WAL for the new tables. */
     static String seedSql(long bytes) {
-        long rows = Math.max(1000, bytes / 420);
+        long rows = Math.max(1000, (bytes - (40L << 20)) / 280); // an empty cluster is ~40 MB
         return """
                 BEGIN;
                 CREATE TABLE item(id bigint PRIMARY KEY, sku text NOT NULL, name text NOT NULL, price numeric(10,2) NOT NULL,

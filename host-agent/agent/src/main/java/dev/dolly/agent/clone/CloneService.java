@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -78,8 +79,8 @@ public class CloneService implements CloneOperations {
     private final Clock clock;
     private final Metrics metrics;
     private final CloneLocks locks = new CloneLocks();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "clone-housekeeping");
+    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "clone-background");
         t.setDaemon(true);
         return t;
     });
@@ -147,6 +148,7 @@ public class CloneService implements CloneOperations {
         int port = ports.allocate();
         Phases phases = new Phases();
         boolean datasetMade = false;
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> creating = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             String buildId = catalog.withRead(template, () -> {
                 String b = requestedSnapshot != null ? requestedSnapshot : catalog.current(template).orElseThrow(() ->
@@ -172,6 +174,9 @@ public class CloneService implements CloneOperations {
                     // the clone may grow by `quota` beyond the snapshot it starts from
                     props.put("refquota", Long.toString(build.referencedBytes() + tc.cloneDefaults().quotaBytes()));
                 }
+                // docker create needs only names: it runs while zfs clones and snapshots
+                ContainerSpec spec = cloneSpec(id, template, b, owner, port, memoryFor(template));
+                creating.set(CompletableFuture.supplyAsync(() -> containers.create(spec), background));
                 zfs.clone(layout.readySnapshot(template, b), dataset, props);
                 return b;
             });
@@ -180,8 +185,9 @@ public class CloneService implements CloneOperations {
             zfs.snapshot(layout.createdSnapshot(id));
             phases.mark("snapshot");
             Faults.pause("create.after-clone");
-            ContainerSpec spec = cloneSpec(id, template, buildId, owner, port, memoryFor(template));
-            PostgresContainers.Started s = pg.createAndAwait("clone " + id, spec, port, "postgres", config.readyTimeout(), phases);
+            String containerId = join(creating.get());
+            phases.mark("docker create");
+            PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, "postgres", config.readyTimeout(), phases);
             Faults.pause("create.after-container");
             try (Connection c = s.connection()) {
                 ClusterAdmin.ensureLoginRole(c, user, verifier, true);
@@ -193,6 +199,13 @@ public class CloneService implements CloneOperations {
             CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
             return new CloneCredentials(view(rec, "ready"), new String(password));
         } catch (RuntimeException | SQLException e) {
+            if (creating.get() != null) {
+                try {
+                    creating.get().join(); // let a create in flight finish, or it would outlive the removal below
+                } catch (RuntimeException ignored) {
+                    // it failed: nothing to remove
+                }
+            }
             containers.removeForce(layout.cloneContainer(id));
             if (datasetMade) {
                 try {
@@ -208,29 +221,27 @@ public class CloneService implements CloneOperations {
         }
     }
 
+    private static String join(CompletableFuture<String> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
     // ------------------------------------------------------------------ read
 
     @Override
     public List<CloneView> list() {
-        Map<String, ZfsEntry> entries = zfs.get(layout.clones(), true, CLONE_PROPS);
-        Map<String, List<ZfsEntry>> byDataset = new LinkedHashMap<>();
-        String prefix = layout.clones() + "/";
-        for (ZfsEntry e : entries.values()) {
-            if (e.dataset().startsWith(prefix) && e.dataset().indexOf('/', prefix.length()) < 0) {
-                byDataset.computeIfAbsent(e.dataset(), k -> new ArrayList<>()).add(e);
-            }
-        }
+        List<CloneRecord> records = records();
         Map<String, ContainerInfo> ctrs = new HashMap<>();
         for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
             ctrs.put(ci.labels().get(Layout.LABEL_CLONE), ci);
         }
         List<CloneView> out = new ArrayList<>();
-        byDataset.forEach((ds, es) -> {
-            CloneRecord c = CloneRecord.of(ds, es);
-            if (c != null) {
-                out.add(view(c, runtimeState(c, ctrs.get(c.id()))));
-            }
-        });
+        for (CloneRecord c : records) {
+            out.add(view(c, runtimeState(c, ctrs.get(c.id()))));
+        }
         out.sort(Comparator.comparing(CloneView::id));
         return out;
     }
@@ -557,7 +568,7 @@ public class CloneService implements CloneOperations {
         String image = config.template(template).map(TemplateConfig::image).orElse(null);
         return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
-                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory, true);
+                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
     }
 
     private long memoryFor(String template) {

@@ -72,6 +72,9 @@ public class Containers {
         if (spec.init()) {
             hc.withInit(true);
         }
+        if (spec.shmBytes() > 0) {
+            hc.withShmSize(spec.shmBytes());
+        }
         CreateContainerCmd cmd = dc().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withCmd(spec.cmd())

@@ -144,6 +144,20 @@ public class PostgresContainers {
         }
     }
 
+    /** Starts a created container, then waits until it accepts the agent's login; removes it again on failure. */
+    public Started startAndAwait(String what, String id, int hostPort, String database, Duration timeout, Phases phases) {
+        try {
+            containers.start(id);
+            phases.mark("docker start");
+            Connection c = awaitReady(what, id, hostPort, database, timeout);
+            phases.mark("ready");
+            return new Started(id, c);
+        } catch (RuntimeException e) {
+            containers.removeForce(id);
+            throw e;
+        }
+    }
+
     /** Waits until the server in container {@code id} accepts the agent's login on 127.0.0.1:port. */
     public Connection awaitReady(String what, String id, int hostPort, String database, Duration timeout) {
         try {

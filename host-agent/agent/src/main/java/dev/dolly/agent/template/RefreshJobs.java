@@ -230,7 +230,10 @@ public class RefreshJobs {
     static boolean looksLikeNoSpace(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = c.getMessage();
-            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded") || m.contains("out of space"))) {
+            if (m == null || m.contains("shared memory")) { // /dev/shm of the container, not the pool
+                continue;
+            }
+            if (m.contains("No space left on device") || m.contains("Disk quota exceeded") || m.contains("out of space")) {
                 return true;
             }
         }

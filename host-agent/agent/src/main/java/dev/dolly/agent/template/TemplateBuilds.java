@@ -148,7 +148,7 @@ public class TemplateBuilds {
             ContainerSpec spec = new ContainerSpec(layout.buildContainer(template, buildId), image,
                     PostgresContainers.serverCommand(hostNet ? "127.0.0.1" : "*", hostNet ? port : 5432, buildSettings()),
                     "postgres", labels, Map.of(mountpoint.toString(), "/pgdata"), "127.0.0.1", port, hostNet,
-                    config.buildMemoryBytes());
+                    config.buildMemoryBytes(), false, Math.max(256L << 20, config.buildMemoryBytes() / 2));
             PostgresContainers.Started s = pg.createAndAwait("build server for template " + template, spec, port, "postgres",
                     config.buildReadyTimeout());
             try (Connection c = s.connection(); Statement st = c.createStatement()) {

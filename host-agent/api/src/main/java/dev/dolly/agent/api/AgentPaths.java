@@ -11,14 +11,14 @@ package dev.dolly.agent.api;
  * GET    /v1/jobs/{job}                      -> JobView
  * DELETE /v1/jobs/{job}                      -> JobView (cancel)
  * GET    /v1/clones                          -> CloneView[]
- * POST   /v1/clones                          CreateCloneRequest -> CloneCredentials (idempotent by clone id)
+ * POST   /v1/clones                          CreateCloneRequest -> CloneCredentials (201; 200 when it existed: idempotent by clone id)
  * GET    /v1/clones/{clone}                  -> CloneView
  * PATCH  /v1/clones/{clone}                  UpdateCloneRequest -> CloneView
  * DELETE /v1/clones/{clone}                  -> 204
  * POST   /v1/clones/{clone}/reset            ResetRequest -> CloneView
  * POST   /v1/clones/{clone}/password         -> CloneCredentials
  * GET    /v1/clones/{clone}/savepoints       -> SavepointView[]
- * POST   /v1/clones/{clone}/savepoints       SavepointRequest -> SavepointView
+ * POST   /v1/clones/{clone}/savepoints       SavepointRequest -> SavepointView (201; idempotent by name)
  * DELETE /v1/clones/{clone}/savepoints/{sp}  -> 204
  * GET    /metrics                            Prometheus text format
  * </pre>

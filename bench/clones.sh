@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# ./dolly bench clones — thin clones against what a user would otherwise do.
+#
+# Builds a ~100 MB and a ~1 GB seed template with a host agent of its own (dataset root
+# <pool>/bench-<random>, clone ports 21400-21499), then measures, on the real pool and engine:
+# clone_ready (create → the returned credentials connect), reset, destroy; CREATE DATABASE …
+# TEMPLATE and pg_dump | pg_restore on the same data; extra disk and memory of 50 idle clones of
+# the ~1 GB template. Prints a table and writes target/bench/clones.json. Removes what it made.
+#
+# Options (passed to the benchmark): --n 20 (rounds per size), --idle 50, --quick (100 MB only,
+# fewer rounds), --network bridge|host.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR="$ROOT/host-agent/agent/target/dolly-host-agent.jar"
+
+# the host (zfs-fuse, dockerd, pool, image): `./dolly bench` sets it up before calling us; run alone, we do
+if ! zpool list -H -o name >/dev/null 2>&1 || ! docker info >/dev/null 2>&1 \
+    || ! docker image inspect dolly/postgres:15 >/dev/null 2>&1; then
+  "$ROOT/dolly" setup
+fi
+
+# the agent jar, when it is missing or older than its sources
+if [ ! -f "$JAR" ] || [ "$ROOT/host-agent/agent/pom.xml" -nt "$JAR" ] \
+    || [ -n "$(find "$ROOT/host-agent" -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
+  echo "bench: building the host agent"
+  (cd "$ROOT" && mvn -B -ntp -q -pl host-agent/agent -am package -DskipTests)
+fi
+
+mkdir -p "$ROOT/target/bench"
+# run from a copy: a build of the checkout must not swap the jar under a running benchmark
+RUN_JAR=$(mktemp "${TMPDIR:-/tmp}/dolly-bench-XXXXXX.jar")
+trap 'rm -f "$RUN_JAR"' EXIT
+cp "$JAR" "$RUN_JAR"
+java -Xmx1g -cp "$RUN_JAR" dev.dolly.agent.bench.CloneBench --out "$ROOT/target/bench/clones.json" "$@"

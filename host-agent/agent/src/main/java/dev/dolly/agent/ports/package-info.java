@@ -1,0 +1,4 @@
+/**
+ * The configured pool of host ports for clone containers.
+ */
+package dev.dolly.agent.ports;
