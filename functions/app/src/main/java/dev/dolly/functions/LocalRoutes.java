@@ -84,6 +84,10 @@ public class LocalRoutes {
             m.put("refreshState", t.getRefreshState());
             m.put("refreshPhase", t.getRefreshPhase());
             m.put("refreshError", t.getRefreshError());
+            m.put("tablesDone", t.getTablesDone());
+            m.put("tablesTotal", t.getTablesTotal());
+            m.put("rowsCopied", t.getRowsCopied());
+            m.put("etaSeconds", t.getEtaSeconds());
             templates.put(t.getName(), m);
         }
         out.put("status", "ok");

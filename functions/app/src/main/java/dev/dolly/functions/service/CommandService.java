@@ -532,21 +532,34 @@ public class CommandService implements CommandPort {
         }
         auth.check(p, s, template, null);
         Map<String, CommandResult.SnapshotInfo> byId = new LinkedHashMap<>();
+        // what hosts last reported (heartbeats), then fresher answers from the hosts that answer now
+        for (dev.dolly.functions.store.SnapshotItem si : store.snapshotsOf(template)) {
+            byId.put(si.getId(), new CommandResult.SnapshotInfo(template, si.getId(), si.getCreatedAt(), si.getSizeBytes(), si.isCurrent(), si.getClones()));
+        }
+        Map<String, CommandResult.SnapshotInfo> live = new LinkedHashMap<>();
+        boolean anyLive = false;
         for (AgentClient a : agents.all()) {
             List<TemplateView> views;
+            if (a.unavailable()) continue;
             try {
-                views = a.unavailable() ? monitor.lastTemplates(a.host()) : a.templates();
+                views = a.templates();
+                anyLive = true;
             } catch (AgentException e) {
-                views = monitor.lastTemplates(a.host());
+                continue;
             }
             for (TemplateView t : views) {
                 if (!t.name().equals(template) || t.snapshots() == null) continue;
                 for (SnapshotView v : t.snapshots()) {
-                    byId.merge(v.id(), new CommandResult.SnapshotInfo(template, v.id(), v.createdAt(), v.sizeBytes(), v.current(),
+                    live.merge(v.id(), new CommandResult.SnapshotInfo(template, v.id(), v.createdAt(), v.sizeBytes(), v.current(),
                             v.clones() == null ? 0 : v.clones().size()), (x, y) -> new CommandResult.SnapshotInfo(template, x.id(),
                             x.createdAt(), Math.max(x.sizeBytes(), y.sizeBytes()), x.current() || y.current(), x.clones() + y.clones()));
                 }
             }
+        }
+        if (anyLive && agents.all().stream().noneMatch(AgentClient::unavailable)) {
+            byId = live; // every host answered: exactly what they hold now
+        } else {
+            byId.putAll(live);
         }
         List<CommandResult.SnapshotInfo> list = new ArrayList<>(byId.values());
         list.sort(Comparator.comparing(CommandResult.SnapshotInfo::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));

@@ -67,6 +67,7 @@ public class HostMonitor {
                     for (SnapshotView s : t.snapshots()) snapshots.add(t.name() + "/" + s.id());
                 }
                 recordCurrentSnapshot(t);
+                recordSnapshots(host, t, now);
             }
             boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
             return store.updateHost(host, h -> {
@@ -90,6 +91,43 @@ public class HostMonitor {
                 h.setLastHeartbeat(now);
                 h.setError(e.getMessage());
             });
+        }
+    }
+
+    private void recordSnapshots(String host, TemplateView t, Instant now) {
+        try {
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            if (t.snapshots() != null) {
+                for (SnapshotView v : t.snapshots()) {
+                    reported.add(v.id());
+                    int clones = v.clones() == null ? 0 : v.clones().size();
+                    store.updateSnapshot(t.name(), v.id(), s -> {
+                        List<String> hosts = s.getHosts() == null ? new ArrayList<>() : new ArrayList<>(s.getHosts());
+                        boolean same = hosts.contains(host) && s.getSizeBytes() == v.sizeBytes() && s.isCurrent() == v.current()
+                                && s.getClones() == clones && java.util.Objects.equals(s.getCreatedAt(), v.createdAt())
+                                && s.getSeenAt() != null && s.getSeenAt().isAfter(now.minus(Duration.ofMinutes(10)));
+                        if (same) return false;
+                        if (!hosts.contains(host)) hosts.add(host);
+                        s.setHosts(hosts);
+                        s.setCreatedAt(v.createdAt());
+                        s.setSizeBytes(v.sizeBytes());
+                        s.setCurrent(v.current());
+                        s.setClones(clones);
+                        s.setSeenAt(now);
+                        return true;
+                    });
+                }
+            }
+            for (dev.dolly.functions.store.SnapshotItem s : store.snapshotsOf(t.name())) {
+                if (reported.contains(s.getId()) || s.getHosts() == null || !s.getHosts().contains(host)) continue;
+                if (s.getHosts().size() == 1) {
+                    store.removeSnapshot(s); // retention removed it from its only host
+                } else {
+                    store.updateSnapshot(t.name(), s.getId(), x -> x.getHosts() != null && x.getHosts().remove(host));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("snapshots of {} on {} not recorded: {}", t.name(), host, e.toString());
         }
     }
 

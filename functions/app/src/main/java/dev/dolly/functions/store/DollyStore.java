@@ -44,6 +44,7 @@ public class DollyStore {
     private final DynamoDbTable<QuotaItem> quotas;
     private final DynamoDbTable<IdempotencyItem> idempotency;
     private final DynamoDbTable<AuditItem> audit;
+    private final DynamoDbTable<SnapshotItem> snapshots;
 
     public DollyStore(DynamoDbClient client, String table, Clock clock) {
         this.client = client;
@@ -55,6 +56,7 @@ public class DollyStore {
         this.quotas = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(QuotaItem.class));
         this.idempotency = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class));
         this.audit = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(AuditItem.class));
+        this.snapshots = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(SnapshotItem.class));
     }
 
     private static Key key(String pk, String sk) {
@@ -217,6 +219,42 @@ public class DollyStore {
             return t;
         } catch (ConditionalCheckFailedException e) {
             throw new ConflictException("template " + t.getName() + " changed meanwhile", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /** The snapshots of {@code template} hosts reported, in id order. */
+    public List<SnapshotItem> snapshotsOf(String template) {
+        List<SnapshotItem> out = new ArrayList<>();
+        snapshots.query(QueryConditional.sortBeginsWith(k -> k.partitionValue(TemplateItem.pk(template)).sortValue("SNAPSHOT#")))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    /** Applies {@code change} to a snapshot item (created when missing) with a version-checked write, retried on conflict. */
+    public void updateSnapshot(String template, String id, java.util.function.Predicate<SnapshotItem> change) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            SnapshotItem s = snapshots.getItem(r -> r.key(key(TemplateItem.pk(template), "SNAPSHOT#" + id)).consistentRead(true));
+            if (s == null) s = SnapshotItem.create(template, id);
+            if (!change.test(s)) return; // nothing changed
+            try {
+                snapshots.putItem(s);
+                return;
+            } catch (ConditionalCheckFailedException e) {
+                backoff(attempt);
+            }
+        }
+    }
+
+    /** Removes a snapshot item that no host reports any more. */
+    public void removeSnapshot(SnapshotItem s) {
+        try {
+            snapshots.deleteItem(r -> r.key(key(s.getPk(), s.getSk()))
+                    .conditionExpression(Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
+                            .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(s.getVersion()))).build()));
+        } catch (ConditionalCheckFailedException ignored) {
+            // changed meanwhile: the next heartbeat looks again
         }
     }
 

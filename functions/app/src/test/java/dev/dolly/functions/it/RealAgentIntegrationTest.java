@@ -135,6 +135,12 @@ class RealAgentIntegrationTest {
         assertThat(t.getCurrentSnapshot()).isNotBlank();
         CommandResult.SnapshotList snaps = (CommandResult.SnapshotList) h.service.execute(UDEV, Front.SLACK, new Command.Snapshots("shop"));
         assertThat(snaps.snapshots()).extracting(CommandResult.SnapshotInfo::id).contains(t.getCurrentSnapshot());
+        assertThat(h.store.snapshotsOf("shop")).as("heartbeats record snapshot items")
+                .anySatisfy(si -> {
+                    assertThat(si.getId()).isEqualTo(t.getCurrentSnapshot());
+                    assertThat(si.getHosts()).containsExactly("local");
+                    assertThat(si.isCurrent()).isTrue();
+                });
         CommandResult.TemplateList templates = (CommandResult.TemplateList) h.service.execute(UDEV, Front.SLACK, new Command.Templates());
         assertThat(templates.templates()).anySatisfy(i -> assertThat(i.currentSnapshot()).isEqualTo(t.getCurrentSnapshot()));
     }
