@@ -287,7 +287,16 @@ public final class RefreshPipeline {
                 rs.next();
                 targetBytes = rs.getLong(1);
             }
-            return result(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0));
+            Map<String, Object> r = result(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0));
+            Map<String, Object> tableSeconds = new LinkedHashMap<>();
+            results.stream().sorted((x, y) -> Double.compare(y.seconds(), x.seconds()))
+                    .forEach(t -> tableSeconds.put(t.table(), Math.round(t.seconds() * 100) / 100.0));
+            r.put("tableSeconds", tableSeconds);
+            Map<String, Object> slow = new LinkedHashMap<>();
+            schema.slowSteps.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                    .forEach(e -> slow.put(e.getKey(), e.getValue()));
+            r.put("slowPostDataSteps", slow);
+            return r;
         } catch (RefreshException | MaskingConfigException | CancellationException e) {
             throw e;
         } catch (InterruptedException e) {

@@ -40,6 +40,8 @@ final class SchemaSteps {
     private final SourceConfig source;
     private final Function<String, String> env;
     private final RefreshOptions opts;
+    /** Post-data and ANALYZE steps that took a second or more: label → seconds (for the job result). */
+    final Map<String, Double> slowSteps = new ConcurrentHashMap<>();
 
     SchemaSteps(ProcessRunner runner, SourceConfig source, Function<String, String> env, RefreshOptions opts) {
         this.runner = runner;
@@ -234,6 +236,9 @@ final class SchemaSteps {
                     RefreshPipeline.targetSession(c);
                     c.setAutoCommit(true);
                     try (Statement st = c.createStatement()) {
+                        // one index build per session, each with all of maintenance_work_mem (no sort spills to
+                        // disk); the sessions already run builds side by side
+                        st.execute("SET max_parallel_maintenance_workers = 0");
                         st.execute(preamble);
                     }
                     SqlScript.Entry e;
@@ -270,9 +275,14 @@ final class SchemaSteps {
     }
 
     private void execute(Connection c, SqlScript.Entry e) throws SQLException {
+        long t0 = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try (Statement st = c.createStatement()) {
                 st.execute(e.sql());
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (secs >= 1) {
+                    slowSteps.put(e.label(), Math.round(secs * 100) / 100.0);
+                }
                 return;
             } catch (SQLException ex) {
                 if ("40P01".equals(ex.getSQLState()) && attempt < 5) {

@@ -119,6 +119,8 @@ public final class RefreshBench {
                         Map<String, Object> ph = (Map<String, Object>) j.result().get("phaseSeconds");
                         phases.computeIfAbsent(metric, k -> new ArrayList<>()).add(ph);
                         System.err.printf(Locale.ROOT, "  %-28s %7.1f s   phases %s%n", metric, s, ph);
+                        System.err.printf(Locale.ROOT, "  %-28s tables %s slow post-data steps %s%n", "", j.result().get("tableSeconds"),
+                                j.result().get("slowPostDataSteps"));
                         // free the pool for the next measurement
                         destroy(root + "/templates/" + t);
                     }
