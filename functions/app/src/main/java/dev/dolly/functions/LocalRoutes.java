@@ -58,7 +58,11 @@ public class LocalRoutes {
     }
 
     @PostMapping("/slack/events")
-    public ResponseEntity<String> slackEvents(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+    public ResponseEntity<String> slackEvents(HttpServletRequest request) throws java.io.IOException {
+        // Slack signs the exact bytes it sent. A form body bound with @RequestBody is rebuilt by Spring
+        // from the parsed parameters (re-encoded, e.g. %20 becomes +), which breaks the signature:
+        // read the raw stream instead (nothing has parsed the parameters yet).
+        byte[] body = request.getInputStream().readAllBytes();
         return entity(slack.getObject().handle(call(request, body)));
     }
 

@@ -278,7 +278,7 @@ public class DollyStore {
             return null;
         } catch (ConditionalCheckFailedException e) {
             IdempotencyItem existing = idempotency(scope, key);
-            if (existing == null || existing.getExpiresAtEpoch() < clock.instant().getEpochSecond()) {
+            if (existing == null || (existing.getExpiresAtEpoch() != null && existing.getExpiresAtEpoch() < clock.instant().getEpochSecond())) {
                 // gone meanwhile, or expired but not yet swept by TTL: take it over
                 if (existing != null) {
                     try {
@@ -297,7 +297,26 @@ public class DollyStore {
 
     /** Stores the first answer of a claimed request. */
     public void complete(String scope, String key, int status, String answer, boolean sealed) {
+        // the claimer's record is at version 1: write it blind first, read only when that lost
+        IdempotencyItem done = IdempotencyItem.create(scope, key);
+        done.setVersion(1L);
+        done.setState(IdempotencyItem.DONE);
+        done.setStatus(status);
+        done.setAnswer(answer);
+        done.setSealed(sealed);
         for (int attempt = 0; attempt < 10; attempt++) {
+            if (attempt == 0) {
+                try {
+                    // keep what the claim recorded (request hash, expiry): read it back only if the blind write fails
+                    idempotency.updateItem(r -> r.item(done).ignoreNulls(true)
+                            .conditionExpression(Expression.builder().expression("#s = :s")
+                                    .putExpressionName("#s", "state")
+                                    .putExpressionValue(":s", AttributeValue.fromS(IdempotencyItem.IN_PROGRESS)).build()));
+                    return;
+                } catch (ConditionalCheckFailedException e) {
+                    continue;
+                }
+            }
             IdempotencyItem i = idempotency(scope, key);
             if (i == null) return;
             i.setState(IdempotencyItem.DONE);

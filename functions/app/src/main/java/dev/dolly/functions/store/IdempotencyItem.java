@@ -15,10 +15,10 @@ public class IdempotencyItem extends BaseItem {
 
     private String state;
     private String requestHash;
-    private int status;
+    private Integer status;
     private String answer;
-    private boolean sealed;
-    private long expiresAtEpoch;
+    private Boolean sealed;
+    private Long expiresAtEpoch;
 
     public static String pk(String scope, String key) { return "IDEM#" + scope + "#" + key; }
 
@@ -33,14 +33,16 @@ public class IdempotencyItem extends BaseItem {
     public void setState(String state) { this.state = state; }
     public String getRequestHash() { return requestHash; }
     public void setRequestHash(String requestHash) { this.requestHash = requestHash; }
-    public int getStatus() { return status; }
-    public void setStatus(int status) { this.status = status; }
+    public Integer getStatus() { return status; }
+    public void setStatus(Integer status) { this.status = status; }
     public String getAnswer() { return answer; }
     public void setAnswer(String answer) { this.answer = answer; }
-    public boolean isSealed() { return sealed; }
-    public void setSealed(boolean sealed) { this.sealed = sealed; }
+    public Boolean getSealed() { return sealed; }
+    public void setSealed(Boolean sealed) { this.sealed = sealed; }
+    /** True when {@code answer} is sealed (not a bean property). */
+    public boolean sealedAnswer() { return Boolean.TRUE.equals(sealed); }
 
     @DynamoDbAttribute(dev.dolly.control.api.TableSchema.TTL_ATTRIBUTE)
-    public long getExpiresAtEpoch() { return expiresAtEpoch; }
-    public void setExpiresAtEpoch(long expiresAtEpoch) { this.expiresAtEpoch = expiresAtEpoch; }
+    public Long getExpiresAtEpoch() { return expiresAtEpoch; }
+    public void setExpiresAtEpoch(Long expiresAtEpoch) { this.expiresAtEpoch = expiresAtEpoch; }
 }

@@ -308,7 +308,7 @@ public class CiWebhook {
         if (IdempotencyItem.IN_PROGRESS.equals(item.getState())) {
             return error(ErrorKind.CONFLICT, what + " The first attempt is still running; retry shortly.", null);
         }
-        String body = item.isSealed() ? Sealer.open(secret, item.getPk(), item.getAnswer()) : item.getAnswer();
+        String body = item.sealedAnswer() ? Sealer.open(secret, item.getPk(), item.getAnswer()) : item.getAnswer();
         return HttpAnswer.json(item.getStatus(), body).withHeader("Idempotent-Replayed", "true");
     }
 
