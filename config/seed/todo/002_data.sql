@@ -1,0 +1,1 @@
+INSERT INTO todo (title) VALUES ('try /dolly create todo'), ('break it'), ('/dolly reset it');

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# End-to-end tests against the running local stack (./dolly up), through its real HTTP entry
+# points only: the CI webhook (with clients/dolly-ci), the Slack request URL (signed the way Slack
+# signs) and the scheduled-refresh function. Run by `./dolly test` after the Maven suites.
+#   (a) CI: create --wait → psql → masked, no source email present → write → reset → destroy → nothing left
+#   (b) Slack: signed /dolly create → ack → clone card on response_url → Reset button → Destroy button
+#   (c) schedule: refresh event → new snapshot → a new clone sees new source data, an old clone keeps its own
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE="$ROOT/.dolly"
+[ -f "$STATE/local.env" ] || { echo "e2e: .dolly/local.env is missing: run ./dolly up first" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$STATE/local.env"
+export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$STATE/secrets/agent-secret")
+# shellcheck source=lib/agent.sh
+. "$ROOT/scripts/lib/agent.sh"
+POOL=${DOLLY_POOL:-dolly}
+RUN=$(date +%s)$$
+CI="$ROOT/clients/dolly-ci"
+SRC_ADMIN=(psql -h "$STATE/demo-source" -p "${DOLLY_DEMO_SOURCE_PORT:-5499}" -U postgres -d shop -v ON_ERROR_STOP=1 -qAt)
+PASSED=0; FAILED=0; CREATED=()
+
+check() { # check <description> <command…>
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then PASSED=$((PASSED + 1)); printf '  \e[32mok\e[0m   %s\n' "$what"
+  else FAILED=$((FAILED + 1)); printf '  \e[31mFAIL\e[0m %s\n' "$what"; fi
+}
+eq() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1'" >&2; return 1; }; }
+cleanup() {
+  local c
+  for c in "${CREATED[@]}"; do "$CI" destroy --clone "$c" >/dev/null 2>&1 || true; done
+  runuser -u postgres -- "${SRC_ADMIN[@]}" -c "DELETE FROM products WHERE name = 'e2e-$RUN'" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+clone_gone() { # nothing of clone $1 left on the pool or in Docker
+  ! zfs list -H -o name -r "$POOL/clones" 2>/dev/null | grep -qx "$POOL/clones/$1" &&
+  [ -z "$(docker ps -aq --filter "label=dolly.clone=$1")" ]
+}
+ms() { date +%s%3N; }
+# never prompt for a password, never wait long for a server
+psql() { command psql -w "$@" </dev/null; }
+export PGCONNECT_TIMEOUT=10
+
+# ---------------------------------------------------------------- (a) CI
+echo "(a) CI webhook with clients/dolly-ci"
+A=e2e-ci-$RUN; CREATED+=("$A")
+t0=$(ms)
+exports=$("$CI" create --template shop --clone "$A" --ttl 1h --wait)
+echo "    create --wait took $(( $(ms) - t0 )) ms"
+check "create --wait prints PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE" \
+  bash -c 'for v in PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE; do grep -q "^export $v=" <<<"$1" || exit 1; done' _ "$exports"
+eval "$exports"
+check "psql connects with those settings" psql -Atc 'select 1'
+check "the clone holds every customer" eq "$(psql -Atc 'select count(*) from customers')" \
+  "$(runuser -u postgres -- "${SRC_ADMIN[@]}" -c 'select count(*) from customers')"
+clone_emails=$(mktemp); source_emails=$(mktemp)
+psql -Atc 'select md5(email) from customers' | sort >"$clone_emails"
+runuser -u postgres -- "${SRC_ADMIN[@]}" -c 'select md5(email) from customers' | sort >"$source_emails"
+check "no original email appears in the clone (200k compared by md5)" eq "$(comm -12 "$clone_emails" "$source_emails" | wc -l)" 0
+rm -f "$clone_emails" "$source_emails"
+check "card numbers are masked to their last four digits" eq "$(psql -Atc "select count(*) from payments where card_number !~ '^\*{12}[0-9]{4}$'")" 0
+psql -qc "DELETE FROM order_items; CREATE TABLE broken(x int)"
+check "the clone is writable (order_items emptied)" eq "$(psql -Atc 'select count(*) from order_items')" 0
+t0=$(ms)
+check "reset answers READY" bash -c '"$1" reset --clone "$2" | grep -q "\"state\" *: *\"READY\""' _ "$CI" "$A"
+echo "    reset took $(( $(ms) - t0 )) ms"
+check "after reset the same password connects and the writes are gone" eq "$(psql -Atc 'select count(*) from order_items')" 400000
+check "after reset the table created by the test is gone" eq "$(psql -Atc "select count(*) from pg_tables where tablename = 'broken'")" 0
+check "status reports READY" bash -c '"$1" status --clone "$2" | grep -q READY' _ "$CI" "$A"
+check "destroy succeeds" "$CI" destroy --clone "$A"
+check "nothing of the clone is left on the pool or in Docker" clone_gone "$A"
+check "status of a destroyed clone is refused (exit 3)" bash -c '"$1" status --clone "$2"; [ $? -eq 3 ]' _ "$CI" "$A"
+
+unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+
+# ---------------------------------------------------------------- (b) Slack
+echo "(b) Slack: signed slash command and buttons"
+slack_post() { # slack_post <form body>: prints "<http status> <seconds>"
+  local ts sig; ts=$(date +%s)
+  sig=v0=$(printf 'v0:%s:%s' "$ts" "$1" | openssl dgst -sha256 -mac HMAC -macopt "key:$DOLLY_SLACK_SIGNING_SECRET" -r | cut -d' ' -f1)
+  curl -sS -o /dev/null -w '%{http_code} %{time_total}' -X POST "$DOLLY_SLACK_URL" \
+    -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"
+}
+uri() { jq -rn --arg v "$1" '$v|@uri'; }
+last_seq() { curl -fsS "$DOLLY_URL/slack-api/recorded" | jq '[.[].seq] | max // 0'; }
+await_response() { # await_response <response id> <after seq>: the first body posted there, within 60 s
+  local i body
+  for i in $(seq 1 300); do
+    body=$(curl -fsS "$DOLLY_URL/slack-api/recorded?after=$2" | jq -c --arg t "response_url/$1" '[.[] | select(.target == $t)] | first | .body // empty')
+    [ -n "$body" ] && { echo "$body"; return 0; }
+    sleep 0.2
+  done
+  return 1
+}
+S=e2e-slack-$RUN; CREATED+=("$S")
+seq0=$(last_seq)
+form="token=x&team_id=TLOCAL&team_domain=local&channel_id=C0LOCAL&channel_name=dolly&user_id=$DOLLY_DEMO_SLACK_USER&user_name=demo&command=$(uri /dolly)&text=$(uri "create shop --name $S")&api_app_id=A0LOCAL&response_url=$(uri "$DOLLY_URL/slack-api/response/create-$RUN")&trigger_id=1.2.create$RUN"
+read -r status secs <<<"$(slack_post "$form")"
+check "/dolly create is acked with 200" eq "$status" 200
+check "… within 3 s (took ${secs}s)" awk -v s="$secs" 'BEGIN { exit !(s < 3) }'
+card=$(await_response "create-$RUN" "$seq0" || true)
+check "response_url receives the clone card" bash -c 'jq -e --arg c "$2" "[.blocks[] | select(.type == \"actions\") | .elements[] | select(.value == \$c)] | length == 3" <<<"$1"' _ "$card" "$S"
+check "the card is ephemeral (it carries the password)" eq "$(jq -r .response_type <<<"$card")" ephemeral
+url=$(jq -r '.blocks[] | .. | .text? // empty | strings' <<<"$card" | grep -o 'postgresql://[^@`" ]*:[^@`" ]*@[^`" ]*' | head -1 || true)
+check "the card gives a connection string with the password" test -n "$url"
+psql "$url" -qc "CREATE TABLE slack_was_here(x int)" 2>/dev/null || true
+button() { # button <action_id> <response id>
+  jq -nc --arg a "$1" --arg c "$S" --arg u "$DOLLY_DEMO_SLACK_USER" --arg r "$DOLLY_URL/slack-api/response/$2" --arg t "1.2.$2" '{
+    type: "block_actions", token: "x", api_app_id: "A0LOCAL", trigger_id: $t,
+    user: {id: $u, username: "demo", name: "demo", team_id: "TLOCAL"}, team: {id: "TLOCAL", domain: "local"},
+    container: {type: "message", message_ts: "1700000000.000100", channel_id: "C0LOCAL", is_ephemeral: true},
+    channel: {id: "C0LOCAL", name: "dolly"}, response_url: $r,
+    actions: [{type: "button", action_id: $a, block_id: ("clone:" + $c), value: $c, action_ts: "1700000001.000200"}]}'
+}
+seq0=$(last_seq)
+read -r status secs <<<"$(slack_post "payload=$(uri "$(button dolly_reset "reset-$RUN")")")"
+check "the Reset button is acked with 200 within 3 s" bash -c '[ "$1" = 200 ] && awk -v s="$2" "BEGIN { exit !(s < 3) }"' _ "$status" "$secs"
+answer=$(await_response "reset-$RUN" "$seq0" || true)
+check "response_url receives the reset answer" bash -c 'jq -e "(.text // \"\") | test(\"reset|READY|ready\"; \"i\")" <<<"$1"' _ "$answer"
+check "after the Reset button the clone's writes are gone (same password)" \
+  eq "$(psql "$url" -Atc "select count(*) from pg_tables where tablename = 'slack_was_here'" 2>&1)" 0
+seq0=$(last_seq)
+read -r status secs <<<"$(slack_post "payload=$(uri "$(button dolly_destroy "destroy-$RUN")")")"
+check "the Destroy button is acked with 200" eq "$status" 200
+answer=$(await_response "destroy-$RUN" "$seq0" || true)
+check "response_url receives the destroy answer" bash -c 'jq -e "(.text // \"\") | test(\"destroy\"; \"i\")" <<<"$1"' _ "$answer"
+check "nothing of the Slack clone is left on the pool or in Docker" clone_gone "$S"
+
+# ---------------------------------------------------------------- (c) scheduled refresh
+echo "(c) scheduled refresh"
+OLD=e2e-old-$RUN; NEW=e2e-new-$RUN; CREATED+=("$OLD" "$NEW")
+eval "$("$CI" create --template shop --clone "$OLD" --ttl 1h --wait)"; old_url="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+before=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot')
+runuser -u postgres -- "${SRC_ADMIN[@]}" -c "INSERT INTO products VALUES ((SELECT max(id) + 1 FROM products), 'e2e-$RUN', 1.00)"
+t0=$(ms)
+job=$(curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
+  -d '{"version":"0","id":"e2e","detail-type":"Scheduled Event","source":"aws.scheduler","detail":{"template":"shop"}}' | jq -r '.job // empty')
+check "the scheduled event starts a refresh job" test -n "$job"
+state=RUNNING
+for _ in $(seq 1 600); do
+  state=$(agent_call GET "/v1/jobs/$job" | jq -r .state); [ "$state" = RUNNING ] || break; sleep 0.5
+done
+echo "    refresh took $(( $(ms) - t0 )) ms"
+check "the refresh succeeds" eq "$state" SUCCEEDED
+after=$before
+for _ in $(seq 1 100); do
+  after=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot'); [ "$after" != "$before" ] && break; sleep 0.2
+done
+check "the control plane now serves a new snapshot ($before → $after)" bash -c '[ "$1" != "$2" ] && [ "$2" != null ]' _ "$before" "$after"
+eval "$("$CI" create --template shop --clone "$NEW" --ttl 1h --wait)"
+check "a new clone sees the new source data" eq "$(psql -Atc "select count(*) from products where name = 'e2e-$RUN'")" 1
+check "the existing clone keeps its own data" eq "$(psql "$old_url" -Atc "select count(*) from products where name = 'e2e-$RUN'")" 0
+check "destroy the new clone" "$CI" destroy --clone "$NEW"
+check "destroy the old clone" "$CI" destroy --clone "$OLD"
+check "nothing of either clone is left" bash -c "$(declare -f clone_gone); POOL=$POOL; clone_gone $NEW && clone_gone $OLD"
+
+echo
+echo "e2e: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
