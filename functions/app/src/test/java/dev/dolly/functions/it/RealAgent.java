@@ -82,7 +82,7 @@ public final class RealAgent implements AutoCloseable {
                 """.formatted(port, root, portFrom, portTo, dir.resolve("work"), seed));
         Path log = Path.of(System.getProperty("java.io.tmpdir")).resolve("agent-" + root.replace('/', '-') + ".log");
         // a private copy: the agent's jar may be rebuilt while this agent runs
-        Path jar = Files.copy(JAR, dir.resolve("dolly-host-agent.jar"));
+        Path jar = stableCopy(dir.resolve("dolly-host-agent.jar"));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -108,6 +108,22 @@ public final class RealAgent implements AutoCloseable {
                 throw new IllegalStateException("the agent did not answer /v1/health within 90 s; log: " + log);
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** Copies the agent jar, waiting out a rebuild in progress (a half-written jar has no main class yet). */
+    private static Path stableCopy(Path to) throws Exception {
+        for (int i = 0; ; i++) {
+            Files.copy(JAR, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(to.toFile())) {
+                if (z.getEntry("dev/dolly/agent/AgentMain.class") != null && z.getEntry("dev/dolly/agent/api/RequestSigning.class") != null) {
+                    return to;
+                }
+            } catch (java.io.IOException e) {
+                // truncated while being written
+            }
+            if (i >= 120) throw new IllegalStateException("the agent jar " + JAR + " stays incomplete");
+            Thread.sleep(500);
         }
     }
 
