@@ -14,6 +14,8 @@ STATE="$ROOT/.dolly"
 export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$STATE/secrets/agent-secret")
 # shellcheck source=lib/agent.sh
 . "$ROOT/scripts/lib/agent.sh"
+# shellcheck source=lib/slack.sh
+. "$ROOT/scripts/lib/slack.sh"
 POOL=${DOLLY_POOL:-dolly}
 RUN=$(date +%s)$$
 CI="$ROOT/clients/dolly-ci"
@@ -28,7 +30,10 @@ check() { # check <description> <command…>
 eq() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1'" >&2; return 1; }; }
 cleanup() {
   local c
-  for c in "${CREATED[@]}"; do "$CI" destroy --clone "$c" >/dev/null 2>&1 || true; done
+  for c in "${CREATED[@]}"; do
+    clone_gone "$c" && continue
+    "$CI" destroy --clone "$c" >/dev/null 2>&1 || slack_post "$(slash_form "$DOLLY_DEMO_SLACK_USER" "destroy $c" "cleanup-$c")" >/dev/null 2>&1 || true
+  done
   runuser -u postgres -- "${SRC_ADMIN[@]}" -c "DELETE FROM products WHERE name = 'e2e-$RUN'" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -75,28 +80,9 @@ unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
 
 # ---------------------------------------------------------------- (b) Slack
 echo "(b) Slack: signed slash command and buttons"
-slack_post() { # slack_post <form body>: prints "<http status> <seconds>"
-  local ts sig; ts=$(date +%s)
-  sig=v0=$(printf 'v0:%s:%s' "$ts" "$1" | openssl dgst -sha256 -mac HMAC -macopt "key:$DOLLY_SLACK_SIGNING_SECRET" -r | cut -d' ' -f1)
-  curl -sS -o /dev/null -w '%{http_code} %{time_total}' -X POST "$DOLLY_SLACK_URL" \
-    -H "X-Slack-Request-Timestamp: $ts" -H "X-Slack-Signature: $sig" \
-    -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"
-}
-uri() { jq -rn --arg v "$1" '$v|@uri'; }
-last_seq() { curl -fsS "$DOLLY_URL/slack-api/recorded" | jq '[.[].seq] | max // 0'; }
-await_response() { # await_response <response id> <after seq>: the first body posted there, within 60 s
-  local i body
-  for i in $(seq 1 300); do
-    body=$(curl -fsS "$DOLLY_URL/slack-api/recorded?after=$2" | jq -c --arg t "response_url/$1" '[.[] | select(.target == $t)] | first | .body // empty')
-    [ -n "$body" ] && { echo "$body"; return 0; }
-    sleep 0.2
-  done
-  return 1
-}
 S=e2e-slack-$RUN; CREATED+=("$S")
 seq0=$(last_seq)
-form="token=x&team_id=TLOCAL&team_domain=local&channel_id=C0LOCAL&channel_name=dolly&user_id=$DOLLY_DEMO_SLACK_USER&user_name=demo&command=$(uri /dolly)&text=$(uri "create shop --name $S")&api_app_id=A0LOCAL&response_url=$(uri "$DOLLY_URL/slack-api/response/create-$RUN")&trigger_id=1.2.create$RUN"
-read -r status secs <<<"$(slack_post "$form")"
+read -r status secs <<<"$(slack_post "$(slash_form "$DOLLY_DEMO_SLACK_USER" "create shop --name $S" "create-$RUN")")"
 check "/dolly create is acked with 200" eq "$status" 200
 check "… within 3 s (took ${secs}s)" awk -v s="$secs" 'BEGIN { exit !(s < 3) }'
 card=$(await_response "create-$RUN" "$seq0" || true)

@@ -58,6 +58,7 @@ echo "  $(echo "$SOURCE_URL" | sed 's|://\([^:]*\):[^@]*@|://\1:***@|')  system_
 # the one config file, with the demo source's system identifier filled in
 CONFIG="$STATE/dolly.yaml"
 sed "s/\${DOLLY_DEMO_SOURCE_SYSTEM_ID}/$SYSID/" "$ROOT/config/dolly.yaml" >"$CONFIG"
+ln -sfn ../config/seed "$STATE/seed"   # seed paths are relative to the config file
 
 say "host agent on 127.0.0.1:$AGENT_PORT"
 if alive "$(pid_of agent)" && curl -fsS -o /dev/null "$DOLLY_AGENT_URL/v1/health"; then
