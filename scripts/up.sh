@@ -87,28 +87,10 @@ fi
 # the first masked refresh of shop, unless a snapshot already serves
 current=$(agent_call GET /v1/templates | jq -r '.[] | select(.name == "shop") | .currentSnapshot // empty')
 if [ -n "$current" ]; then
-  say "template shop: snapshot $current serves (no refresh needed; ./dolly refresh shop makes a new one)"
+  say "template shop: snapshot $current serves (./dolly refresh shop makes a new one)"
 else
   say "first masked refresh of shop"
-  job=$(curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
-          -d '{"source":"dolly.local","detail-type":"Scheduled Event","detail":{"template":"shop"}}' | jq -r '.job // empty')
-  [ -n "$job" ] || die "the refresh did not start; read $LOGS/functions.log and $LOGS/agent.log"
-  while :; do
-    j=$(agent_call GET "/v1/jobs/$job")
-    state=$(jq -r .state <<<"$j")
-    printf '\r  %-9s %-10s tables %s/%s  rows %s  eta %ss        ' "$state" "$(jq -r .phase <<<"$j")" \
-      "$(jq -r .tablesDone <<<"$j")" "$(jq -r .tablesTotal <<<"$j")" "$(jq -r .rowsCopied <<<"$j")" "$(jq -r '.etaSeconds // "-"' <<<"$j")"
-    [ "$state" = RUNNING ] || break
-    sleep 1
-  done
-  echo
-  [ "$state" = SUCCEEDED ] || die "the refresh of shop ended $state: $(jq -r .error <<<"$j")"
-  echo "  snapshot $(jq -r .snapshot <<<"$j") ready"
-  # let the control plane record the snapshot before anyone asks for a clone
-  for _ in $(seq 1 50); do
-    [ "$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot // empty')" != "" ] && break
-    sleep 0.2
-  done
+  DOLLY_URL=$DOLLY_URL "$ROOT/scripts/refresh.sh" shop
 fi
 
 cat >"$STATE/local.env" <<ENV
