@@ -139,9 +139,7 @@ public final class CloneBench {
                 sizeOf.put(s.name(), snap.sizeBytes());
                 log("template %s built in %.1f s: snapshot %s, %s", t, (System.nanoTime() - t0) / 1e9, snap.id(), human(snap.sizeBytes()));
             }
-            for (Size s : sizes) {
-                lifecycle(api, "bench" + s.name(), sizeOf.get(s.name()), s.n());
-            }
+            lifecycle(api, sizes, sizeOf);
             for (Size s : sizes) {
                 alternatives(api, "bench" + s.name(), sizeOf.get(s.name()), s.nSlow());
             }
@@ -172,42 +170,59 @@ public final class CloneBench {
                 """.formatted(rows);
     }
 
-    private void lifecycle(AgentClient api, String template, long size, int n) throws Exception {
-        List<Double> ready = new ArrayList<>();
-        List<Double> reset = new ArrayList<>();
-        List<Double> destroy = new ArrayList<>();
-        for (int i = 0; i < n + 1; i++) {
-            String id = "b" + i;
-            long t0 = System.nanoTime();
-            CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
-            try (Connection conn = connect(c, c.cloneView().database())) {
-                double s = (System.nanoTime() - t0) / 1e9;
-                exec(conn, "INSERT INTO item VALUES (-1, 'x', 'x', 0, now(), 'x')");
-                if (i > 0) { // the first round warms caches: not counted
-                    ready.add(s);
+    /**
+     * create → connect, reset → connect, destroy, for every size in turn, round after round (so
+     * load from anything else on the machine hits all sizes alike). The first round warms caches
+     * and is not counted.
+     */
+    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf) throws Exception {
+        Map<String, List<Double>> ready = new LinkedHashMap<>();
+        Map<String, List<Double>> reset = new LinkedHashMap<>();
+        Map<String, List<Double>> destroy = new LinkedHashMap<>();
+        int rounds = sizes.stream().mapToInt(Size::n).max().orElse(0) + 1;
+        for (int i = 0; i < rounds; i++) {
+            for (Size size : sizes) {
+                if (i > size.n()) {
+                    continue;
                 }
-            }
-            t0 = System.nanoTime();
-            api.reset(id, null);
-            try (Connection conn = connect(c, c.cloneView().database())) {
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (count(conn, "SELECT count(*) FROM item WHERE id = -1") != 0) {
-                    throw new IllegalStateException("reset did not remove the write");
+                String template = "bench" + size.name();
+                String id = "b" + i + "-" + size.name();
+                long t0 = System.nanoTime();
+                CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
+                try (Connection conn = connect(c, c.cloneView().database())) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    exec(conn, "INSERT INTO item VALUES (-1, 'x', 'x', 0, now(), 'x')");
+                    if (i > 0) {
+                        ready.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
+                    }
                 }
+                t0 = System.nanoTime();
+                api.reset(id, null);
+                try (Connection conn = connect(c, c.cloneView().database())) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (count(conn, "SELECT count(*) FROM item WHERE id = -1") != 0) {
+                        throw new IllegalStateException("reset did not remove the write");
+                    }
+                    if (i > 0) {
+                        reset.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
+                    }
+                }
+                t0 = System.nanoTime();
+                api.destroy(id);
                 if (i > 0) {
-                    reset.add(s);
+                    destroy.computeIfAbsent(size.name(), k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
                 }
-            }
-            t0 = System.nanoTime();
-            api.destroy(id);
-            if (i > 0) {
-                destroy.add((System.nanoTime() - t0) / 1e9);
             }
         }
-        add("clone_ready", size, ready);
-        add("reset", size, reset);
-        add("destroy", size, destroy);
-        log("%s: clone_ready p50 %.3f s, reset p50 %.3f s, destroy p50 %.3f s", template, pct(ready, 50), pct(reset, 50), pct(destroy, 50));
+        for (Size size : sizes) {
+            long bytes = sizeOf.get(size.name());
+            add("clone_ready", bytes, ready.getOrDefault(size.name(), List.of()));
+            add("reset", bytes, reset.getOrDefault(size.name(), List.of()));
+            add("destroy", bytes, destroy.getOrDefault(size.name(), List.of()));
+            log("bench%s: clone_ready p50 %.3f s, reset p50 %.3f s, destroy p50 %.3f s", size.name(),
+                    pct(ready.getOrDefault(size.name(), List.of()), 50), pct(reset.getOrDefault(size.name(), List.of()), 50),
+                    pct(destroy.getOrDefault(size.name(), List.of()), 50));
+        }
     }
 
     private void alternatives(AgentClient api, String template, long size, int n) throws Exception {
@@ -265,13 +280,24 @@ public final class CloneBench {
             }
             Thread.sleep(5000); // let them settle: startup done, nothing running
             long after = agent.zfs().space(agent.layout().root()).usedBytes();
-            List<Double> rss = new ArrayList<>();
+            List<Double> rss = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Double> disk = new ArrayList<>();
-            for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
-                long m = agent.containers().memoryUsage(ci.id());
-                if (m >= 0) {
-                    rss.add((double) m);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+            try {
+                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+                for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
+                    fs.add(pool.submit(() -> {
+                        long m = agent.containers().memoryUsage(ci.id()); // docker stats: cgroup usage less inactive page cache
+                        if (m >= 0) {
+                            rss.add((double) m);
+                        }
+                    }));
                 }
+                for (var f : fs) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
             }
             for (var c : agent.clones().records()) {
                 disk.add((double) c.usedBytes());

@@ -67,7 +67,6 @@ public class CloneService implements CloneOperations {
     static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
             Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
             Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER);
-    private static final String BIND_ALL = "0.0.0.0";
 
     private final AgentConfig config;
     private final Layout layout;
@@ -568,7 +567,7 @@ public class CloneService implements CloneOperations {
         String image = config.template(template).map(TemplateConfig::image).orElse(null);
         return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
-                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), BIND_ALL, port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
+                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
     }
 
     private long memoryFor(String template) {
@@ -638,6 +637,9 @@ public class CloneService implements CloneOperations {
         }
         if (e instanceof SQLException) {
             return new AgentException(ErrorCode.CONTAINER_FAILED, what + ": " + e.getMessage(), e);
+        }
+        if (e instanceof com.github.dockerjava.api.exception.DockerException) {
+            return new AgentException(ErrorCode.CONTAINER_FAILED, what + ": docker: " + e.getMessage().strip(), e);
         }
         return new AgentException(ErrorCode.INTERNAL, what + " failed: " + e.getMessage(), e);
     }

@@ -12,6 +12,7 @@ import java.util.Optional;
  */
 public record AgentConfig(
         String host,
+        String bindAddress,
         String listenHost,
         int listenPort,
         String pool,
@@ -44,56 +45,56 @@ public record AgentConfig(
     }
 
     public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
-        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t));
     }
 
     public AgentConfig withPool(String p) {
-        return new AgentConfig(host, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withPorts(int from, int to) {
-        return new AgentConfig(host, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withListen(String h, int p) {
-        return new AgentConfig(host, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withSecret(byte[] s) {
-        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withBuildMissingTemplates(boolean b) {
-        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, b, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withMinFreeBytes(long b) {
-        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     public AgentConfig withNetwork(Network n) {
-        return new AgentConfig(host, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
     }
 
     @Override
     public String toString() {
-        return "AgentConfig[host=" + host + ", listen=" + listenHost + ":" + listenPort + ", pool=" + pool
+        return "AgentConfig[host=" + host + ", bindAddress=" + bindAddress + ", listen=" + listenHost + ":" + listenPort + ", pool=" + pool
                 + ", ports=" + portFrom + "-" + portTo + ", image=" + image + ", secretEnv=" + secretEnv
                 + ", secret=" + (secret == null ? "unset" : "***") + ", network=" + network
                 + ", templates=" + templates.keySet() + "]";

@@ -24,6 +24,7 @@ import java.util.Map;
  * <pre>
  * agent:
  *   host: localhost            # advertised host name in clone connection details
+ *   bindAddress: 0.0.0.0       # host address clone ports are published on (bridge network)
  *   listen: 127.0.0.1:7070     # where the API listens
  *   pool: dolly                # dataset root
  *   ports: 6000-6099           # host ports for clone containers
@@ -96,6 +97,7 @@ public final class ConfigLoader {
         }
         return new AgentConfig(
                 text(a, "host", "localhost"),
+                text(a, "bindAddress", "0.0.0.0"),
                 listen.substring(0, colon),
                 Integer.parseInt(listen.substring(colon + 1)),
                 pool,

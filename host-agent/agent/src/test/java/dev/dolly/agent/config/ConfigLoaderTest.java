@@ -18,6 +18,7 @@ class ConfigLoaderTest {
               image: dolly/postgres:15
               secretEnv: MY_SECRET
               minFree: 128m
+              bindAddress: 127.0.0.1
             templates:
               shop:
                 database: shop
@@ -46,6 +47,7 @@ class ConfigLoaderTest {
         assertThat(c.portTo()).isEqualTo(6099);
         assertThat(new String(c.secret())).isEqualTo("0123456789abcdef-secret");
         assertThat(c.minFreeBytes()).isEqualTo(128L << 20);
+        assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(c.network()).isEqualTo(AgentConfig.Network.BRIDGE);
         assertThat(c.toString()).doesNotContain("0123456789abcdef-secret").contains("secret=***");
 
@@ -73,6 +75,7 @@ class ConfigLoaderTest {
     void defaultsWithoutAnAgentSection() {
         AgentConfig c = ConfigLoader.parse("templates: {}\n", null, Map.of());
         assertThat(c.pool()).isEqualTo("dolly");
+        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
         assertThat(c.listenHost()).isEqualTo("127.0.0.1");
         assertThat(c.listenPort()).isEqualTo(7070);
         assertThat(c.secret()).isNull();
