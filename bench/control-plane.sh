@@ -119,10 +119,11 @@ for i in $(seq 1 "$N"); do
   for body in "{\"action\":\"status\",\"clone\":\"bench-$i\"}" "{\"action\":\"reset\",\"clone\":\"bench-$i\"}" \
               "{\"action\":\"destroy\",\"clone\":\"bench-$i\"}"; do
     read -r fn agent < <(timed_call "$body")
-    awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' >>"$WORK/overhead.txt"
+    action=${body#*\"action\":\"}; action=${action%%\"*}
+    awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' | tee -a "$WORK/overhead.txt" >>"$WORK/overhead-$action.txt"
   done
   read -r fn agent < <(timed_call "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"bench-o$i\",\"ttl\":\"1h\"}")
-  awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' >>"$WORK/overhead.txt"
+  awk -v f="$fn" -v a="$agent" 'BEGIN { printf "%d\n", (f - a) * 1000 }' | tee -a "$WORK/overhead.txt" >>"$WORK/overhead-create.txt"
   "$CLIENT" destroy --clone "bench-o$i" >/dev/null
 done
 
@@ -141,4 +142,7 @@ JSON
 printf '%-24s %6s %10s %10s %s\n' metric n p50_s p95_s target
 printf '%-24s %6s %10s %10s %s\n' webhook_create_ready "$CN" "$C50" "$C95" "p50 <= 2.0"
 printf '%-24s %6s %10s %10s %s\n' control_plane_overhead "$ON" "$O50" "$O95" "p50 <= 0.05"
+for a in create status reset destroy; do
+  printf '  %-22s %6s %10s %10s\n' "overhead: $a" "$(count "$WORK/overhead-$a.txt")" "$(pct "$WORK/overhead-$a.txt" 50)" "$(pct "$WORK/overhead-$a.txt" 95)"
+done
 echo "wrote $OUT/control-plane.json" >&2

@@ -211,7 +211,8 @@ public class CommandService implements CommandPort {
             CommandResult r = existingAnswer(p, existing, template);
             if (r != null) return r;
         }
-        if (existing == null && store.quota(ownerKey).getClones() >= auth.maxClones(p)) {
+        dev.dolly.functions.store.QuotaItem quotaSeen = existing == null ? store.quota(ownerKey) : null;
+        if (quotaSeen != null && quotaSeen.getClones() >= auth.maxClones(p)) {
             throw overQuota(p, ownerKey);
         }
         HostItem host = placement.choose(template, c.snapshot());
@@ -236,7 +237,7 @@ public class CommandService implements CommandPort {
             item = CloneItem.create(id, ownerKey);
             item.setState(CloneState.CREATING);
             fill(item, template, c.snapshot(), host, now, ttl, front);
-            DollyStore.CreateOutcome outcome = store.createCharging(item, auth.maxClones(p));
+            DollyStore.CreateOutcome outcome = store.createCharging(item, auth.maxClones(p), quotaSeen);
             if (outcome == DollyStore.CreateOutcome.QUOTA_EXCEEDED) {
                 throw overQuota(p, ownerKey);
             }
@@ -249,7 +250,6 @@ public class CommandService implements CommandPort {
                 throw new DollyException(ErrorKind.CONFLICT, "Clone '" + id + "' is being created by another request; try again.");
             }
         }
-        store.audit("clone:" + id, ownerKey, front.name(), "create", "requested", "template " + template + " on " + host.getName());
 
         AgentClient agent = agents.get(host.getName());
         CloneCredentials creds;
@@ -260,7 +260,7 @@ public class CommandService implements CommandPort {
                     || (e instanceof AgentException.Unavailable u && u.rejectedFast());
             if (nothingHappened) {
                 try {
-                    store.removeReleasing(store.clone(id));
+                    store.removeReleasing(store.clone(id), null);
                 } catch (RuntimeException ex) {
                     log.warn("could not remove clone record {} after a refused create: {}", id, ex.toString());
                 }
@@ -273,12 +273,12 @@ public class CommandService implements CommandPort {
                     + ". It is marked FAILED: retry the same create, or destroy it.", e);
         }
         CloneView v = creds.cloneView();
-        CloneItem ready = transition(id, CloneState.CREATING, it -> {
+        CloneItem ready = transition(item, id, CloneState.CREATING, it -> {
             it.setState(CloneState.READY);
             it.setStateSince(clock.instant());
             applyView(it, v);
         });
-        store.audit("clone:" + id, ownerKey, front.name(), "create", "ready", "port " + v.port());
+        store.audit("clone:" + id, ownerKey, front.name(), "create", "ready", "template " + template + " on " + host.getName() + ", port " + v.port());
         return new CommandResult.CloneResult(Views.info(ready), creds.password(), "Clone " + id + " is ready.");
     }
 
@@ -388,14 +388,14 @@ public class CommandService implements CommandPort {
         auth.check(p, command, c.getTemplate(), c.getOwner());
         if (savepoint != null) validName("savepoint", savepoint);
         requireState(c, CloneState.READY, command.verb());
-        CloneItem resetting = transition(c.getId(), CloneState.READY, it -> {
+        CloneItem resetting = transition(c, c.getId(), CloneState.READY, it -> {
             it.setState(CloneState.RESETTING);
             it.setStateSince(clock.instant());
         });
         String what = savepoint == null ? "reset clone '" + c.getId() + "'" : "roll clone '" + c.getId() + "' back to " + savepoint;
         try {
             CloneView v = agent(resetting).reset(c.getId(), savepoint);
-            CloneItem ready = transition(c.getId(), CloneState.RESETTING, it -> {
+            CloneItem ready = transition(resetting, c.getId(), CloneState.RESETTING, it -> {
                 it.setState(CloneState.READY);
                 it.setStateSince(clock.instant());
                 it.setLastActivityAt(clock.instant());
@@ -440,7 +440,7 @@ public class CommandService implements CommandPort {
     void destroyClone(CloneItem c, String byKey, Front front) {
         CloneItem destroying = c;
         if (c.getState() != CloneState.DESTROYING) {
-            destroying = transition(c.getId(), c.getState(), it -> {
+            destroying = transition(c, c.getId(), c.getState(), it -> {
                 it.setState(CloneState.DESTROYING);
                 it.setStateSince(clock.instant());
             });
@@ -453,12 +453,12 @@ public class CommandService implements CommandPort {
             store.audit("clone:" + c.getId(), byKey, front.name(), "destroy", "failed", e.getMessage());
             throw Errors.from(e, "destroy clone '" + c.getId() + "' (it stays DESTROYING and is retried)");
         }
+        DollyStore.Audit done = new DollyStore.Audit("clone:" + c.getId(), byKey, front.name(), "destroy", "done", null);
         try {
-            store.removeReleasing(store.clone(c.getId()));
+            store.removeReleasing(destroying, done);
         } catch (ConflictException e) {
-            store.removeReleasing(store.clone(c.getId()));
+            store.removeReleasing(store.clone(c.getId()), done);
         }
-        store.audit("clone:" + c.getId(), byKey, front.name(), "destroy", "done", null);
     }
 
     private CommandResult protect(Principal p, Front front, Command.Protect pr) {
@@ -626,8 +626,13 @@ public class CommandService implements CommandPort {
 
     /** Moves a clone out of {@code from} with a version-checked write; a concurrent change wins and this call gets 409. */
     private CloneItem transition(String id, CloneState from, java.util.function.Consumer<CloneItem> change) {
+        return transition(null, id, from, change);
+    }
+
+    /** As above, starting from {@code known} (a fresh read of the clone) when given, to save a read. */
+    private CloneItem transition(CloneItem known, String id, CloneState from, java.util.function.Consumer<CloneItem> change) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            CloneItem c = store.clone(id);
+            CloneItem c = attempt == 0 && known != null ? known : store.clone(id);
             if (c == null) {
                 throw new DollyException(ErrorKind.NOT_FOUND, "Clone " + id + " was destroyed meanwhile.");
             }

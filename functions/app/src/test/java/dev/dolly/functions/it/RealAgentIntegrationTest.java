@@ -180,7 +180,7 @@ class RealAgentIntegrationTest {
         assertThat(h.store.clone("ci-flow")).isNull();
         assertThat(ci("ci-dev", "dev-secret", "{\"action\":\"status\",\"clone\":\"ci-flow\"}", null, 1).status()).isEqualTo(404);
         assertThat(h.store.auditOf("clone:ci-flow")).extracting(x -> x.getAction() + ":" + x.getOutcome())
-                .contains("create:requested", "create:ready", "reset:done", "destroy:done");
+                .contains("create:ready", "reset:done", "destroy:done");
     }
 
     @Test
@@ -194,7 +194,7 @@ class RealAgentIntegrationTest {
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(retry.headers()).containsEntry("Idempotent-Replayed", "true");
         assertThat(agentClones().stream().filter("ci-idem"::equals)).hasSize(1);
-        assertThat(h.store.auditOf("clone:ci-idem")).filteredOn(x -> x.getAction().equals("create") && x.getOutcome().equals("requested")).hasSize(1);
+        assertThat(h.store.auditOf("clone:ci-idem")).filteredOn(x -> x.getAction().equals("create") && x.getOutcome().equals("ready")).hasSize(1);
         // the stored answer holds the password only sealed
         assertThat(h.store.idempotency("ci:ci-dev", "idem-key-1").getAnswer()).doesNotContain(JSON.readTree(first.body()).get("password").asText());
         // the same key with another body is refused

@@ -54,9 +54,9 @@ class ConditionalWriteTest {
         CloneItem fresh = h.store.clone("c1");
         fresh.setProtectedClone(true);
         h.store.update(fresh);
-        assertThatThrownBy(() -> h.store.removeReleasing(stale)).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> h.store.removeReleasing(stale, null)).isInstanceOf(ConflictException.class);
         assertThat(h.store.quota("slack:UDEV").getClones()).isEqualTo(1);
-        h.store.removeReleasing(h.store.clone("c1"));
+        h.store.removeReleasing(h.store.clone("c1"), null);
         assertThat(h.store.clone("c1")).isNull();
         assertThat(h.store.quota("slack:UDEV").getClones()).isZero();
     }
