@@ -56,6 +56,11 @@ public final class PgConnect {
                 return connect(host, port, database, user, password, 60);
             } catch (SQLException e) {
                 last = e;
+                if (e.getSQLState() != null && e.getSQLState().startsWith("28")) {
+                    // the server is up but refuses the agent's own role: waiting will not help
+                    throw new AgentException(ErrorCode.CONTAINER_FAILED, what + " on " + host + ":" + port + " refuses the agent's role "
+                            + user + " (" + e.getMessage() + "); if the clone's owner changed or dropped it, reset the clone to its creation");
+                }
             }
             attempt++;
             if (attempt % 10 == 0 && whyDead != null) {

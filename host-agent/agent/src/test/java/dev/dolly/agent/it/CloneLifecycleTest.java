@@ -319,4 +319,22 @@ class CloneLifecycleTest {
         } while (ids.contains(first) && System.nanoTime() < deadline);
         assertThat(ids).hasSize(2).doesNotContain(first);
     }
+
+    @Test
+    void anOwnerWhoLocksTheAgentOutGetsAClearErrorAndAResetRepairsIt() throws Exception {
+        CloneCredentials c = create("locked-out");
+        try (Connection conn = ItAgent.connect(c)) {
+            exec(conn, "ALTER ROLE dolly_agent PASSWORD 'mine-now'");
+        }
+        assertThatThrownBy(() -> api.password("locked-out")).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONTAINER_FAILED);
+            assertThat(e.getMessage()).contains("refuses the agent's role").contains("reset the clone");
+        });
+        api.reset("locked-out", null);
+        CloneCredentials r = api.password("locked-out");
+        try (Connection conn = ItAgent.connect(r)) {
+            assertThat(count(conn, "SELECT count(*) FROM customer")).isEqualTo(1000);
+        }
+        api.destroy("locked-out");
+    }
 }
