@@ -107,8 +107,13 @@ timed_call() {
 }
 
 : >"$WORK/create.txt"; : >"$WORK/overhead.txt"
-# warm-up (JIT, connection pools): not measured
-eval "$("$CLIENT" create --template shop --clone bench-warm --wait)"; "$CLIENT" destroy --clone bench-warm >/dev/null
+# warm-up (JIT, connection pools) of a server that has just started: not measured
+for w in 1 2 3; do
+  eval "$("$CLIENT" create --template shop --clone "bench-warm$w" --wait)"
+  for k in $(seq 1 10); do timed_call "{\"action\":\"status\",\"clone\":\"bench-warm$w\",\"n\":\"$k\"}" >/dev/null; done
+  "$CLIENT" reset --clone "bench-warm$w" >/dev/null
+  "$CLIENT" destroy --clone "bench-warm$w" >/dev/null
+done
 for i in $(seq 1 "$N"); do
   t0=$(date +%s%N)
   eval "$("$CLIENT" create --template shop --clone "bench-$i" --ttl 1h --wait)"
