@@ -79,6 +79,16 @@ public class LiveSourcePopulator implements TemplatePopulator {
             public String image() {
                 return image;
             }
+
+            @Override
+            public String database() {
+                return server.database();
+            }
+
+            @Override
+            public Connection connectMaintenance() throws SQLException {
+                return server.connect("postgres");
+            }
         };
         try {
             return new RefreshPipeline(runner, env).run(in, target, progress);

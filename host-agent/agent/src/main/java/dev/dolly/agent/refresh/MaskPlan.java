@@ -192,6 +192,9 @@ public final class MaskPlan {
                     if (expr == null || expr.isBlank()) {
                         throw new MaskingConfigException(r.where() + ": sql needs 'expr:', an SQL expression over the table's columns");
                     }
+                    if (SqlScript.statements("SELECT (" + expr + ")").size() != 1 || !balanced(expr)) {
+                        throw new MaskingConfigException(r.where() + ".expr: one SQL expression, without ';' or unbalanced parentheses");
+                    }
                     select.add("(" + expr + ")::" + c.type().sqlType() + " AS " + id);
                     sql = true;
                     continue;
@@ -209,6 +212,27 @@ public final class MaskPlan {
         }
         plans.sort(Comparator.comparingLong((TablePlan p) -> p.table().bytes()).reversed());
         return new MaskPlan(List.copyOf(plans), inherited, List.copyOf(unruled.values()));
+    }
+
+    /** Parentheses balance outside quotes (an expression cannot close the COPY query's SELECT early). */
+    static boolean balanced(String expr) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0 && quote == 0;
     }
 
     private static boolean isTruncated(Catalog cat, String table, Set<String> truncated) {

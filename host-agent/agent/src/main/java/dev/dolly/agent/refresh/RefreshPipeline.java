@@ -46,6 +46,16 @@ public final class RefreshPipeline {
         default String image() {
             return "the clone image";
         }
+
+        /** The template database's name (null if the target cannot recreate it). */
+        default String database() {
+            return null;
+        }
+
+        /** A superuser session on the maintenance database {@code postgres} (to recreate the template database). */
+        default Connection connectMaintenance() throws SQLException {
+            throw new SQLException("this target cannot recreate its database");
+        }
     }
 
     /** Everything a refresh reads from the template's config. */
@@ -230,15 +240,16 @@ public final class RefreshPipeline {
             long t1 = System.nanoTime();
             phase = "pre-data";
             progress.phase(phase);
+            List<String> warnings = new ArrayList<>();
+            warnings.addAll(matchLocale(src, target, facts));
             dst = target.connect();
             open.add(dst);
             targetSession(dst);
             SchemaSteps.checkExtensions(dst, cat.extensions(), target.image());
-            List<String> warnings = new ArrayList<>();
             if (roles != null) {
                 warnings.addAll(schema.roles(dst, roles));
             }
-            schema.preData(dst, pre, progress);
+            warnings.addAll(schema.preData(dst, pre, progress));
             phases.put("pre-data", secs(t1));
 
             long t2 = System.nanoTime();
@@ -311,6 +322,52 @@ public final class RefreshPipeline {
             watchdog.shutdownNow();
             closeQuietly(src);
             closeQuietly(dst);
+        }
+    }
+
+    /**
+     * Give the (still empty) template database the source database's encoding, collation and
+     * character classification, so text sorts, compares and indexes as in production. When the
+     * clone image lacks that locale, the build keeps its own and the result says so.
+     */
+    private static List<String> matchLocale(Connection src, Target target, SourceGuard.SourceFacts facts) throws SQLException {
+        String[] want = locale(src, facts.versionNum());
+        String[] have;
+        try (Connection c = target.connect()) {
+            have = locale(c, 150000);
+        }
+        if (java.util.Arrays.equals(want, have) || target.database() == null) {
+            return List.of();
+        }
+        String db = target.database();
+        String tmp = db.length() > 50 ? db.substring(0, 50) + "_dolly_locale" : db + "_dolly_locale";
+        StringBuilder create = new StringBuilder("CREATE DATABASE " + SqlScript.ident(tmp) + " TEMPLATE template0 ENCODING "
+                + SqlScript.literal(want[0]) + " LC_COLLATE " + SqlScript.literal(want[1]) + " LC_CTYPE " + SqlScript.literal(want[2]));
+        if ("i".equals(want[3])) {
+            create.append(" LOCALE_PROVIDER icu ICU_LOCALE ").append(SqlScript.literal(want[4]));
+        }
+        try (Connection m = target.connectMaintenance(); Statement st = m.createStatement()) {
+            try {
+                st.execute(create.toString());
+            } catch (SQLException e) {
+                return List.of("the source database's locale (encoding " + want[0] + ", collation " + want[1] + ", ctype " + want[2]
+                        + ("i".equals(want[3]) ? ", ICU " + want[4] : "") + ") is not available in the clone image ("
+                        + e.getMessage() + "); the template database keeps " + have[1] + ", so text may sort differently than on the source");
+            }
+            st.execute("DROP DATABASE " + SqlScript.ident(db));
+            st.execute("ALTER DATABASE " + SqlScript.ident(tmp) + " RENAME TO " + SqlScript.ident(db));
+        }
+        return List.of();
+    }
+
+    /** {encoding, collate, ctype, provider, icu locale} of the current database. */
+    private static String[] locale(Connection c, int versionNum) throws SQLException {
+        String provider = versionNum >= 150000 ? "datlocprovider::text, coalesce(daticulocale, '')" : "'c', ''";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT pg_catalog.pg_encoding_to_char(encoding), datcollate, datctype, " + provider
+                        + " FROM pg_catalog.pg_database WHERE datname = current_database()")) {
+            rs.next();
+            return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)};
         }
     }
 

@@ -145,17 +145,27 @@ final class SchemaSteps {
         }
     }
 
-    /** Run pre-data entries in order on one session; the error names the object. */
-    void preData(Connection dst, String dump, JobProgress progress) throws SQLException {
+    /**
+     * Run pre-data entries in order on one session; the error names the object. User mappings are
+     * left out (their options hold credentials for other servers, and a clone must not reach
+     * production through them); returns warnings about what was left out.
+     */
+    List<String> preData(Connection dst, String dump, JobProgress progress) throws SQLException {
         dst.setAutoCommit(true);
+        List<String> warnings = new ArrayList<>();
         for (SqlScript.Entry e : SqlScript.entries(dump)) {
             progress.checkCancelled();
+            if (e.type().equals("USER MAPPING")) {
+                warnings.add("user mapping " + e.name() + " left out (it may hold credentials for another server)");
+                continue;
+            }
             try (Statement st = dst.createStatement()) {
                 st.execute(e.sql());
             } catch (SQLException ex) {
                 throw RefreshException.failed("pre-data", null, e.label() + ": " + ex.getMessage(), ex);
             }
         }
+        return warnings;
     }
 
     // ------------------------------------------------------------------ post-data

@@ -89,6 +89,10 @@ class MaskPlanTest {
         assertThatThrownBy(() -> plan("tables: {public.users: truncate}"))
                 .hasMessageContaining("is truncated, but public.orders references it");
         assertThatThrownBy(() -> plan("tables: {public.users: {name: {rule: sql}}}")).hasMessageContaining("needs 'expr:'");
+        assertThatThrownBy(() -> plan("tables: {public.users: {name: {rule: sql, expr: \"'x') FROM users; SELECT (1\"}}}"))
+                .hasMessageContaining("one SQL expression");
+        assertThatThrownBy(() -> plan("tables: {public.users: {name: {rule: sql, expr: \"md5(name)) FROM users --\"}}}"))
+                .hasMessageContaining("one SQL expression");
     }
 
     @Test

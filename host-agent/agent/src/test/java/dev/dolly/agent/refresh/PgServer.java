@@ -127,7 +127,22 @@ final class PgServer implements AutoCloseable {
 
     /** This server as a build target for its database {@code db}. */
     RefreshPipeline.Target target(String db) {
-        return () -> connect(db);
+        return new RefreshPipeline.Target() {
+            @Override
+            public Connection connect() throws SQLException {
+                return PgServer.this.connect(db);
+            }
+
+            @Override
+            public String database() {
+                return db;
+            }
+
+            @Override
+            public Connection connectMaintenance() throws SQLException {
+                return PgServer.this.connect("postgres");
+            }
+        };
     }
 
     @Override

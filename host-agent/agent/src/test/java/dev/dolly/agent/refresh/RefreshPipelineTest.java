@@ -66,7 +66,8 @@ class RefreshPipelineTest {
     @BeforeAll
     static void startSource() throws Exception {
         source = PgServer.start("src", false);
-        source.exec("postgres", "CREATE DATABASE shop");
+        // a collation other than the build server's default: the template database must get it too
+        source.exec("postgres", "CREATE DATABASE shop TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'");
         String sql = new String(RefreshPipelineTest.class.getResourceAsStream("/refresh/tricky-source.sql").readAllBytes(),
                 StandardCharsets.UTF_8);
         source.exec("shop", sql);
@@ -169,7 +170,9 @@ class RefreshPipelineTest {
             String cross = "SELECT count(*) FROM events e JOIN customers c ON c.email::text = e.email";
             assertThat(t1.queryOne("shop", cross)).isEqualTo(source.queryOne("shop", cross)).isEqualTo("3000");
 
-            // ---- schema objects, sequences, roles without passwords
+            // ---- the source database's locale, schema objects, sequences, roles without passwords
+            assertThat(t1.queryOne("shop", "SELECT datcollate || '/' || datctype FROM pg_database WHERE datname = 'shop'"))
+                    .isEqualTo("C/C.UTF-8");
             assertThat(t1.queryOne("shop", "SELECT last_value || '/' || is_called FROM invoice_seq")).isEqualTo("1042/true");
             assertThat(t1.queryOne("shop", "SELECT nextval('customers_id_seq')")).isEqualTo(source.queryOne("shop",
                     "SELECT last_value + 1 FROM customers_id_seq"));
