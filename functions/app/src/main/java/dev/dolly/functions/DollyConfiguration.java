@@ -58,11 +58,38 @@ public class DollyConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    DollyConfig dollyConfig(DollySettings s) {
+    DollyConfig dollyConfig(DollySettings s, Secrets secrets) {
+        DollyConfig c;
         if (s.configYaml() != null && !s.configYaml().isBlank()) {
-            return ConfigLoader.fromYaml(s.configYaml());
+            c = ConfigLoader.fromYaml(s.configYaml());
+        } else {
+            String location = s.config() == null || s.config().isBlank() ? "config/dolly.yaml" : s.config();
+            if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null && !new java.io.File(location).isFile() && !location.startsWith("classpath:")) {
+                // on Lambda without DOLLY_CONFIG / DOLLY_CONFIG_YAML: a bundled dolly.yaml, else nothing (deny all)
+                boolean bundled = DollyConfiguration.class.getClassLoader().getResource("dolly.yaml") != null;
+                if (!bundled) org.slf4j.LoggerFactory.getLogger(DollyConfiguration.class)
+                        .warn("no config (set DOLLY_CONFIG_YAML or bundle dolly.yaml): no templates, no grants — every command is refused");
+                c = bundled ? ConfigLoader.load("classpath:dolly.yaml") : ConfigLoader.fromYaml("{}");
+            } else {
+                c = ConfigLoader.load(location);
+            }
         }
-        return ConfigLoader.load(s.config() == null || s.config().isBlank() ? "config/dolly.yaml" : s.config());
+        return withHostsFromEnvironment(c, secrets.env("DOLLY_HOSTS"));
+    }
+
+    /** Adds the hosts of {@code DOLLY_HOSTS} ({@code name=url,name=url}) that the YAML does not name. */
+    static DollyConfig withHostsFromEnvironment(DollyConfig c, String hostsEnv) {
+        if (hostsEnv == null || hostsEnv.isBlank()) return c;
+        List<DollyConfig.HostConfig> hosts = new ArrayList<>(c.hosts());
+        for (String pair : hostsEnv.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            String name = pair.substring(0, eq).trim();
+            if (hosts.stream().noneMatch(h -> name.equals(h.name()))) {
+                hosts.add(new DollyConfig.HostConfig(name, pair.substring(eq + 1).trim(), null, null));
+            }
+        }
+        return new DollyConfig(c.templates(), hosts, c.grants(), c.ciKeys(), c.slack());
     }
 
     @Bean(destroyMethod = "close")
@@ -150,7 +177,8 @@ public class DollyConfiguration {
     @Bean
     Reaper reaperService(DollyConfig config, DollyStore store, AgentClients agents, HostMonitor monitor, CommandService service,
                   RefreshTracker refreshes, NotifierRef notifier, Clock clock, DollySettings s) {
-        return new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, s.reaper().warnBeforeOrDefault());
+        return new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, s.reaper().warnBeforeOrDefault())
+                .publishHeartbeatAge(s.metrics().namespace());
     }
 
     @Bean

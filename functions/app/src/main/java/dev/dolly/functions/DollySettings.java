@@ -16,14 +16,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param lambda        self-invocation settings (Slack work on AWS Lambda)
  */
 @ConfigurationProperties(prefix = "dolly")
-public record DollySettings(String config, String configYaml, Dynamodb dynamodb, Reaper reaper, Agent agent, Lambda lambda) {
+public record DollySettings(String config, String configYaml, Dynamodb dynamodb, Reaper reaper, Agent agent, Lambda lambda,
+                            Metrics metrics) {
 
     public DollySettings {
         dynamodb = dynamodb == null ? new Dynamodb(null, null, null, null) : dynamodb;
         reaper = reaper == null ? new Reaper(null, null, null, true) : reaper;
         agent = agent == null ? new Agent(null, null, null) : agent;
-        lambda = lambda == null ? new Lambda(null, null) : lambda;
+        lambda = lambda == null ? new Lambda(null, null, null) : lambda;
+        metrics = metrics == null ? new Metrics(null) : metrics;
     }
+
+    /** @param namespace CloudWatch namespace of the metrics the reaper logs in embedded metric format; empty: none */
+    public record Metrics(String namespace) {}
 
     /**
      * @param endpoint  {@code embedded} (DynamoDB Local in this process; the default off Lambda), {@code aws}
@@ -59,6 +64,7 @@ public record DollySettings(String config, String configYaml, Dynamodb dynamodb,
      * @param endpoint     Lambda API endpoint override (tests); empty for AWS
      * @param functionName the function to invoke with deferred Slack work; empty: this function
      *                     ({@code AWS_LAMBDA_FUNCTION_NAME})
+     * @param qualifier    the alias or version to invoke ({@code DOLLY_ASYNC_ALIAS}); empty: unqualified
      */
-    public record Lambda(String endpoint, String functionName) {}
+    public record Lambda(String endpoint, String functionName, String qualifier) {}
 }

@@ -76,7 +76,7 @@ public class SlackConfiguration {
             String region = System.getenv("AWS_REGION");
             if (region == null) region = settings.dynamodb().region();
             if (region != null && !region.isBlank()) b.region(Region.of(region));
-            dispatcher = new LambdaSlackWorkDispatcher(b.build(), function, bridge::get);
+            dispatcher = new LambdaSlackWorkDispatcher(b.build(), function, settings.lambda().qualifier(), bridge::get);
             log.info("Slack work goes to asynchronous invocations of {}", function);
         } else {
             dispatcher = ExecutorSlackWorkDispatcher.withThreads(4);

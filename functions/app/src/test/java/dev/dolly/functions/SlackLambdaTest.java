@@ -36,7 +36,7 @@ class SlackLambdaTest {
     private static final String SIGNING_SECRET = "slack-signing-secret-for-tests";
     private static WireMockServer aws;
     private static final List<String> PROPS = List.of("MAIN_CLASS", "dolly.config", "dolly.dynamodb.endpoint", "dolly.lambda.function-name",
-            "dolly.lambda.endpoint", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DOLLY_SLACK_API_URL", "aws.accessKeyId",
+            "dolly.lambda.endpoint", "dolly.lambda.qualifier", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DOLLY_SLACK_API_URL", "aws.accessKeyId",
             "aws.secretAccessKey", "aws.region");
 
     @BeforeAll
@@ -53,7 +53,7 @@ class SlackLambdaTest {
         aws.stubFor(post(urlPathMatching("/2015-03-31/functions/.*/invocations")).willReturn(aResponse().withStatus(202)));
         Map<String, String> props = Map.ofEntries(Map.entry("MAIN_CLASS", DollyFunctionsApplication.class.getName()),
                 Map.entry("dolly.config", "classpath:test-dolly-slack.yaml"), Map.entry("dolly.dynamodb.endpoint", "embedded"),
-                Map.entry("dolly.lambda.function-name", "dolly-slack-events"), Map.entry("dolly.lambda.endpoint", aws.baseUrl()),
+                Map.entry("dolly.lambda.function-name", "dolly-slack-events"), Map.entry("dolly.lambda.endpoint", aws.baseUrl()), Map.entry("dolly.lambda.qualifier", "live"),
                 Map.entry("SLACK_SIGNING_SECRET", SIGNING_SECRET), Map.entry("SLACK_BOT_TOKEN", "xoxb-test"),
                 Map.entry("DOLLY_SLACK_API_URL", aws.baseUrl() + "/api/"), Map.entry("aws.accessKeyId", "test"),
                 Map.entry("aws.secretAccessKey", "test"), Map.entry("aws.region", "eu-west-1"));
@@ -99,6 +99,7 @@ class SlackLambdaTest {
         List<LoggedRequest> invokes = aws.findAll(postRequestedFor(urlPathEqualTo("/2015-03-31/functions/dolly-slack-events/invocations")));
         assertThat(invokes).hasSize(1);
         assertThat(invokes.get(0).getHeader("X-Amz-Invocation-Type")).isEqualTo("Event");
+        assertThat(invokes.get(0).queryParameter("Qualifier").firstValue()).as("the deployment's alias").isEqualTo("live");
         String workEvent = invokes.get(0).getBodyAsString();
         assertThat(JSON.readTree(workEvent).get("rawPath").asText()).isEqualTo("/slack/work");
         assertThat(aws.findAll(postRequestedFor(urlPathEqualTo("/response/1")))).as("nothing answered before the work ran").isEmpty();

@@ -66,12 +66,44 @@ public class Reaper {
         this.warnBefore = warnBefore;
     }
 
+    private volatile String metricsNamespace;
+
+    /**
+     * Also reports {@code HostHeartbeatAgeSeconds} (the oldest healthy heartbeat among hosts) to CloudWatch under
+     * {@code namespace}, as an embedded-metric-format line on standard output (Lambda's log becomes the metric).
+     */
+    public Reaper publishHeartbeatAge(String namespace) {
+        this.metricsNamespace = namespace == null || namespace.isBlank() ? null : namespace;
+        return this;
+    }
+
+    /** The age in seconds of the stalest host's last healthy heartbeat (a host never seen healthy counts as a day). */
+    public long heartbeatAgeSeconds(List<HostItem> hosts) {
+        Instant now = clock.instant();
+        long worst = 0;
+        for (HostItem h : hosts) {
+            long age = h.getLastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.getLastSeenHealthy().getEpochSecond());
+            worst = Math.max(worst, age);
+        }
+        return hosts.isEmpty() ? 86_400 : worst;
+    }
+
+    private void publish(List<HostItem> hosts) {
+        String ns = metricsNamespace;
+        if (ns == null) return;
+        long age = heartbeatAgeSeconds(hosts);
+        System.out.println("{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\""
+                + ns.replace("\"", "") + "\",\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"HostHeartbeatAgeSeconds\",\"Unit\":\"Seconds\"}]}]},"
+                + "\"HostHeartbeatAgeSeconds\":" + age + "}");
+    }
+
     public Report run() {
         List<String> expired = new ArrayList<>(), warned = new ArrayList<>(), ghosts = new ArrayList<>(), unknown = new ArrayList<>(),
                 repaired = new ArrayList<>(), errors = new ArrayList<>();
         Map<String, Boolean> hostHealth = new HashMap<>();
         List<HostItem> hosts = monitor.heartbeatAll();
         for (HostItem h : hosts) hostHealth.put(h.getName(), monitor.healthy(h));
+        publish(hosts);
 
         reconcile(hostHealth, ghosts, unknown, errors);
 

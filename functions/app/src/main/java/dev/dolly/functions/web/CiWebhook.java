@@ -324,11 +324,13 @@ public class CiWebhook {
         for (DollyConfig.CiKeyConfig k : config.ciKeys()) {
             if (k.id() != null && k.id().equals(keyId)) {
                 String s = secrets.resolve(k.secretEnv(), k.secret());
+                if (s == null) s = secrets.ciKeyFromArns(keyId);
                 if (s == null) log.error("CI key {} has no secret: set {}", keyId, k.secretEnv());
                 return s;
             }
         }
-        return null;
+        // a key the deployment declares only by its secret's ARN
+        return secrets.ciKeyFromArns(keyId);
     }
 
     /** {@code hex(HMAC-SHA256(secret, text))}: what a client puts after {@code sha256=}. */

@@ -20,11 +20,13 @@ public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
 
     private final LambdaClient lambda;
     private final String functionName;
+    private final String qualifier;
     private final Supplier<SlackBridge> bridge;
 
-    public LambdaSlackWorkDispatcher(LambdaClient lambda, String functionName, Supplier<SlackBridge> bridge) {
+    public LambdaSlackWorkDispatcher(LambdaClient lambda, String functionName, String qualifier, Supplier<SlackBridge> bridge) {
         this.lambda = lambda;
         this.functionName = functionName;
+        this.qualifier = qualifier == null || qualifier.isBlank() ? null : qualifier;
         this.bridge = bridge;
     }
 
@@ -49,7 +51,7 @@ public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
 
     @Override
     public void dispatch(SlackWork work) {
-        InvokeResponse r = lambda.invoke(b -> b.functionName(functionName)
+        InvokeResponse r = lambda.invoke(b -> b.functionName(functionName).qualifier(qualifier)
                 .invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String(event(work))));
         if (r.statusCode() != 202) {
