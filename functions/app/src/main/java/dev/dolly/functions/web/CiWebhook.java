@@ -169,7 +169,9 @@ public class CiWebhook {
         }
 
         // 4. a retried delivery (same Idempotency-Key) gets the first answer and does nothing
+        //    (status only reads: nothing to protect, so no record is kept for it)
         String scope = "ci:" + keyId;
+        if (action.equals("status")) idemKey = null;
         if (idemKey != null) {
             String hash = sha256Hex(call.body());
             IdempotencyItem first = store.claim(scope, idemKey, hash, clock.instant().plus(Duration.ofHours(24)));
