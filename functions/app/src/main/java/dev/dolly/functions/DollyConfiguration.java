@@ -187,7 +187,7 @@ public class DollyConfiguration {
     }
 
     @Bean
-    AgentCallback agentCallbackHandler(DollyConfig config, Secrets secrets, RefreshTracker refreshes, Clock clock) {
-        return new AgentCallback(hostSecrets(config, secrets), refreshes, clock);
+    AgentCallback agentCallbackHandler(DollyConfig config, Secrets secrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock) {
+        return new AgentCallback(hostSecrets(config, secrets), refreshes, monitor, clock);
     }
 }

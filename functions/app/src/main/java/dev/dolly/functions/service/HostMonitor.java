@@ -131,6 +131,23 @@ public class HostMonitor {
         }
     }
 
+    /** Records a heartbeat the agent pushed (to {@code agentCallback}); snapshots are still learned by polling. */
+    public HostItem pushed(String host, HealthResponse health) {
+        Instant now = clock.instant();
+        boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
+        return store.updateHost(host, h -> {
+            h.setUrl(urls.get(host));
+            h.setHealthy(ok);
+            if (health.host() != null) h.setConnectHost(health.host());
+            h.setFreeBytes(health.poolFreeBytes());
+            h.setSizeBytes(health.poolSizeBytes());
+            h.setClones(health.clones());
+            h.setLastHeartbeat(now);
+            if (ok) h.setLastSeenHealthy(now);
+            h.setError(ok ? null : "status " + health.status());
+        });
+    }
+
     /** The templates a host reported in its last heartbeat from this process (may be empty). */
     public List<TemplateView> lastTemplates(String host) {
         return lastTemplates.getOrDefault(host, List.of());

@@ -2,9 +2,11 @@ package dev.dolly.functions.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.api.AgentJson;
+import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.control.api.CommandResult;
+import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.service.RefreshTracker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -14,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /agent/callback}: a host agent reports refresh progress or completion. The body is a
- * {@link JobView}; header {@code X-Dolly-Host} names the host, and the request is signed like every
+ * {@code POST /agent/callback}: a host agent reports refresh progress or completion (body: a
+ * {@link JobView}) or pushes a heartbeat (body: a {@link HealthResponse}); header {@code X-Dolly-Host} names the host, and the request is signed like every
  * agent API call ({@link RequestSigning}: method, path {@code /agent/callback}, timestamp, optional
  * nonce, body) with that host's secret.
  */
@@ -26,11 +28,13 @@ public class AgentCallback {
 
     private final Map<String, RequestSigning.Verifier> verifiers = new ConcurrentHashMap<>();
     private final RefreshTracker refreshes;
+    private final HostMonitor monitor;
     private final ObjectMapper json = AgentJson.mapper();
 
-    public AgentCallback(Map<String, String> hostSecrets, RefreshTracker refreshes, Clock clock) {
+    public AgentCallback(Map<String, String> hostSecrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock) {
         hostSecrets.forEach((host, secret) -> verifiers.put(host, new RequestSigning.Verifier(secret.getBytes(StandardCharsets.UTF_8), clock)));
         this.refreshes = refreshes;
+        this.monitor = monitor;
     }
 
     public HttpAnswer handle(HttpCall call) {
@@ -45,9 +49,16 @@ public class AgentCallback {
         }
         JobView job;
         try {
-            job = json.readValue(call.body(), JobView.class);
+            com.fasterxml.jackson.databind.JsonNode tree = json.readTree(call.body());
+            if (tree != null && tree.has("poolFreeBytes")) {
+                // a pushed heartbeat: the host registers itself and reports its health
+                HealthResponse health = json.treeToValue(tree, HealthResponse.class);
+                monitor.pushed(host, health);
+                return HttpAnswer.json(200, "{\"host\":\"" + host + "\",\"recorded\":\"heartbeat\"}");
+            }
+            job = json.treeToValue(tree, JobView.class);
         } catch (Exception e) {
-            return HttpAnswer.json(400, "{\"error\":\"bad_request\",\"message\":\"body: not a job\"}");
+            return HttpAnswer.json(400, "{\"error\":\"bad_request\",\"message\":\"body: not a job or a heartbeat\"}");
         }
         if (job.id() == null || job.template() == null || job.state() == null) {
             return HttpAnswer.json(400, "{\"error\":\"bad_request\",\"message\":\"body: id, template and state are required\"}");

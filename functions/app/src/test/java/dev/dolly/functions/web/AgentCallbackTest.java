@@ -33,7 +33,7 @@ class AgentCallbackTest {
             public void refreshFinished(CommandResult.RefreshInfo r) { notices.add("finished " + r.state() + " " + r.snapshot()); }
             public void expiryWarning(String owner, CloneInfo clone, Instant at) {}
         });
-        callback = new AgentCallback(Map.of("h1", SECRET), h.refreshes, h.clock);
+        callback = new AgentCallback(Map.of("h1", SECRET), h.refreshes, h.monitor, h.clock);
     }
 
     @AfterEach
@@ -41,8 +41,8 @@ class AgentCallbackTest {
         h.close();
     }
 
-    private HttpCall signed(JobView job, String host, String secret) throws Exception {
-        byte[] body = AgentJson.mapper().writeValueAsBytes(job);
+    private HttpCall signed(Object payload, String host, String secret) throws Exception {
+        byte[] body = AgentJson.mapper().writeValueAsBytes(payload);
         long ts = h.clock.instant().getEpochSecond();
         String nonce = RequestSigning.newNonce();
         return new HttpCall("POST", AgentCallback.PATH, Map.of(AgentCallback.HOST_HEADER, host,
@@ -70,6 +70,18 @@ class AgentCallbackTest {
         assertThat(notices).containsExactly("progress data 1", "progress data 2", "finished SUCCEEDED b42");
         assertThat(h.store.template("shop").getCurrentSnapshot()).isEqualTo("b42");
         assertThat(h.store.template("shop").refreshRunning()).isFalse();
+    }
+
+    @Test
+    void hostsPushHeartbeats() throws Exception {
+        var health = new dev.dolly.agent.api.HealthResponse("ok", "zfs-1.internal", "1.0", 5_000_000_000L, 8_000_000_000L, 7);
+        assertThat(callback.handle(signed(health, "h1", SECRET)).status()).isEqualTo(200);
+        var host = h.store.host("h1");
+        assertThat(host.isHealthy()).isTrue();
+        assertThat(host.getFreeBytes()).isEqualTo(5_000_000_000L);
+        assertThat(host.getClones()).isEqualTo(7);
+        assertThat(host.getConnectHost()).isEqualTo("zfs-1.internal");
+        assertThat(host.getLastHeartbeat()).isEqualTo(h.clock.instant());
     }
 
     @Test
