@@ -5,25 +5,27 @@
 #   scripts/demo-source.sh start   initdb (once), start, load (once); prints the libpq URL
 #   scripts/demo-source.sh system-identifier
 #
-# Port: DOLLY_DEMO_SOURCE_PORT (default 5499). Data and server log: .dolly/demo-source. The read-only role
-# dolly_reader gets a random password, kept (0600) in .dolly/secrets/demo-source-password.
+# Port: DOLLY_DEMO_SOURCE_PORT (default 5499). Data and server log: /var/lib/dolly/demo-source (one per
+# machine, like the pool). The read-only role dolly_reader gets a random password, kept (0600) in
+# /var/lib/dolly/secrets/demo-source-password.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/.dolly"
-DIR="$STATE/demo-source"
+# shellcheck source=lib/state.sh
+. "$ROOT/scripts/lib/state.sh"
+DIR="$DEMO_SOURCE_DIR"
 PORT="${DOLLY_DEMO_SOURCE_PORT:-5499}"
 BIN=/usr/lib/postgresql/15/bin
-SECRET="$STATE/secrets/demo-source-password"
+SECRET="$SECRETS/demo-source-password"
 as_pg() { runuser -u postgres -- "$@"; }
 
 password() {
-  mkdir -p "$STATE/secrets"; chmod 700 "$STATE/secrets"
+  mkdir -p "$SECRETS"; chmod 700 "$SECRETS"
   [ -s "$SECRET" ] || (umask 077; openssl rand -hex 16 >"$SECRET")
   cat "$SECRET"
 }
 
 start() {
-  mkdir -p "$DIR" "$STATE/logs" "$STATE/pids"
+  mkdir -p "$DIR" "$LOGS" "$PIDS"
   chown postgres:postgres "$DIR"
   if [ ! -f "$DIR/data/PG_VERSION" ]; then
     as_pg "$BIN/initdb" -D "$DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >&2
@@ -32,7 +34,7 @@ start() {
     as_pg "$BIN/pg_ctl" -D "$DIR/data" -w -t 60 -l "$DIR/server.log" \
       -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DIR" start >&2
   fi
-  head -1 "$DIR/data/postmaster.pid" >"$STATE/pids/demo-source.pid"
+  head -1 "$DIR/data/postmaster.pid" >"$PIDS/demo-source.pid"
   local psql=("$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -q)
   if ! as_pg "${psql[@]}" -d shop -tAc "select 1 from pg_tables where tablename = 'payments'" 2>/dev/null | grep -q 1; then
     as_pg "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS shop" -c "CREATE DATABASE shop" >&2

@@ -7,11 +7,12 @@
 #   (c) schedule: refresh event → new snapshot → a new clone sees new source data, an old clone keeps its own
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/.dolly"
+# shellcheck source=lib/state.sh
+. "$ROOT/scripts/lib/state.sh"
 [ -f "$STATE/local.env" ] || { echo "e2e: .dolly/local.env is missing: run ./dolly up first" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$STATE/local.env"
-export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$STATE/secrets/agent-secret")
+export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$SECRETS/agent-secret")
 # shellcheck source=lib/agent.sh
 . "$ROOT/scripts/lib/agent.sh"
 # shellcheck source=lib/slack.sh
@@ -19,7 +20,7 @@ export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$STATE/secrets/agent-secret
 POOL=${DOLLY_POOL:-dolly}
 RUN=$(date +%s)$$
 CI="$ROOT/clients/dolly-ci"
-SRC_ADMIN=(psql -h "$STATE/demo-source" -p "${DOLLY_DEMO_SOURCE_PORT:-5499}" -U postgres -d shop -v ON_ERROR_STOP=1 -qAt)
+SRC_ADMIN=(psql -h "$DEMO_SOURCE_DIR" -p "${DOLLY_DEMO_SOURCE_PORT:-5499}" -U postgres -d shop -v ON_ERROR_STOP=1 -qAt)
 PASSED=0; FAILED=0; CREATED=()
 
 check() { # check <description> <command…>

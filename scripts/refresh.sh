@@ -4,11 +4,12 @@
 #   scripts/refresh.sh <template>        (./dolly refresh <template>)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/.dolly"
+# shellcheck source=lib/state.sh
+. "$ROOT/scripts/lib/state.sh"
 TEMPLATE=${1:?usage: scripts/refresh.sh <template>}
 DOLLY_URL=${DOLLY_URL:-http://127.0.0.1:${DOLLY_HTTP_PORT:-8080}}
 export DOLLY_AGENT_URL=${DOLLY_AGENT_URL:-http://127.0.0.1:${DOLLY_AGENT_PORT:-7070}}
-export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=${DOLLY_AGENT_SECRET:-$(cat "$STATE/secrets/agent-secret")}
+export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=${DOLLY_AGENT_SECRET:-$(cat "$SECRETS/agent-secret")}
 # shellcheck source=lib/agent.sh
 . "$ROOT/scripts/lib/agent.sh"
 

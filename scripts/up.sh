@@ -5,7 +5,8 @@
 # clones; a second run takes seconds.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE="$ROOT/.dolly"; LOGS="$STATE/logs"; PIDS="$STATE/pids"; SECRETS="$STATE/secrets"
+# shellcheck source=lib/state.sh
+. "$ROOT/scripts/lib/state.sh"
 AGENT_PORT=${DOLLY_AGENT_PORT:-7070}
 HTTP_PORT=${DOLLY_HTTP_PORT:-8080}
 AGENT_JAR="$ROOT/host-agent/agent/target/dolly-host-agent.jar"
@@ -21,7 +22,7 @@ die() { printf '\e[31mdolly up: %s\e[0m\n' "$*" >&2; exit 1; }
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
 
-# secret <name> [prefix]: a random secret generated once and kept 0600 under .dolly/secrets
+# secret <name> [prefix]: a random secret generated once per machine and kept 0600 under $SECRETS
 secret() {
   local f="$SECRETS/$1"
   [ -s "$f" ] || (umask 077; printf '%s%s' "${2:-}" "$(openssl rand -hex 24)" >"$f")
