@@ -194,7 +194,8 @@ public class RefreshJobs {
             r.put("seconds", (System.nanoTime() - t0) / 1e9);
             job.result = r;
             job.snapshot = snap.id();
-            job.state = SUCCEEDED;
+            job.finishedAt = clock.instant();
+            job.state = SUCCEEDED; // last: a reader that sees the end state sees everything else
             metrics.observe("refresh", (System.nanoTime() - t0) / 1e9);
             log.info("refresh {} of template {}: snapshot {} ready in {} s", job.id, t.name(), snap.id(), Math.round((System.nanoTime() - t0) / 1e9));
         } catch (Throwable e) {
@@ -209,11 +210,12 @@ public class RefreshJobs {
             } else if (!"guard".equals(job.progress.phase())) {
                 builds.discard(t.name(), buildId);
             }
-            job.state = cancelled ? CANCELLED : FAILED;
             job.error = cancelled ? "cancelled in phase " + job.progress.phase()
                     : code + ": phase " + job.progress.phase() + ": "
                     + (code == ErrorCode.POOL_FULL ? "the pool is full (destroy clones or old snapshots, or grow the pool); " : "")
                     + message(e);
+            job.finishedAt = clock.instant();
+            job.state = cancelled ? CANCELLED : FAILED; // last, as above
             metrics.failure("refresh", code);
             if (cancelled) {
                 log.info("refresh {} of template {} cancelled in phase {}", job.id, t.name(), job.progress.phase());
@@ -221,7 +223,6 @@ public class RefreshJobs {
                 log.warn("refresh {} of template {} failed in phase {}", job.id, t.name(), job.progress.phase(), e);
             }
         } finally {
-            job.finishedAt = clock.instant();
             job.thread = null;
         }
     }
