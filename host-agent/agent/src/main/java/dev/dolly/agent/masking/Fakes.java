@@ -89,6 +89,22 @@ public final class Fakes {
 
     static final String[] FIRST_LOWER = lower(FIRST);
     static final String[] LAST_LOWER = lower(LAST);
+    static final byte[][] FIRST_BYTES = bytes(FIRST);
+    static final byte[][] LAST_BYTES = bytes(LAST);
+    static final byte[][] FIRST_LOWER_BYTES = bytes(FIRST_LOWER);
+    static final byte[][] LAST_LOWER_BYTES = bytes(LAST_LOWER);
+
+    private static byte[][] bytes(String[] a) {
+        byte[][] out = new byte[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return out;
+    }
+
+    static byte[] pickBytes(byte[][] list, long bits) {
+        return list[(int) Long.remainderUnsigned(bits, list.length)];
+    }
 
     private static String[] lower(String[] a) {
         String[] out = new String[a.length];
@@ -105,16 +121,21 @@ public final class Fakes {
 
     /** 65 bits of {h} as 13 lowercase base-32 characters (no 0/o/1/l to stay readable). */
     static String token(long[] h) {
-        char[] c = new char[TOKEN_CHARS];
+        ByteBuf b = new ByteBuf(TOKEN_CHARS);
+        token(h, b);
+        return new String(b.array(), 0, b.size(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The token written as ASCII bytes. */
+    static void token(long[] h, ByteBuf out) {
         long lo = h[0];
         long hi = h[1];
         for (int i = 0; i < 12; i++) {
-            c[i] = BASE32[(int) (lo & 31)];
+            out.write(BASE32[(int) (lo & 31)]);
             lo >>>= 5;
         }
         // 12 × 5 = 60 bits from lo, 4 remaining in lo plus 1 from hi
-        c[12] = BASE32[(int) ((lo & 15) | ((hi & 1) << 4))];
-        return new String(c);
+        out.write(BASE32[(int) ((lo & 15) | ((hi & 1) << 4))]);
     }
 
     static String pick(String[] list, long bits) {

@@ -57,6 +57,13 @@ public final class RowMasker {
                 if (wasNull) {
                     result = t.applyNull();
                 } else {
+                    if (t instanceof ByteTransformer bt && bt.applyBytes(row, start, end, out)) {
+                        masked[m]++;
+                        copyFrom = end;
+                        m++;
+                        start = end + 1;
+                        continue;
+                    }
                     try {
                         result = t.apply(CopyText.decode(row, start, end));
                     } catch (RuntimeException e) {

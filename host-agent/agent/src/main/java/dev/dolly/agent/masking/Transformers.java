@@ -152,6 +152,14 @@ public final class Transformers {
                 }
                 int n = len;
                 boolean ci = f == Family.CITEXT;
+                if (n <= 32) {
+                    return new HashedFake(p, ci, (h, out) -> {
+                        for (int i = 0; i < n; i++) {
+                            long word = i < 16 ? h[0] : h[1];
+                            out.write(HEX[(int) ((word >>> (4 * (i % 16))) & 15)]);
+                        }
+                    });
+                }
                 return v -> hex(p, ci ? v.toLowerCase(Locale.ROOT) : v, n);
             }
             default -> throw typeError(rule, type, "text, citext, an integer type, uuid, bytea, inet or json");
@@ -226,22 +234,128 @@ public final class Transformers {
 
     // ---------------------------------------------------------------- email / name / address
 
+    /** A fake that is a pure function of the 128 hash bits of the (normalized) input: ASCII, nothing to escape. */
+    @FunctionalInterface
+    interface AsciiFake {
+        void write(long[] h, ByteBuf out);
+    }
+
+    private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuf(256));
+    private static final ThreadLocal<byte[]> LOWER = ThreadLocal.withInitial(() -> new byte[256]);
+
+    /**
+     * Hash the input (lower-cased for citext), build the fake from the hash. The byte path hashes
+     * the field's bytes as they are (they are the value's UTF-8 when the field has no escapes), so
+     * both paths give the same output.
+     */
+    static final class HashedFake implements ByteTransformer {
+        private final Prf p;
+        private final boolean ci;
+        private final AsciiFake fake;
+
+        HashedFake(Prf p, boolean ci, AsciiFake fake) {
+            this.p = p;
+            this.ci = ci;
+            this.fake = fake;
+        }
+
+        @Override
+        public String apply(String v) {
+            long[] h = p.hash128(ci ? v.toLowerCase(Locale.ROOT) : v);
+            ByteBuf tmp = SCRATCH.get();
+            tmp.reset();
+            fake.write(h, tmp);
+            return new String(tmp.array(), 0, tmp.size(), StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public boolean applyBytes(byte[] b, int start, int end, ByteBuf out) {
+            int n = end - start;
+            long[] h;
+            if (ci) {
+                if (n > 256) {
+                    return false;
+                }
+                byte[] low = LOWER.get();
+                for (int i = 0; i < n; i++) {
+                    byte c = b[start + i];
+                    if (c < 0 || c == '\\') {
+                        return false;   // non-ASCII case folding, or an escape: the String path
+                    }
+                    low[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+                }
+                h = p.hash128(low, 0, n);
+            } else {
+                for (int i = start; i < end; i++) {
+                    if (b[i] == '\\') {
+                        return false;
+                    }
+                }
+                h = p.hash128(b, start, n);
+            }
+            fake.write(h, out);
+            return true;
+        }
+    }
+
+    private static void ascii(ByteBuf out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out.write(s.charAt(i));
+        }
+    }
+
+    private static void ascii(ByteBuf out, byte[] s) {
+        out.write(s, 0, s.length);
+    }
+
+    private static void number(ByteBuf out, long v) {
+        if (v >= 10) {
+            number(out, v / 10);
+        }
+        out.write('0' + (int) (v % 10));
+    }
+
+    private static void token(ByteBuf out, long[] h) {
+        Fakes.token(h, out);
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Transformer email(Rule rule, boolean ci, Prf p) {
         String domain = rule.text("domain", "example.com").toLowerCase(Locale.ROOT);
         boolean keepDomain = Boolean.TRUE.equals(rule.bool("keepDomain"));
-        return v -> {
-            String key = ci ? v.toLowerCase(Locale.ROOT) : v;
-            long[] h = p.hash128(key);
-            String d = domain;
-            if (keepDomain) {
-                int at = v.lastIndexOf('@');
-                if (at >= 0 && at < v.length() - 1) {
-                    d = v.substring(at + 1).toLowerCase(Locale.ROOT);
+        if (keepDomain || !plainAscii(domain)) {
+            return v -> {
+                String key = ci ? v.toLowerCase(Locale.ROOT) : v;
+                long[] h = p.hash128(key);
+                String d = domain;
+                if (keepDomain) {
+                    int at = v.lastIndexOf('@');
+                    if (at >= 0 && at < v.length() - 1) {
+                        d = v.substring(at + 1).toLowerCase(Locale.ROOT);
+                    }
                 }
-            }
-            return Fakes.pick(Fakes.FIRST_LOWER, h[0]) + "." + Fakes.pick(Fakes.LAST_LOWER, h[0] >>> 32) + "."
-                    + Fakes.token(h) + "@" + d;
-        };
+                return Fakes.pick(Fakes.FIRST_LOWER, h[0]) + "." + Fakes.pick(Fakes.LAST_LOWER, h[0] >>> 32) + "."
+                        + Fakes.token(h) + "@" + d;
+            };
+        }
+        byte[] at = ("@" + domain).getBytes(StandardCharsets.US_ASCII);
+        return new HashedFake(p, ci, (h, out) -> {
+            ascii(out, Fakes.pickBytes(Fakes.FIRST_LOWER_BYTES, h[0]));
+            out.write('.');
+            ascii(out, Fakes.pickBytes(Fakes.LAST_LOWER_BYTES, h[0] >>> 32));
+            out.write('.');
+            token(out, h);
+            ascii(out, at);
+        });
     }
 
     private static Transformer name(Rule rule, boolean ci, boolean unique, Prf p) {
@@ -249,17 +363,21 @@ public final class Transformers {
         if (!part.equals("full") && !part.equals("first") && !part.equals("last")) {
             throw new MaskingConfigException(rule.where() + ".part: one of full, first, last (got '" + part + "')");
         }
-        return v -> {
-            long[] h = p.hash128(ci ? v.toLowerCase(Locale.ROOT) : v);
-            String first = Fakes.pick(Fakes.FIRST, h[0]);
-            String last = Fakes.pick(Fakes.LAST, h[0] >>> 32);
-            String s = switch (part) {
-                case "first" -> first;
-                case "last" -> last;
-                default -> first + " " + last;
-            };
-            return unique ? s + " " + Fakes.token(h) : s;
-        };
+        return new HashedFake(p, ci, (h, out) -> {
+            if (!part.equals("last")) {
+                ascii(out, Fakes.pickBytes(Fakes.FIRST_BYTES, h[0]));
+            }
+            if (part.equals("full")) {
+                out.write(' ');
+            }
+            if (!part.equals("first")) {
+                ascii(out, Fakes.pickBytes(Fakes.LAST_BYTES, h[0] >>> 32));
+            }
+            if (unique) {
+                out.write(' ');
+                token(out, h);
+            }
+        });
     }
 
     private static Transformer address(Rule rule, boolean ci, boolean unique, Prf p) {
@@ -267,25 +385,34 @@ public final class Transformers {
         if (!part.equals("full") && !part.equals("street") && !part.equals("city") && !part.equals("postcode")) {
             throw new MaskingConfigException(rule.where() + ".part: one of street, full, city, postcode (got '" + part + "')");
         }
-        return v -> {
-            long[] h = p.hash128(ci ? v.toLowerCase(Locale.ROOT) : v);
+        return new HashedFake(p, ci, (h, out) -> {
             long a = h[0];
-            String s = switch (part) {
-                case "city" -> Fakes.pick(Fakes.CITY, a >>> 30);
-                case "postcode" -> postcode(a);
-                case "full" -> street(a) + ", " + Fakes.pick(Fakes.CITY, a >>> 30) + " " + postcode(a);
-                default -> street(a);
-            };
-            return unique ? s + ", Unit " + Fakes.token(h) : s;
-        };
+            switch (part) {
+                case "city" -> ascii(out, Fakes.pick(Fakes.CITY, a >>> 30));
+                case "postcode" -> number(out, Long.remainderUnsigned(a >>> 36, 90000) + 10000);
+                case "full" -> {
+                    street(out, a);
+                    out.write(',');
+                    out.write(' ');
+                    ascii(out, Fakes.pick(Fakes.CITY, a >>> 30));
+                    out.write(' ');
+                    number(out, Long.remainderUnsigned(a >>> 36, 90000) + 10000);
+                }
+                default -> street(out, a);
+            }
+            if (unique) {
+                ascii(out, ", Unit ");
+                token(out, h);
+            }
+        });
     }
 
-    private static String street(long a) {
-        return (1 + Long.remainderUnsigned(a, 9899)) + " " + Fakes.pick(Fakes.STREET, a >>> 14) + " " + Fakes.pick(Fakes.SUFFIX, a >>> 24);
-    }
-
-    private static String postcode(long a) {
-        return Long.toString(Long.remainderUnsigned(a >>> 36, 90000) + 10000);
+    private static void street(ByteBuf out, long a) {
+        number(out, 1 + Long.remainderUnsigned(a, 9899));
+        out.write(' ');
+        ascii(out, Fakes.pick(Fakes.STREET, a >>> 14));
+        out.write(' ');
+        ascii(out, Fakes.pick(Fakes.SUFFIX, a >>> 24));
     }
 
     /** Cut fakes to a varchar(n) limit; emails drop the name part first so they stay addresses. */
@@ -322,30 +449,79 @@ public final class Transformers {
             throw new MaskingConfigException(rule.where() + ": phone cannot keep an integer column unique; use hash (a keyed permutation) instead");
         }
         int keepFirst = rule.integer("keepFirst", 0, 0, 20);
-        return v -> {
-            long[] h = p.hash128(v);
-            char[] digits = digits(p, v, h, v.length());
-            StringBuilder out = new StringBuilder(v.length() + 24);
-            int digit = 0;
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (PHONE_PUNCTUATION.indexOf(c) >= 0) {
-                    out.append(c);
-                } else {
-                    // digits, and anything else (letters of vanity numbers, free text): never kept
-                    char d = digit < keepFirst && c >= '0' && c <= '9' ? c : digits[digit];
+        int max = type.maxLength();
+        return new ByteTransformer() {
+            @Override
+            public String apply(String v) {
+                long[] h = p.hash128(v);
+                char[] digits = digits(p, v, h, v.length());
+                StringBuilder out = new StringBuilder(v.length() + 24);
+                int digit = 0;
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    if (PHONE_PUNCTUATION.indexOf(c) >= 0) {
+                        out.append(c);
+                    } else {
+                        // digits, and anything else (letters of vanity numbers, free text): never kept
+                        char d = digit < keepFirst && c >= '0' && c <= '9' ? c : digits[digit];
+                        if (digit == 0 && numeric && d == '0') {
+                            d = (char) ('1' + Long.remainderUnsigned(h[1], 9));
+                        }
+                        out.append(d);
+                        digit++;
+                    }
+                }
+                if (unique) {
+                    out.append(" x").append(Long.toUnsignedString(h[1] & 0x1fffffffffffffL));
+                }
+                String s = out.toString();
+                return max > 0 && s.length() > max ? s.substring(0, max) : s;
+            }
+
+            /** The same, straight from ASCII bytes (anything else takes the String path). */
+            @Override
+            public boolean applyBytes(byte[] b, int start, int end, ByteBuf out) {
+                int n = end - start;
+                if (max > 0 || n > 36) {
+                    return false;
+                }
+                for (int i = start; i < end; i++) {
+                    if (b[i] < 0 || b[i] == '\\') {
+                        return false;
+                    }
+                }
+                long[] h = p.hash128(b, start, n);
+                long w = h[0] >>> 1;
+                int inWord = 0;
+                int digit = 0;
+                for (int i = start; i < end; i++) {
+                    byte c = b[i];
+                    if (PHONE_PUNCTUATION.indexOf(c) >= 0) {
+                        out.write(c);
+                        continue;
+                    }
+                    // the digit stream of digits(): 18 digits from each 63-bit half of the hash
+                    if (inWord == 18) {
+                        w = h[1] >>> 1;
+                        inWord = 0;
+                    }
+                    char r = (char) ('0' + (int) (w % 10));
+                    w /= 10;
+                    inWord++;
+                    char d = digit < keepFirst && c >= '0' && c <= '9' ? (char) c : r;
                     if (digit == 0 && numeric && d == '0') {
                         d = (char) ('1' + Long.remainderUnsigned(h[1], 9));
                     }
-                    out.append(d);
+                    out.write(d);
                     digit++;
                 }
+                if (unique) {
+                    out.write(' ');
+                    out.write('x');
+                    number(out, h[1] & 0x1fffffffffffffL);
+                }
+                return true;
             }
-            if (unique) {
-                out.append(" x").append(Long.toUnsignedString(h[1] & 0x1fffffffffffffL));
-            }
-            String s = out.toString();
-            return type.maxLength() > 0 && s.length() > type.maxLength() ? s.substring(0, type.maxLength()) : s;
         };
     }
 

@@ -10,13 +10,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -216,12 +216,53 @@ final class SchemaSteps {
     }
 
     private static long size(SqlScript.Entry e, Map<String, Long> tableBytes) {
-        Matcher m = ON_TABLE.matcher(e.sql());
-        if (m.find()) {
-            String t = m.group(1).replace("\"", "");
-            return tableBytes.getOrDefault(t, 0L);
+        return tableBytes.getOrDefault(tableOf(e), 0L);
+    }
+
+    /** The table an index, constraint or ANALYZE entry works on ("" when unknown). */
+    static String tableOf(SqlScript.Entry e) {
+        if (e.type().equals("ANALYZE")) {
+            return e.schema() + "." + e.name();
         }
-        return 0;
+        Matcher m = ON_TABLE.matcher(e.sql());
+        return m.find() ? m.group(1).replace("\"", "") : "";
+    }
+
+    /**
+     * Hands out entries in order, but prefers one whose table no other session is working on:
+     * two index builds on one table each scan the whole table, and together they are much slower
+     * than one after the other while another table's build runs alongside.
+     */
+    static final class Scheduler {
+        private final List<SqlScript.Entry> todo;
+        private final Map<String, Integer> busy = new HashMap<>();
+
+        Scheduler(List<SqlScript.Entry> entries) {
+            this.todo = new java.util.LinkedList<>(entries);
+        }
+
+        synchronized SqlScript.Entry next(SqlScript.Entry finished) {
+            if (finished != null) {
+                busy.computeIfPresent(tableOf(finished), (k, v) -> v > 1 ? v - 1 : null);
+            }
+            if (todo.isEmpty()) {
+                return null;
+            }
+            SqlScript.Entry pick = null;
+            for (SqlScript.Entry e : todo) {
+                String t = tableOf(e);
+                if (t.isEmpty() || !busy.containsKey(t)) {
+                    pick = e;
+                    break;
+                }
+            }
+            if (pick == null) {
+                pick = todo.get(0);
+            }
+            todo.remove(pick);
+            busy.merge(tableOf(pick), 1, Integer::sum);
+            return pick;
+        }
     }
 
     private void parallel(RefreshPipeline.Target target, String preamble, List<SqlScript.Entry> entries, int workers,
@@ -229,7 +270,7 @@ final class SchemaSteps {
         if (entries.isEmpty()) {
             return;
         }
-        ConcurrentLinkedQueue<SqlScript.Entry> queue = new ConcurrentLinkedQueue<>(entries);
+        Scheduler queue = new Scheduler(entries);
         AtomicReference<Exception> failure = new AtomicReference<>();
         Set<Connection> open = ConcurrentHashMap.newKeySet();
         int n = Math.max(1, Math.min(workers, entries.size()));
@@ -251,8 +292,8 @@ final class SchemaSteps {
                         st.execute("SET max_parallel_maintenance_workers = 0");
                         st.execute(preamble);
                     }
-                    SqlScript.Entry e;
-                    while (failure.get() == null && !progress.isCancelled() && (e = queue.poll()) != null) {
+                    SqlScript.Entry e = null;
+                    while (failure.get() == null && !progress.isCancelled() && (e = queue.next(e)) != null) {
                         execute(c, e);
                     }
                 } catch (Exception ex) {

@@ -284,6 +284,28 @@ class TransformersTest {
         assertThat(rule("email").yaml()).isEqualTo("email");
     }
 
+    @Property(tries = 300)
+    void theByteFastPathGivesWhatTheStringPathGives(@ForAll @StringLength(max = 40) String v) {
+        net.jqwik.api.Assume.that(v.indexOf('\u0000') < 0
+                && new String(v.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8).equals(v));
+        ByteBuf field = new ByteBuf(64);
+        CopyText.encode(v, field);
+        for (Family f : new Family[] {Family.TEXT, Family.CITEXT}) {
+            for (String r : new String[] {"email", "name", "{rule: name, part: last, unique: true}", "address",
+                    "{rule: address, part: full, unique: true}", "{rule: address, part: postcode}", "hash", "{rule: hash, length: 12}",
+                    "{rule: email, domain: shop.test}", "phone", "{rule: phone, keepFirst: 2}", "{rule: phone, unique: true}"}) {
+                Transformer t = t(r, f);
+                assertThat(t).as(r).isInstanceOf(ByteTransformer.class);
+                ByteBuf fast = new ByteBuf(64);
+                if (((ByteTransformer) t).applyBytes(field.array(), 0, field.size(), fast)) {
+                    ByteBuf slow = new ByteBuf(64);
+                    CopyText.encode(t.apply(v), slow);
+                    assertThat(fast.toByteArray()).as("%s on %s", r, f).isEqualTo(slow.toByteArray());
+                }
+            }
+        }
+    }
+
     @Property(tries = 200)
     void everyStringRuleIsDeterministicAndNeverLeaksTheInput(@ForAll @StringLength(min = 6, max = 40) String in) {
         for (String r : new String[] {"email", "name", "address", "hash", "phone"}) {

@@ -75,6 +75,23 @@ class SqlScriptTest {
     }
 
     @Test
+    void postDataSchedulerKeepsConcurrentBuildsOnDifferentTables() {
+        SqlScript.Entry c1 = new SqlScript.Entry("CONSTRAINT", "c c_pkey", "public", "ALTER TABLE ONLY public.c\n    ADD CONSTRAINT c_pkey PRIMARY KEY (id);");
+        SqlScript.Entry c2 = new SqlScript.Entry("CONSTRAINT", "c c_email_key", "public", "ALTER TABLE ONLY public.c\n    ADD CONSTRAINT c_email_key UNIQUE (email);");
+        SqlScript.Entry o1 = new SqlScript.Entry("INDEX", "o_idx", "public", "CREATE INDEX o_idx ON public.o USING btree (c_id);");
+        SqlScript.Entry o2 = new SqlScript.Entry("INDEX", "o_at_idx", "public", "CREATE INDEX o_at_idx ON ONLY public.o USING btree (at);");
+        assertThat(SchemaSteps.tableOf(c1)).isEqualTo("public.c");
+        assertThat(SchemaSteps.tableOf(o2)).isEqualTo("public.o");
+        SchemaSteps.Scheduler s = new SchemaSteps.Scheduler(List.of(c1, c2, o1, o2));
+        SqlScript.Entry a = s.next(null);
+        SqlScript.Entry b = s.next(null);
+        assertThat(List.of(a, b)).containsExactly(c1, o1);      // not c1 and c2 side by side
+        assertThat(s.next(b)).isEqualTo(o2);                      // b (public.o) done; public.c is still busy
+        assertThat(s.next(a)).isEqualTo(c2);
+        assertThat(s.next(null)).isNull();
+    }
+
+    @Test
     void quoting() {
         assertThat(SqlScript.qualified("s", "We\"ird")).isEqualTo("\"s\".\"We\"\"ird\"");
         assertThat(SqlScript.literal("it's")).isEqualTo("'it''s'");
