@@ -53,6 +53,7 @@ public final class Agent implements AutoCloseable {
     private final Reconciler reconciler;
     private final Metrics metrics = new Metrics();
     private HttpApi http;
+    private dev.dolly.agent.http.CallbackNotifier callback;
     private int httpPort = -1;
 
     public Agent(AgentConfig config, Map<String, String> env, Clock clock) {
@@ -92,6 +93,13 @@ public final class Agent implements AutoCloseable {
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
                 config.pool(), config.portFrom(), config.portTo());
+        if (config.callback() != null) {
+            callback = new dev.dolly.agent.http.CallbackNotifier(config.callback().url(), config.callback().host(), config.secret(), clock);
+            jobs.onChange(callback::job);
+            callback.startHeartbeats(config.callback().heartbeat(), this::health);
+            log.info("pushing refresh jobs and heartbeats (every {}) to {} as host {}", config.callback().heartbeat(),
+                    config.callback().url(), config.callback().host());
+        }
         if (config.buildMissingTemplates()) {
             for (TemplateConfig t : config.templates().values()) {
                 if ((t.hasSeed() || t.hasSource()) && catalog.current(t.name()).isEmpty()) {
@@ -171,6 +179,9 @@ public final class Agent implements AutoCloseable {
         }
         sampler.close();
         jobs.close();
+        if (callback != null) {
+            callback.close();
+        }
         clones.close();
     }
 

@@ -35,7 +35,11 @@ public record AgentConfig(
         int postgresUid,
         int postgresGid,
         int defaultRetention,
-        Map<String, TemplateConfig> templates) {
+        Map<String, TemplateConfig> templates,
+        Callback callback) {
+
+    /** Where to push job updates and heartbeats ({@code agent.callback}); null: nowhere. */
+    public record Callback(java.net.URI url, String host, Duration heartbeat) {}
 
     /** How clone containers reach the network: their own namespace with a published port, or the host's. */
     public enum Network { BRIDGE, HOST }
@@ -47,49 +51,49 @@ public record AgentConfig(
     public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t));
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback);
     }
 
     public AgentConfig withPool(String p) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withPorts(int from, int to) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withListen(String h, int p) {
         return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withSecret(byte[] s) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withBuildMissingTemplates(boolean b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withMinFreeBytes(long b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     public AgentConfig withNetwork(Network n) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
     }
 
     @Override
@@ -97,6 +101,6 @@ public record AgentConfig(
         return "AgentConfig[host=" + host + ", bindAddress=" + bindAddress + ", listen=" + listenHost + ":" + listenPort + ", pool=" + pool
                 + ", ports=" + portFrom + "-" + portTo + ", image=" + image + ", secretEnv=" + secretEnv
                 + ", secret=" + (secret == null ? "unset" : "***") + ", network=" + network
-                + ", templates=" + templates.keySet() + "]";
+                + ", templates=" + templates.keySet() + (callback == null ? "" : ", callback=" + callback.url()) + "]";
     }
 }

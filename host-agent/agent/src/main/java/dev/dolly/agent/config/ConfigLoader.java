@@ -41,6 +41,10 @@ import java.util.Map;
  *   activityInterval: 60s      # how often clone activity is sampled
  *   buildMissingTemplates: true  # on start, build seed templates that have no snapshot yet
  *   retention: 3               # default snapshots kept per template
+ *   callback:                  # optional: push refresh jobs and heartbeats to the control plane
+ *     url: http://127.0.0.1:8080/agent/callback
+ *     host: h1                 # X-Dolly-Host (default: agent.host)
+ *     heartbeat: 30s
  * </pre>
  */
 public final class ConfigLoader {
@@ -120,7 +124,16 @@ public final class ConfigLoader {
                 a.path("postgresUid").asInt(999),
                 a.path("postgresGid").asInt(999),
                 defaultRetention,
-                Map.copyOf(templates));
+                Map.copyOf(templates),
+                callback(a.path("callback"), text(a, "host", "localhost")));
+    }
+
+    static AgentConfig.Callback callback(JsonNode c, String defaultHost) {
+        if (!c.hasNonNull("url")) {
+            return null;
+        }
+        return new AgentConfig.Callback(java.net.URI.create(c.get("url").asText()), text(c, "host", defaultHost),
+                Units.duration(text(c, "heartbeat", "30s")));
     }
 
     static TemplateConfig template(String name, JsonNode n, Path baseDir, int defaultRetention, long defaultCloneMemory) {

@@ -35,6 +35,11 @@ public class RefreshJobs {
     private static final Logger log = LoggerFactory.getLogger(RefreshJobs.class);
     private static final Duration KEEP_FINISHED = Duration.ofHours(24);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.concurrent.ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "refresh-progress");
+        t.setDaemon(true);
+        return t;
+    });
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
@@ -51,6 +56,20 @@ public class RefreshJobs {
         return t;
     });
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private volatile java.util.function.Consumer<JobView> listener = v -> { };
+
+    /** Told of every job as it starts, every few seconds while it runs, and when it ends (callbacks to the control plane). */
+    public void onChange(java.util.function.Consumer<JobView> l) {
+        this.listener = l;
+    }
+
+    private void tell(Job j) {
+        try {
+            listener.accept(j.view());
+        } catch (RuntimeException e) {
+            log.debug("job listener: {}", e.getMessage());
+        }
+    }
 
     public RefreshJobs(AgentConfig config, TemplateBuilds builds, Populators populators, Clock clock, Metrics metrics) {
         this.config = config;
@@ -111,6 +130,7 @@ public class RefreshJobs {
         }
         Job j = job;
         executor.submit(() -> run(j, t));
+        tell(j);
         return job.view();
     }
 
@@ -172,6 +192,7 @@ public class RefreshJobs {
 
     private void run(Job job, TemplateConfig t) {
         job.thread = Thread.currentThread();
+        java.util.concurrent.ScheduledFuture<?> ticks = TICKER.scheduleWithFixedDelay(() -> tell(job), 5, 5, TimeUnit.SECONDS);
         long t0 = System.nanoTime();
         BuildServer server = null;
         String buildId = builds.newBuildId();
@@ -223,7 +244,9 @@ public class RefreshJobs {
                 log.warn("refresh {} of template {} failed in phase {}", job.id, t.name(), job.progress.phase(), e);
             }
         } finally {
+            ticks.cancel(false);
             job.thread = null;
+            tell(job);
         }
     }
 

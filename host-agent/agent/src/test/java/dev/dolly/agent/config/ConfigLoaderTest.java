@@ -19,6 +19,7 @@ class ConfigLoaderTest {
               secretEnv: MY_SECRET
               minFree: 128m
               bindAddress: 127.0.0.1
+              callback: { url: "http://cp.internal:8080/agent/callback", heartbeat: 15s }
             templates:
               shop:
                 database: shop
@@ -48,6 +49,9 @@ class ConfigLoaderTest {
         assertThat(new String(c.secret())).isEqualTo("0123456789abcdef-secret");
         assertThat(c.minFreeBytes()).isEqualTo(128L << 20);
         assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.callback().url()).hasToString("http://cp.internal:8080/agent/callback");
+        assertThat(c.callback().host()).isEqualTo("db.example.internal");
+        assertThat(c.callback().heartbeat()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.network()).isEqualTo(AgentConfig.Network.BRIDGE);
         assertThat(c.toString()).doesNotContain("0123456789abcdef-secret").contains("secret=***");
 
@@ -76,6 +80,7 @@ class ConfigLoaderTest {
         AgentConfig c = ConfigLoader.parse("templates: {}\n", null, Map.of());
         assertThat(c.pool()).isEqualTo("dolly");
         assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.callback()).isNull();
         assertThat(c.listenHost()).isEqualTo("127.0.0.1");
         assertThat(c.listenPort()).isEqualTo(7070);
         assertThat(c.secret()).isNull();
