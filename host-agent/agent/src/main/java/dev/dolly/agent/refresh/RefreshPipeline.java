@@ -211,7 +211,9 @@ public final class RefreshPipeline {
                 }
             }
         }, 200, 200, TimeUnit.MILLISECONDS);
-        String phase = "guard";
+        // the guard ran before the build started; inside the snapshot it runs again (the source may have
+        // changed meanwhile), reported as the start of pre-data so a job's phases only move forward
+        String phase = "pre-data";
         Connection src = null;
         Connection dst = null;
         try {
@@ -235,7 +237,7 @@ public final class RefreshPipeline {
             String pre = schema.dump("pre-data", snapshot, "pre-data");
             String post = schema.dump("post-data", snapshot, "pre-data");
             progress.checkCancelled();
-            phases.put("guard", secs(t0));
+            phases.put("snapshot", secs(t0));   // export, checks again inside it, schema dumps
 
             long t1 = System.nanoTime();
             phase = "pre-data";

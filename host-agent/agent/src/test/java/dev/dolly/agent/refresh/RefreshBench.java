@@ -72,14 +72,48 @@ public final class RefreshBench {
         System.exit(0);
     }
 
+    /** What an interrupted run (Ctrl-C, SIGTERM) must still remove: the source, a baseline cluster, the dataset root, files. */
+    private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile PgServer sourceServer;
+    private volatile Path baselineData;
+    private volatile String benchRoot;
+    private volatile Path benchWork;
+
+    private void cleanup() {
+        if (!cleaned.compareAndSet(false, true)) {
+            return;
+        }
+        Path b = baselineData;
+        if (b != null) {
+            try {
+                asPostgres(BIN + "/pg_ctl", "-D", b.toString(), "-m", "immediate", "-w", "stop");
+            } catch (RuntimeException ignored) {
+                // not running
+            }
+        }
+        if (sourceServer != null) {
+            sourceServer.close();
+        }
+        if (benchRoot != null) {
+            destroy(benchRoot);
+        }
+        if (benchWork != null) {
+            deleteTree(benchWork);
+        }
+    }
+
     private void run(int runs, long customers, long orders, boolean local, Path out) throws Exception {
         String root = POOL + "/bench-refresh-" + hex(3);
         Path work = Files.createDirectories(Path.of("target", "bench-refresh").toAbsolutePath());
+        benchRoot = root;
+        benchWork = work;
+        Runtime.getRuntime().addShutdownHook(new Thread(this::cleanup, "bench-cleanup"));
         Zfs zfs = new Zfs(RUN, new ZfsCommands("zfs"), Duration.ofSeconds(15));
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> phases = new LinkedHashMap<>();
         long size;
         try (PgServer source = PgServer.start("bench-src", false)) {
+            sourceServer = source;
             System.err.printf(Locale.ROOT, "▸ loading the source: %,d customers, %,d orders%n", customers, orders);
             long t0 = System.nanoTime();
             source.exec("postgres", "CREATE DATABASE shop");
@@ -141,8 +175,7 @@ public final class RefreshBench {
                 jobs.close();
             }
         } finally {
-            destroy(root);
-            deleteTree(work);
+            cleanup();
         }
         report(times, phases, size, out);
     }
@@ -180,7 +213,7 @@ public final class RefreshBench {
     }
 
     /** pg_dump -Fd -j 2, then pg_restore -j 2 into a fresh cluster (prepared untimed). Returns seconds. */
-    private static double baseline(PgServer source, String dataset, Zfs zfs, Path dumpDir, boolean localDisk) throws Exception {
+    private double baseline(PgServer source, String dataset, Zfs zfs, Path dumpDir, boolean localDisk) throws Exception {
         Path dataDir;
         Path clusterDir;
         if (localDisk) {
@@ -191,6 +224,7 @@ public final class RefreshBench {
         }
         RUN.run(List.of("chown", "postgres:postgres", clusterDir.toString()));
         dataDir = clusterDir.resolve("data");
+        baselineData = dataDir;
         int port = freePort();
         try {
             asPostgres(BIN + "/initdb", "-D", dataDir.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8");
@@ -210,6 +244,7 @@ public final class RefreshBench {
             } catch (ProcessFailedException ignored) {
                 // not started
             }
+            baselineData = null;
             deleteTree(dumpDir);
             if (localDisk) {
                 deleteTree(clusterDir);
