@@ -2,15 +2,13 @@ package dev.dolly.functions.store;
 
 import java.time.Instant;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 
 /**
  * Who did what to which clone or template, when, from which front, and how it ended:
  * pk {@code AUDIT#subject}, sk {@code <instant>#<uuid>}; all events by time through gsi2 ({@code KIND#audit}).
  */
 @DynamoDbBean
-public class AuditItem extends BaseItem {
+public class AuditItem extends KindIndexedItem {
     private String subject;
     private Instant at;
     private String principal;
@@ -18,8 +16,6 @@ public class AuditItem extends BaseItem {
     private String action;
     private String outcome;
     private String detail;
-    private String gsi2pk;
-    private String gsi2sk;
 
     public String getSubject() { return subject; }
     public void setSubject(String subject) { this.subject = subject; }
@@ -35,11 +31,4 @@ public class AuditItem extends BaseItem {
     public void setOutcome(String outcome) { this.outcome = outcome; }
     public String getDetail() { return detail; }
     public void setDetail(String detail) { this.detail = detail; }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi2")
-    public String getGsi2pk() { return gsi2pk; }
-    public void setGsi2pk(String gsi2pk) { this.gsi2pk = gsi2pk; }
-    @DynamoDbSecondarySortKey(indexNames = "gsi2")
-    public String getGsi2sk() { return gsi2sk; }
-    public void setGsi2sk(String gsi2sk) { this.gsi2sk = gsi2sk; }
 }

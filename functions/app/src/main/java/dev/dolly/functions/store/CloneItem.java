@@ -8,7 +8,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecon
 
 /** A clone: pk {@code CLONE#id}, sk {@code CLONE}; indexed by owner (gsi1) and kind (gsi2). */
 @DynamoDbBean
-public class CloneItem extends BaseItem {
+public class CloneItem extends KindIndexedItem {
     private String id;
     private CloneState state;
     private String template;
@@ -31,8 +31,6 @@ public class CloneItem extends BaseItem {
     private String front;
     private String gsi1pk;
     private String gsi1sk;
-    private String gsi2pk;
-    private String gsi2sk;
 
     public static String pk(String id) { return "CLONE#" + id; }
 
@@ -44,8 +42,7 @@ public class CloneItem extends BaseItem {
         c.owner = ownerKey;
         c.gsi1pk = "OWNER#" + ownerKey;
         c.gsi1sk = "CLONE#" + id;
-        c.gsi2pk = "KIND#clone";
-        c.gsi2sk = id;
+        c.indexByKind("clone", id);
         return c;
     }
 
@@ -101,10 +98,4 @@ public class CloneItem extends BaseItem {
     @DynamoDbSecondarySortKey(indexNames = "gsi1")
     public String getGsi1sk() { return gsi1sk; }
     public void setGsi1sk(String gsi1sk) { this.gsi1sk = gsi1sk; }
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi2")
-    public String getGsi2pk() { return gsi2pk; }
-    public void setGsi2pk(String gsi2pk) { this.gsi2pk = gsi2pk; }
-    @DynamoDbSecondarySortKey(indexNames = "gsi2")
-    public String getGsi2sk() { return gsi2sk; }
-    public void setGsi2sk(String gsi2sk) { this.gsi2sk = gsi2sk; }
 }

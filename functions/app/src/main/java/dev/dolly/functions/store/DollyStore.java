@@ -377,8 +377,7 @@ public class DollyStore {
         a.setAction(e.action());
         a.setOutcome(e.outcome());
         a.setDetail(e.detail());
-        a.setGsi2pk("KIND#audit");
-        a.setGsi2sk(a.getSk());
+        a.indexByKind("audit", a.getSk());
         return a;
     }
 

@@ -3,8 +3,6 @@ package dev.dolly.functions.store;
 import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 
 /**
  * A host agent as last seen by a heartbeat: pk {@code HOST#name}. {@code snapshots} lists
@@ -12,7 +10,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecon
  * template's current one.
  */
 @DynamoDbBean
-public class HostItem extends BaseItem {
+public class HostItem extends KindIndexedItem {
     private String name;
     private String url;
     private boolean healthy;
@@ -25,8 +23,6 @@ public class HostItem extends BaseItem {
     private String error;
     private List<String> snapshots;
     private List<String> currentSnapshots;
-    private String gsi2pk;
-    private String gsi2sk;
 
     public static String pk(String name) { return "HOST#" + name; }
 
@@ -35,8 +31,7 @@ public class HostItem extends BaseItem {
         h.setPk(pk(name));
         h.setSk("HOST");
         h.name = name;
-        h.gsi2pk = "KIND#host";
-        h.gsi2sk = name;
+        h.indexByKind("host", name);
         return h;
     }
 
@@ -65,12 +60,6 @@ public class HostItem extends BaseItem {
     public List<String> getCurrentSnapshots() { return currentSnapshots; }
     public void setCurrentSnapshots(List<String> currentSnapshots) { this.currentSnapshots = currentSnapshots; }
 
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi2")
-    public String getGsi2pk() { return gsi2pk; }
-    public void setGsi2pk(String gsi2pk) { this.gsi2pk = gsi2pk; }
-    @DynamoDbSecondarySortKey(indexNames = "gsi2")
-    public String getGsi2sk() { return gsi2sk; }
-    public void setGsi2sk(String gsi2sk) { this.gsi2sk = gsi2sk; }
 
     public boolean holds(String template, String snapshot) {
         if (snapshot == null) {

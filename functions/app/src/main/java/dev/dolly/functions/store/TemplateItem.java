@@ -2,15 +2,13 @@ package dev.dolly.functions.store;
 
 import java.time.Instant;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 
 /**
  * A template's runtime state: pk {@code TEMPLATE#name}, sk {@code TEMPLATE}: its current snapshot and
  * the refresh running for it (one at a time), with the latest progress.
  */
 @DynamoDbBean
-public class TemplateItem extends BaseItem {
+public class TemplateItem extends KindIndexedItem {
     private String name;
     private String currentSnapshot;
     private Instant currentSnapshotAt;
@@ -27,8 +25,6 @@ public class TemplateItem extends BaseItem {
     private Instant refreshStartedAt;
     private Instant refreshUpdatedAt;
     private String requestedBy;
-    private String gsi2pk;
-    private String gsi2sk;
 
     public static String pk(String name) { return "TEMPLATE#" + name; }
 
@@ -37,8 +33,7 @@ public class TemplateItem extends BaseItem {
         t.setPk(pk(name));
         t.setSk("TEMPLATE");
         t.name = name;
-        t.gsi2pk = "KIND#template";
-        t.gsi2sk = name;
+        t.indexByKind("template", name);
         return t;
     }
 
@@ -76,11 +71,4 @@ public class TemplateItem extends BaseItem {
     public void setRefreshUpdatedAt(Instant refreshUpdatedAt) { this.refreshUpdatedAt = refreshUpdatedAt; }
     public String getRequestedBy() { return requestedBy; }
     public void setRequestedBy(String requestedBy) { this.requestedBy = requestedBy; }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi2")
-    public String getGsi2pk() { return gsi2pk; }
-    public void setGsi2pk(String gsi2pk) { this.gsi2pk = gsi2pk; }
-    @DynamoDbSecondarySortKey(indexNames = "gsi2")
-    public String getGsi2sk() { return gsi2sk; }
-    public void setGsi2sk(String gsi2sk) { this.gsi2sk = gsi2sk; }
 }
