@@ -34,7 +34,8 @@ import software.constructs.Construct;
  * shaded jar with the AWS adapter's {@code FunctionInvoker}. Each has SnapStart on published
  * versions, an alias {@value #ALIAS} (what the API and the schedules invoke), its own log group
  * and its own role granting exactly: its log group, the table and its indexes, its own
- * (asynchronous) invocation, the secrets it needs, and its dead-letter queue.
+ * (asynchronous) invocation, the secrets it needs, and its dead-letter queue. Their Dolly config is
+ * the control plane's part of context {@code hostConfig} ({@link FunctionsConfig}).
  */
 final class ControlFunctions extends Construct {
     static final String ALIAS = "live";
@@ -73,6 +74,15 @@ final class ControlFunctions extends Construct {
         Path jar = Jars.require(config.functionsJar(), "The functions' AWS jar", "functionsJar", Jars.FUNCTIONS_BUILD);
         Code code = Code.fromAsset(jar.toString());
         Runtime runtime = config.lambdaRuntime().equals("java17") ? Runtime.JAVA_17 : Runtime.JAVA_21;
+        // the control plane's sections of the operator's dolly.yaml; without it nothing is granted
+        String configYaml = null;
+        if (config.hostConfig() != null) {
+            configYaml = FunctionsConfig.fromFile(config.hostConfig());
+        } else {
+            Annotations.of(this).addWarningV2("dolly:noHostConfig", "no context 'hostConfig': the functions get no "
+                    + FunctionsConfig.ENV + " (no templates, no grants) and will refuse every command until a config "
+                    + "is given: -c hostConfig=path/to/dolly.yaml (see infra/README.md)");
+        }
 
         asyncDeadLetterQueue = Queue.Builder.create(this, "AsyncDlq")
                 .retentionPeriod(Duration.days(14))
@@ -127,6 +137,9 @@ final class ControlFunctions extends Construct {
             env.put("DOLLY_HOSTS", hostsEnv);
             env.put("DOLLY_ASYNC_ALIAS", ALIAS);
             env.put("DOLLY_METRICS_NAMESPACE", METRICS_NAMESPACE);
+            if (configYaml != null) {
+                env.put(FunctionsConfig.ENV, configYaml);
+            }
             for (String secret : spec.secrets()) {
                 if (secret.equals(CI_KEYS)) {
                     List<String> pairs = new ArrayList<>();
@@ -141,6 +154,8 @@ final class ControlFunctions extends Construct {
                     env.put(envName(secret), s.getSecretArn());
                 }
             }
+
+            FunctionsConfig.checkEnvironmentSize(functionName, env, config.hostConfig());
 
             Function fn = Function.Builder.create(this, spec.id())
                     .functionName(functionName)

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * @param ciKeys                CI key ids; one generated Secrets Manager secret each
  * @param functionsJar          the functions' shaded AWS jar (asset)
  * @param agentJar              the host agent jar (asset, downloaded by the host at boot)
- * @param hostConfig            optional dolly.yaml for the host agent (asset); null = generated
+ * @param hostConfig            optional dolly.yaml: the host agent's (asset; null = generated) and, its control-plane
+ *                              sections, the functions' DOLLY_CONFIG_YAML (null = none: every command refused)
  * @param lambdaRuntime         "java17" or "java21"
  * @param lambdaMemoryMb        memory of every function
  * @param apiRateLimit          HTTP API steady-state requests per second

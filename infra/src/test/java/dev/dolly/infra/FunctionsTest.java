@@ -34,6 +34,36 @@ class FunctionsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionGetsTheControlPlanePartOfHostConfig() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        var functions = Synth.ofType(Synth.standardJson(), "AWS::Lambda::Function");
+        assertThat(functions).hasSize(BEANS.size());
+        for (var fn : functions.entrySet()) {
+            Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) Synth.props(fn.getValue())
+                    .get("Environment")).get("Variables");
+            assertThat(vars).as(fn.getKey()).containsKey("DOLLY_CONFIG_YAML");
+            // what the functions' ConfigLoader does with it: parse it as YAML
+            Map<String, Object> config = yaml.readValue((String) vars.get("DOLLY_CONFIG_YAML"), Map.class);
+            assertThat(config).as(fn.getKey()).containsOnlyKeys("templates", "grants", "ciKeys", "slack");
+            Map<String, Map<String, Object>> templates = (Map<String, Map<String, Object>>) config.get("templates");
+            assertThat(templates).containsOnlyKeys("shop", "crm");
+            assertThat(templates.get("shop")).containsOnlyKeys("database", "description", "clone", "refresh", "slackChannel")
+                    .containsEntry("slackChannel", "#dolly")
+                    .containsEntry("clone", Map.of("ttl", "8h", "maxTtl", "72h", "idle", "24h", "memory", "256m"));
+            assertThat(templates.get("crm")).containsOnlyKeys("description", "clone");
+            assertThat(((List<Map<String, Object>>) config.get("grants"))).extracting(g -> g.get("name"))
+                    .containsExactly("developers", "admins");
+            assertThat(((List<Map<String, Object>>) config.get("ciKeys"))).extracting(k -> k.get("id")).containsExactly("ci");
+            assertThat((Map<String, Object>) config.get("slack")).containsEntry("command", "/dolly");
+            assertThat((String) vars.get("DOLLY_CONFIG_YAML"))
+                    .doesNotContain("source", "masking", "seed", "agent", "hosts", "127.0.0.1", "passwordEnv", "saltEnv");
+            // the host comes from DOLLY_HOSTS, not from the file's local hosts
+            assertThat(vars).containsEntry("DOLLY_HOSTS", "zfs-1=http://zfs-1.dolly.internal:7070");
+        }
+    }
+
+    @Test
     void snapStartOnPublishedVersionsBehindALiveAlias() {
         template.allResourcesProperties("AWS::Lambda::Function", Map.of(
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions")));

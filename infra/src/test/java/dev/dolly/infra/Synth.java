@@ -32,7 +32,10 @@ final class Synth {
 
     private Synth() {}
 
-    /** The context every test stack starts from: two templates, two CI keys, small test jars. */
+    /** The standard stack's dolly.yaml (agent and control-plane sections, as an operator would write it). */
+    static final Path HOST_CONFIG = Path.of("src/test/resources/host-config.yaml").toAbsolutePath();
+
+    /** The context every test stack starts from: two templates, two CI keys, small test jars, a hostConfig. */
     static Map<String, Object> context() {
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("account", ACCOUNT);
@@ -45,6 +48,7 @@ final class Synth {
         ctx.put("templates", templates);
         ctx.put("ciKeys", List.of("ci", "nightly"));
         ctx.put("alarmEmail", "oncall@example.com");
+        ctx.put("hostConfig", HOST_CONFIG.toString());
         return ctx;
     }
 
