@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -427,12 +426,6 @@ final class SchemaSteps {
             parallel(target, "SELECT 1", entries, workers, progress);
         } catch (RefreshException e) {
             throw RefreshException.failed("post-data", null, "ANALYZE: " + e.getMessage(), e);
-        }
-    }
-
-    static void checkNotCancelled(JobProgress p) {
-        if (p.isCancelled()) {
-            throw new CancellationException("refresh cancelled");
         }
     }
 }
