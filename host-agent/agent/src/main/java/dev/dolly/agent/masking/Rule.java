@@ -156,7 +156,11 @@ public record Rule(RuleKind kind, ObjectNode params, String where) {
             return kind.yamlName();
         }
         StringBuilder b = new StringBuilder("{rule: ").append(kind.yamlName());
-        params.fields().forEachRemaining(e -> b.append(", ").append(e.getKey()).append(": ").append(e.getValue()));
+        params.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            String text = v.isTextual() && v.asText().matches("[A-Za-z0-9_.@-]+") ? v.asText() : v.toString();
+            b.append(", ").append(e.getKey()).append(": ").append(text);
+        });
         return b.append('}').toString();
     }
 

@@ -282,6 +282,8 @@ class TransformersTest {
         assertThat(rule("{rule: date_shift, days: 3}").kind()).isEqualTo(RuleKind.DATE_SHIFT);
         assertThat(rule("{rule: partial, keepLast: 4}").yaml()).isEqualTo("{rule: partial, keepLast: 4}");
         assertThat(rule("email").yaml()).isEqualTo("email");
+        assertThat(rule("{rule: address, part: full}").yaml()).isEqualTo("{rule: address, part: full}");
+        assertThat(rule("{rule: regex, pattern: 'a b'}").yaml()).isEqualTo("{rule: regex, pattern: \"a b\"}");
     }
 
     @Property(tries = 300)
