@@ -1,5 +1,9 @@
 package dev.dolly.agent.bench;
 
+import dev.dolly.agent.zfs.ZfsCommands;
+
+import dev.dolly.agent.zfs.Zfs;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dolly.agent.Agent;
@@ -14,7 +18,6 @@ import dev.dolly.agent.config.ConfigLoader;
 import dev.dolly.agent.docker.ContainerInfo;
 import dev.dolly.agent.http.AgentClient;
 import dev.dolly.agent.process.LocalProcessRunner;
-import dev.dolly.agent.process.ProcessFailedException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -419,21 +422,11 @@ public final class CloneBench {
         } catch (RuntimeException e) {
             log("cleanup: %s", e.getMessage());
         }
-        for (int i = 0; i < 40; i++) {
-            try {
-                new LocalProcessRunner().run(List.of("zfs", "destroy", "-r", root));
-                return;
-            } catch (ProcessFailedException e) {
-                if (e.stderr().contains("does not exist")) {
-                    return;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        try {
+            new Zfs(new LocalProcessRunner(), new ZfsCommands(), Duration.ofSeconds(10)).destroyRecursive(root);
+            return;
+        } catch (RuntimeException e) {
+            log("cleanup: %s", e.getMessage());
         }
         log("cleanup: could not destroy %s; remove it with: zfs destroy -r %s", root, root);
     }

@@ -132,16 +132,7 @@ public class PostgresContainers {
     public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, Duration timeout, Phases phases) {
         String id = containers.create(spec);
         phases.mark("docker create");
-        try {
-            containers.start(id);
-            phases.mark("docker start");
-            Connection c = awaitReady(what, id, hostPort, database, timeout);
-            phases.mark("ready");
-            return new Started(id, c);
-        } catch (RuntimeException e) {
-            containers.removeForce(id);
-            throw e;
-        }
+        return startAndAwait(what, id, hostPort, database, timeout, phases);
     }
 
     /** Starts a created container, then waits until it accepts the agent's login; removes it again on failure. */

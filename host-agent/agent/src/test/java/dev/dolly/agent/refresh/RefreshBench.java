@@ -324,21 +324,10 @@ public final class RefreshBench {
     }
 
     private static void destroy(String dataset) {
-        for (int i = 0; i < 40; i++) {
-            try {
-                RUN.run(List.of("zfs", "destroy", "-r", dataset));
-                return;
-            } catch (ProcessFailedException e) {
-                if (e.stderr().contains("does not exist")) {
-                    return;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        try {
+            new Zfs(RUN, new ZfsCommands(), Duration.ofSeconds(10)).destroyRecursive(dataset);
+        } catch (RuntimeException e) {
+            System.err.println("bench: could not destroy " + dataset + ": " + e.getMessage() + "; remove it with: zfs destroy -r " + dataset);
         }
     }
 
