@@ -61,6 +61,13 @@ CONFIG="$STATE/dolly.yaml"
 sed "s/\${DOLLY_DEMO_SOURCE_SYSTEM_ID}/$SYSID/" "$ROOT/config/dolly.yaml" >"$CONFIG"
 ln -sfn ../config/seed "$STATE/seed"   # seed paths are relative to the config file
 
+# clones kept across `./dolly down` (which stops their containers): serve them again
+stopped=$(docker ps -aq --filter "label=dolly.root=dolly" --filter status=exited)
+if [ -n "$stopped" ]; then
+  say "restarting $(echo "$stopped" | wc -l) kept clone container(s)"
+  docker start $stopped >/dev/null
+fi
+
 say "host agent on 127.0.0.1:$AGENT_PORT"
 if alive "$(pid_of agent)" && curl -fsS -o /dev/null "$DOLLY_AGENT_URL/v1/health"; then
   echo "  running (pid $(pid_of agent))"
