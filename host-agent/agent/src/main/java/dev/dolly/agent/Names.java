@@ -25,22 +25,24 @@ public final class Names {
     private static final Pattern USER_PROPERTY = Pattern.compile("dolly:[a-z][a-z0-9_.-]{0,40}");
     private static final Set<String> RESERVED_ROLES = Set.of("dolly_agent", "postgres", "public", "none", "current_user", "session_user", "current_role", "user");
 
+    private static final String ID_RULE = "1–63 lower-case letters, digits, '-' or '_', starting with a letter";
+
     private Names() {}
 
     public static String cloneId(String s) {
-        return check(s, ID, "clone id", "1–63 lower-case letters, digits, '-' or '_', starting with a letter");
+        return check(s, ID, "clone id", ID_RULE);
     }
 
     public static String template(String s) {
-        return check(s, ID, "template name", "1–63 lower-case letters, digits, '-' or '_', starting with a letter");
+        return check(s, ID, "template name", ID_RULE);
     }
 
     public static String buildId(String s) {
-        return check(s, ID, "snapshot id", "1–63 lower-case letters, digits, '-' or '_', starting with a letter");
+        return check(s, ID, "snapshot id", ID_RULE);
     }
 
     public static String jobId(String s) {
-        return check(s, ID, "job id", "1–63 lower-case letters, digits, '-' or '_', starting with a letter");
+        return check(s, ID, "job id", ID_RULE);
     }
 
     public static String savepoint(String s) {
