@@ -15,11 +15,13 @@ import dev.dolly.agent.ports.PortPool;
 import dev.dolly.agent.process.LocalProcessRunner;
 import dev.dolly.agent.process.ProcessRunner;
 import dev.dolly.agent.reconcile.Reconciler;
-import dev.dolly.agent.template.Populators;
-import dev.dolly.agent.template.RefreshJobs;
+import dev.dolly.agent.refresh.LiveSourcePopulator;
+import dev.dolly.agent.refresh.Populators;
+import dev.dolly.agent.refresh.RefreshJobs;
+import dev.dolly.agent.refresh.RefreshingTemplates;
+import dev.dolly.agent.refresh.SeedPopulator;
 import dev.dolly.agent.template.TemplateBuilds;
 import dev.dolly.agent.template.TemplateCatalog;
-import dev.dolly.agent.template.TemplateOperations;
 import dev.dolly.agent.zfs.Zfs;
 import dev.dolly.agent.zfs.ZfsCommands;
 import java.io.IOException;
@@ -71,8 +73,7 @@ public final class Agent implements AutoCloseable {
         this.ports = new PortPool(config.portFrom(), config.portTo());
         this.catalog = new TemplateCatalog(config, layout, zfs);
         this.builds = new TemplateBuilds(config, layout, zfs, pg, catalog, clock);
-        Populators populators = Populators.defaults(new Populators.Context(config, runner, env, clock));
-        this.jobs = new RefreshJobs(config, builds, populators, clock, metrics);
+        this.jobs = new RefreshJobs(config, builds, populators(config, runner, env), clock, metrics);
         this.clones = new CloneService(config, layout, zfs, pg, ports, catalog, clock, metrics);
         this.sampler = new ActivitySampler(clones, zfs, pg.agentPassword(), clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
@@ -84,11 +85,22 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("refresh_jobs_running", "Refresh jobs running.", jobs::running);
     }
 
+    /**
+     * The agent's populators: a template with {@code source} is a live-source refresh (registered
+     * first), one with {@code seed} is applied from SQL files. {@code env} holds the agent's
+     * environment (source passwords and masking salts come from it).
+     */
+    public static Populators populators(AgentConfig config, ProcessRunner runner, Map<String, String> env) {
+        return new Populators()
+                .register(TemplateConfig::hasSource, new LiveSourcePopulator(runner, env::get, config.image()))
+                .register(TemplateConfig::hasSeed, new SeedPopulator(runner));
+    }
+
     /** Reconciles, starts the activity sampler and the HTTP API, and builds missing seed templates when configured to. */
     public Reconciler.Report start() throws IOException {
         Reconciler.Report report = reconciler.reconcile();
         sampler.start(config.activityInterval());
-        http = new HttpApi(clones, TemplateOperations.of(catalog, jobs), this::health, metrics::render,
+        http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), clock));
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,

@@ -2,7 +2,6 @@ package dev.dolly.agent.refresh;
 
 import dev.dolly.agent.masking.ByteBuf;
 import dev.dolly.agent.masking.RowMasker;
-import dev.dolly.agent.template.JobProgress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

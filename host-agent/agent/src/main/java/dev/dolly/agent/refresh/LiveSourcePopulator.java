@@ -6,11 +6,6 @@ import dev.dolly.agent.masking.MaskingConfigException;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.process.ProcessRunner;
 import dev.dolly.agent.template.BuildServer;
-import dev.dolly.agent.template.JobProgress;
-import dev.dolly.agent.template.Populators;
-import dev.dolly.agent.template.TemplatePopulator;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -33,10 +28,6 @@ public class LiveSourcePopulator implements TemplatePopulator {
     private final String defaultImage;
     private volatile Integer pgDumpMajor;
 
-    public LiveSourcePopulator(Populators.Context ctx) {
-        this(ctx.runner(), ctx.env()::get, ctx.config().image());
-    }
-
     public LiveSourcePopulator(ProcessRunner runner, Function<String, String> env, String defaultImage) {
         this.runner = runner;
         this.env = env;
@@ -51,50 +42,49 @@ public class LiveSourcePopulator implements TemplatePopulator {
             RefreshOptions options = RefreshOptions.parse(t.refresh(), t.name());
             return new RefreshPipeline.Inputs(t.name(), source, masking, options, maxMajor(image(t), options));
         } catch (MaskingConfigException e) {
-            throw new RefreshException(ErrorCode.INVALID_REQUEST, "guard", null, e.getMessage(), e);
+            throw invalid(e);
         }
+    }
+
+    /** Parses the template's config once and builds the one pipeline that guards and fills this build. */
+    @Override
+    public Build prepare(TemplateConfig t) {
+        RefreshPipeline.Inputs in = inputs(t);
+        String image = image(t);
+        RefreshPipeline pipeline = new RefreshPipeline(runner, env);
+        return new Build() {
+            @Override
+            public void guard() throws Exception {
+                try {
+                    pipeline.guard(in);
+                } catch (MaskingConfigException e) {
+                    throw invalid(e);
+                }
+            }
+
+            @Override
+            public Map<String, Object> populate(BuildServer server, JobProgress progress) throws Exception {
+                try {
+                    return pipeline.run(in, new BuildTarget(server, image), progress).asMap();
+                } catch (MaskingConfigException e) {
+                    throw invalid(e);
+                }
+            }
+        };
     }
 
     @Override
     public void guard(TemplateConfig t) throws Exception {
-        RefreshPipeline.Inputs in = inputs(t);
-        try {
-            new RefreshPipeline(runner, env).guard(in);
-        } catch (MaskingConfigException e) {
-            throw new RefreshException(ErrorCode.INVALID_REQUEST, "guard", null, e.getMessage(), e);
-        }
+        prepare(t).guard();
     }
 
     @Override
     public Map<String, Object> populate(TemplateConfig t, BuildServer server, JobProgress progress) throws Exception {
-        RefreshPipeline.Inputs in = inputs(t);
-        String image = image(t);
-        RefreshPipeline.Target target = new RefreshPipeline.Target() {
-            @Override
-            public Connection connect() throws SQLException {
-                return server.connect();
-            }
+        return prepare(t).populate(server, progress);
+    }
 
-            @Override
-            public String image() {
-                return image;
-            }
-
-            @Override
-            public String database() {
-                return server.database();
-            }
-
-            @Override
-            public Connection connectMaintenance() throws SQLException {
-                return server.connect("postgres");
-            }
-        };
-        try {
-            return new RefreshPipeline(runner, env).run(in, target, progress);
-        } catch (MaskingConfigException e) {
-            throw new RefreshException(ErrorCode.INVALID_REQUEST, "guard", null, e.getMessage(), e);
-        }
+    private static RefreshException invalid(MaskingConfigException e) {
+        return new RefreshException(ErrorCode.INVALID_REQUEST, "guard", null, e.getMessage(), e);
     }
 
     private String image(TemplateConfig t) {

@@ -6,7 +6,6 @@ import dev.dolly.agent.masking.MaskingConfigException;
 import dev.dolly.agent.masking.Prf;
 import dev.dolly.agent.masking.SourceColumn;
 import dev.dolly.agent.process.ProcessRunner;
-import dev.dolly.agent.template.JobProgress;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -190,10 +189,10 @@ public final class RefreshPipeline {
 
     // ------------------------------------------------------------------ run
 
-    /** Fill {@code target} from the source. Returns the job result (sizes, row counts, rules applied per column). */
-    public Map<String, Object> run(Inputs in, Target target, JobProgress progress) throws Exception {
+    /** Fill {@code target} from the source. Returns what it did (sizes, row counts, rules applied per column). */
+    public RefreshResult run(Inputs in, Target target, JobProgress progress) throws Exception {
         long t0 = System.nanoTime();
-        Map<String, Object> phases = new LinkedHashMap<>();
+        Map<String, Double> phases = new LinkedHashMap<>();
         Set<Connection> open = ConcurrentHashMap.newKeySet();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "refresh-watchdog");
@@ -300,16 +299,8 @@ public final class RefreshPipeline {
                 rs.next();
                 targetBytes = rs.getLong(1);
             }
-            Map<String, Object> r = result(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0));
-            Map<String, Object> tableSeconds = new LinkedHashMap<>();
-            results.stream().sorted((x, y) -> Double.compare(y.seconds(), x.seconds()))
-                    .forEach(t -> tableSeconds.put(t.table(), Math.round(t.seconds() * 100) / 100.0));
-            r.put("tableSeconds", tableSeconds);
-            Map<String, Object> slow = new LinkedHashMap<>();
-            schema.slowSteps.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
-                    .forEach(e -> slow.put(e.getKey(), e.getValue()));
-            r.put("slowPostDataSteps", slow);
-            return r;
+            return RefreshResult.of(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0),
+                    schema.slowSteps);
         } catch (RefreshException | MaskingConfigException | CancellationException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -396,70 +387,6 @@ public final class RefreshPipeline {
                         + "); is a migration running on the source? Try again later");
             }
         }
-    }
-
-    private static Map<String, Object> result(Inputs in, SourceGuard.SourceFacts facts, MaskPlan plan,
-                                              List<DataCopier.TableResult> results, Map<String, Object> phases,
-                                              long sourceBytes, long targetBytes, long los, List<String> warnings, double seconds) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("host", in.source().host());
-        source.put("port", in.source().port());
-        source.put("database", in.source().database());
-        source.put("systemIdentifier", facts.systemIdentifier());
-        source.put("version", facts.version());
-        r.put("source", source);
-        r.put("durationSeconds", seconds);
-        r.put("phaseSeconds", phases);
-        long rows = 0;
-        long bytes = 0;
-        Map<String, Object> rowCounts = new LinkedHashMap<>();
-        Map<String, DataCopier.TableResult> byTable = new HashMap<>();
-        for (DataCopier.TableResult t : results) {
-            rows += t.rows();
-            bytes += t.bytes();
-            byTable.put(t.table(), t);
-        }
-        List<String> truncated = new ArrayList<>();
-        Map<String, Object> rules = new LinkedHashMap<>();
-        for (MaskPlan.TablePlan p : plan.tables().stream().sorted(java.util.Comparator.comparing(MaskPlan.TablePlan::name)).toList()) {
-            if (p.truncate()) {
-                truncated.add(p.name());
-                rowCounts.put(p.name(), 0L);
-                continue;
-            }
-            DataCopier.TableResult t = byTable.get(p.name());
-            rowCounts.put(p.name(), t == null ? 0L : t.rows());
-            for (Map.Entry<String, String> e : p.rules().entrySet()) {
-                Map<String, Object> rule = new LinkedHashMap<>();
-                rule.put("rule", e.getValue());
-                String col = p.name() + "." + e.getKey();
-                if (t != null && t.masked().containsKey(e.getKey())) {
-                    rule.put("values", t.masked().get(e.getKey()));
-                } else if (t != null && !e.getValue().equals("keep")) {
-                    rule.put("values", t.rows());
-                }
-                String from = plan.inherited().get(col);
-                if (from == null) {
-                    from = plan.inherited().get(p.table().root() + "." + e.getKey());
-                }
-                if (from != null) {
-                    rule.put("inheritedFrom", from);
-                }
-                rules.put(col, rule);
-            }
-        }
-        r.put("tables", rowCounts.size());
-        r.put("rows", rows);
-        r.put("bytesCopied", bytes);
-        r.put("sourceBytes", sourceBytes);
-        r.put("targetBytes", targetBytes);
-        r.put("rowCounts", rowCounts);
-        r.put("rules", rules);
-        r.put("truncated", truncated);
-        r.put("largeObjects", los);
-        r.put("warnings", warnings);
-        return r;
     }
 
     private static double secs(long since) {

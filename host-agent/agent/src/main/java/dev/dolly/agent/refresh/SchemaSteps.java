@@ -2,7 +2,6 @@ package dev.dolly.agent.refresh;
 
 import dev.dolly.agent.process.ProcessFailedException;
 import dev.dolly.agent.process.ProcessRunner;
-import dev.dolly.agent.template.JobProgress;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

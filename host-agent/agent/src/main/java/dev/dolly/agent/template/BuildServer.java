@@ -4,12 +4,11 @@ import dev.dolly.agent.pg.PgConnect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 
 /**
  * A running, non-durable build server for one template build: a fresh cluster on a new dataset,
  * published on {@code host:port} (127.0.0.1 only), with {@code database} already created and
- * owned by {@code superuser}. A {@link TemplatePopulator} fills it; {@link TemplateBuilds#finish}
+ * owned by {@code superuser}. A populator (package {@code refresh}) fills it; {@link TemplateBuilds#finish}
  * makes it a snapshot. {@code password} is the superuser's (derived from the agent secret);
  * {@link #toString()} masks it.
  */
@@ -25,15 +24,6 @@ public record BuildServer(
         char[] password,
         String database) {
 
-    /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}: usable from the host. */
-    public String jdbcUrl() {
-        return PgConnect.url(host, port, database);
-    }
-
-    public String jdbcUrl(String otherDatabase) {
-        return PgConnect.url(host, port, otherDatabase);
-    }
-
     /** A new connection to the template database as the superuser (long socket timeout: builds run long statements). */
     public Connection connect() throws SQLException {
         return connect(database);
@@ -41,15 +31,6 @@ public record BuildServer(
 
     public Connection connect(String otherDatabase) throws SQLException {
         return PgConnect.connect(host, port, otherDatabase, superuser, password, 0);
-    }
-
-    /**
-     * Environment for libpq programs (psql, pg_restore, pg_dump) run against this server:
-     * PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE. Pass it as the child's environment, never as argv.
-     */
-    public Map<String, String> libpqEnv() {
-        return Map.of("PGHOST", host, "PGPORT", Integer.toString(port), "PGUSER", superuser,
-                "PGPASSWORD", new String(password), "PGDATABASE", database, "PGSSLMODE", "disable");
     }
 
     @Override

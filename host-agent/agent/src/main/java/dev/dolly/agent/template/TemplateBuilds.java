@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *     container from the image (as postgres, uid 999; the agent's superuser {@code dolly_agent}
  *     gets a SCRAM verifier of a password derived from the agent secret), then a temporary
  *     non-durable build server published on 127.0.0.1 only, with the template database created;</li>
- * <li>a {@link TemplatePopulator} fills it;</li>
+ * <li>a populator (package {@code refresh}) fills it;</li>
  * <li>{@link #finish}: CHECKPOINT, clean shutdown (checked), snapshot {@code @ready}, promote to
  *     current, apply retention;</li>
  * <li>or {@link #discard}: container and dataset gone, the previous snapshot keeps serving.</li>

@@ -5,7 +5,7 @@ import dev.dolly.agent.api.RefreshRequest;
 import dev.dolly.agent.api.TemplateView;
 import java.util.List;
 
-/** Templates, their snapshots and refresh jobs as the API offers them. */
+/** Templates, their snapshots and refresh jobs as the API offers them (backed by {@code refresh.RefreshingTemplates}). */
 public interface TemplateOperations {
     List<TemplateView> templates();
 
@@ -14,29 +14,4 @@ public interface TemplateOperations {
     JobView job(String jobId);
 
     JobView cancelJob(String jobId);
-
-    /** Backed by the catalog and the refresh jobs. */
-    static TemplateOperations of(TemplateCatalog catalog, RefreshJobs jobs) {
-        return new TemplateOperations() {
-            @Override
-            public List<TemplateView> templates() {
-                return catalog.templates();
-            }
-
-            @Override
-            public JobView refresh(String template, RefreshRequest request) {
-                return jobs.start(template, request);
-            }
-
-            @Override
-            public JobView job(String jobId) {
-                return jobs.get(jobId);
-            }
-
-            @Override
-            public JobView cancelJob(String jobId) {
-                return jobs.cancel(jobId);
-            }
-        };
-    }
 }

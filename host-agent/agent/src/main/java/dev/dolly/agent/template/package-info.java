@@ -1,7 +1,7 @@
 /**
- * Templates and their snapshots: the catalog (listing, current pointer, retention), the one
+ * Templates and their snapshots: the catalog (listing, current pointer, retention) and the one
  * build path ({@link dev.dolly.agent.template.TemplateBuilds}: dataset, initdb, non-durable build
- * server, snapshot, promote), populators (seed SQL here; live-source refresh in {@code refresh})
- * chosen by {@link dev.dolly.agent.template.Populators}, and refresh jobs with progress.
+ * server, snapshot, promote). What fills a build, and the jobs that run builds, live in
+ * {@code refresh}, which depends on this package and never the other way round.
  */
 package dev.dolly.agent.template;

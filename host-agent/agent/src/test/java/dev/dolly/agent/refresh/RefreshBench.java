@@ -2,11 +2,11 @@ package dev.dolly.agent.refresh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dolly.agent.Agent;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.ConfigLoader;
-import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.Containers;
 import dev.dolly.agent.docker.Docker;
 import dev.dolly.agent.docker.PostgresContainers;
@@ -14,8 +14,6 @@ import dev.dolly.agent.metrics.Metrics;
 import dev.dolly.agent.process.LocalProcessRunner;
 import dev.dolly.agent.process.ProcessFailedException;
 import dev.dolly.agent.process.ProcessRunner;
-import dev.dolly.agent.template.Populators;
-import dev.dolly.agent.template.RefreshJobs;
 import dev.dolly.agent.template.TemplateBuilds;
 import dev.dolly.agent.template.TemplateCatalog;
 import dev.dolly.agent.zfs.Zfs;
@@ -129,8 +127,7 @@ public final class RefreshBench {
             AgentConfig config = ConfigLoader.parse(agentYaml(root, work, source), work, Map.of())
                     .withSecret("refresh-bench-secret-0123456789".getBytes(StandardCharsets.UTF_8));
             Map<String, String> env = Map.of("BENCH_SALT", "refresh-bench-salt");
-            Populators.Context ctx = new Populators.Context(config, RUN, env, Clock.systemUTC());
-            Populators populators = new Populators().register(TemplateConfig::hasSource, new LiveSourcePopulator(ctx));
+            Populators populators = Agent.populators(config, RUN, env);
             Layout layout = new Layout(config.pool());
             Zfs agentZfs = new Zfs(RUN, new ZfsCommands(config.zfsBinary()), Duration.ofSeconds(15));
             PostgresContainers pg = new PostgresContainers(new Containers(Docker.forHost(config.dockerHost())), config.secret());

@@ -11,7 +11,6 @@ import dev.dolly.agent.http.AgentClient;
 import dev.dolly.agent.it.ItAgent;
 import dev.dolly.agent.it.TestRoot;
 import dev.dolly.agent.process.LocalProcessRunner;
-import dev.dolly.agent.template.Populators;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,9 +64,9 @@ class RefreshE2ETest {
             source.exec("postgres", "CREATE DATABASE shop");
             source.exec("shop", SOURCE_SQL);
             var config = root.config(22000, 22019, templates(source.port, source.systemIdentifier()));
-            assertThat(Populators.defaults(new Populators.Context(config, new LocalProcessRunner(), Map.of(), Clock.systemUTC()))
+            assertThat(Agent.populators(config, new LocalProcessRunner(), Map.of())
                     .forTemplate(config.template("shop").orElseThrow()))
-                    .as("the agent builds templates with a source through LiveSourcePopulator (registered in Populators.defaults)")
+                    .as("the agent builds templates with a source through LiveSourcePopulator (registered in Agent.populators)")
                     .isInstanceOf(LiveSourcePopulator.class);
             Agent agent = new Agent(config, Map.of("E2E_SALT", "e2e-salt"), Clock.systemUTC());
             try {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dolly.agent.masking.MaskingConfig;
 import dev.dolly.agent.process.LocalProcessRunner;
-import dev.dolly.agent.template.JobProgress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -41,7 +40,7 @@ class RefreshFailureTest {
         RefreshPipeline pipeline = new RefreshPipeline(new LocalProcessRunner(), k -> null);
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return pipeline.run(in, dst.target("shop"), p);
+                return pipeline.run(in, dst.target("shop"), p).asMap();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

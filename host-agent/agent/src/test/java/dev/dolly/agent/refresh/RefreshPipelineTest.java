@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.masking.MaskingConfig;
 import dev.dolly.agent.process.LocalProcessRunner;
-import dev.dolly.agent.template.JobProgress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,7 +106,7 @@ class RefreshPipelineTest {
     void fullRefreshIsFaithfulMaskedAndDeterministic() throws Exception {
         try (PgServer t1 = target(); PgServer t2 = target()) {
             JobProgress p = progress();
-            Map<String, Object> result = pipeline("salt-one").run(inputs(sysid, MASKING, RefreshOptions.defaults()), t1.target("shop"), p);
+            Map<String, Object> result = pipeline("salt-one").run(inputs(sysid, MASKING, RefreshOptions.defaults()), t1.target("shop"), p).asMap();
 
             // ---- fidelity: every table, row and unmasked value (per-table checksums)
             Map<String, List<String>> masked = Map.of(
@@ -276,7 +275,7 @@ class RefreshPipelineTest {
             assertThatThrownBy(() -> pipeline("s").guard(inputs(sysid, MASKING, RefreshOptions.defaults())))
                     .hasMessageContaining("holds 1 large object").hasMessageContaining("largeObjects");
             Map<String, Object> r = pipeline("s").run(inputs(sysid, MASKING,
-                    RefreshOptions.defaults().withLargeObjects(RefreshOptions.LargeObjects.COPY)), t.target("shop"), progress());
+                    RefreshOptions.defaults().withLargeObjects(RefreshOptions.LargeObjects.COPY)), t.target("shop"), progress()).asMap();
             assertThat(r.get("largeObjects")).isEqualTo(1L);
             assertThat(t.queryOne("shop", "SELECT convert_from(lo_get(body), 'UTF8') FROM docs")).isEqualTo("large object body");
         } finally {

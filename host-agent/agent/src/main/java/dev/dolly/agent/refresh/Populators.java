@@ -1,11 +1,8 @@
-package dev.dolly.agent.template;
+package dev.dolly.agent.refresh;
 
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.api.ErrorCode;
-import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
-import dev.dolly.agent.process.ProcessRunner;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +11,11 @@ import java.util.function.Predicate;
 /**
  * Which {@link TemplatePopulator} builds a template: the first registered whose predicate
  * matches the template's config. A template with {@code source} is a live-source refresh; one
- * with {@code seed} is applied from SQL files.
+ * with {@code seed} is applied from SQL files. The composition root ({@code Agent.populators})
+ * registers the agent's populators.
  */
 public final class Populators {
     private final List<Map.Entry<Predicate<TemplateConfig>, TemplatePopulator>> entries = new ArrayList<>();
-
-    /** What a populator may need from the agent. {@code env} holds the agent's environment (source passwords come from it). */
-    public record Context(AgentConfig config, ProcessRunner runner, Map<String, String> env, Clock clock) {}
-
-    /** The agent's populators. The live-source refresh registers here, before seed. */
-    public static Populators defaults(Context ctx) {
-        return new Populators()
-                .register(TemplateConfig::hasSource, new dev.dolly.agent.refresh.LiveSourcePopulator(ctx))
-                .register(TemplateConfig::hasSeed, new SeedPopulator(ctx.runner()));
-    }
 
     public Populators register(Predicate<TemplateConfig> when, TemplatePopulator populator) {
         entries.add(Map.entry(when, populator));

@@ -1,4 +1,4 @@
-package dev.dolly.agent.template;
+package dev.dolly.agent.refresh;
 
 import java.time.Clock;
 import java.time.Duration;

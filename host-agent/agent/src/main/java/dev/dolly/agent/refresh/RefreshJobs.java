@@ -1,4 +1,4 @@
-package dev.dolly.agent.template;
+package dev.dolly.agent.refresh;
 
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.Names;
@@ -9,6 +9,8 @@ import dev.dolly.agent.api.SnapshotView;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.metrics.Metrics;
+import dev.dolly.agent.template.BuildServer;
+import dev.dolly.agent.template.TemplateBuilds;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,12 +201,13 @@ public class RefreshJobs {
         try {
             TemplatePopulator populator = populators.forTemplate(t);
             job.progress.phase("guard");
-            populator.guard(t);
+            TemplatePopulator.Build build = populator.prepare(t);
+            build.guard();
             job.progress.checkCancelled();
             job.progress.phase("build");
             server = builds.start(t, buildId);
             job.progress.checkCancelled();
-            Map<String, Object> result = populator.populate(t, server, job.progress);
+            Map<String, Object> result = build.populate(server, job.progress);
             job.progress.checkCancelled();
             job.progress.phase("finish");
             BuildServer s = server;

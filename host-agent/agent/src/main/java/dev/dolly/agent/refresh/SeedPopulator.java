@@ -1,10 +1,11 @@
-package dev.dolly.agent.template;
+package dev.dolly.agent.refresh;
 
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.process.ProcessFailedException;
 import dev.dolly.agent.process.ProcessRunner;
+import dev.dolly.agent.template.BuildServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public class SeedPopulator implements TemplatePopulator {
             try {
                 runner.run(new ProcessRunner.Invocation(
                         List.of(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file.toString()),
-                        server.libpqEnv(), null, Duration.ofHours(6)));
+                        libpqEnv(server), null, Duration.ofHours(6)));
             } catch (ProcessFailedException e) {
                 throw new AgentException(ErrorCode.REFRESH_FAILED, "seed file " + file + " failed: " + lastLines(e.stderr(), 5), e);
             }
@@ -155,5 +156,14 @@ public class SeedPopulator implements TemplatePopulator {
             }
         }
         return null;
+    }
+
+    /**
+     * Environment for psql run against the build server: PGHOST, PGPORT, PGUSER, PGPASSWORD,
+     * PGDATABASE. Passed as the child's environment, never as argv.
+     */
+    static Map<String, String> libpqEnv(BuildServer server) {
+        return Map.of("PGHOST", server.host(), "PGPORT", Integer.toString(server.port()), "PGUSER", server.superuser(),
+                "PGPASSWORD", new String(server.password()), "PGDATABASE", server.database(), "PGSSLMODE", "disable");
     }
 }

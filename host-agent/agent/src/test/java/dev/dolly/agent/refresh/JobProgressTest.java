@@ -1,4 +1,4 @@
-package dev.dolly.agent.template;
+package dev.dolly.agent.refresh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
