@@ -16,6 +16,7 @@ import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
+import dev.dolly.agent.docker.CloneContainers;
 import dev.dolly.agent.docker.ContainerInfo;
 import dev.dolly.agent.docker.ContainerSpec;
 import dev.dolly.agent.docker.Containers;
@@ -28,7 +29,6 @@ import dev.dolly.agent.ports.PortPool;
 import dev.dolly.agent.template.TemplateCatalog;
 import dev.dolly.agent.zfs.Zfs;
 import dev.dolly.agent.zfs.ZfsEntry;
-import dev.dolly.agent.zfs.ZfsException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,7 +37,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +72,8 @@ public class CloneService implements CloneOperations {
     private final Zfs zfs;
     private final PostgresContainers pg;
     private final Containers containers;
+    private final CloneContainers cloneContainers;
+    private final CloneErrors errors;
     private final PortPool ports;
     private final TemplateCatalog catalog;
     private final Clock clock;
@@ -92,6 +93,8 @@ public class CloneService implements CloneOperations {
         this.zfs = zfs;
         this.pg = pg;
         this.containers = pg.containers();
+        this.cloneContainers = new CloneContainers(config, layout, containers);
+        this.errors = new CloneErrors(config, layout, zfs);
         this.ports = ports;
         this.catalog = catalog;
         this.clock = clock;
@@ -113,7 +116,7 @@ public class CloneService implements CloneOperations {
         String template = Names.template(r.template());
         String owner = Names.owner(r.owner());
         String snapshot = r.snapshot() == null ? null : Names.buildId(r.snapshot());
-        TemplateConfig tc = config.template(template).orElseThrow(() -> unknownTemplate(template));
+        TemplateConfig tc = config.template(template).orElseThrow(() -> errors.unknownTemplate(template));
         return timed("create", () -> locks.with(id, () -> {
             Optional<CloneRecord> existing = find(id);
             if (existing.isPresent()) {
@@ -136,7 +139,7 @@ public class CloneService implements CloneOperations {
     private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
         Zfs.Space space = zfs.space(layout.root());
         if (space.availableBytes() < config.minFreeBytes()) {
-            throw poolFull(space, null);
+            throw errors.poolFull(space, null);
         }
         String template = tc.name();
         String user = Names.roleForOwner(owner);
@@ -174,7 +177,7 @@ public class CloneService implements CloneOperations {
                     props.put("refquota", Long.toString(build.referencedBytes() + tc.cloneDefaults().quotaBytes()));
                 }
                 // docker create needs only names: it runs while zfs clones and snapshots
-                ContainerSpec spec = cloneSpec(id, template, b, owner, port, memoryFor(template));
+                ContainerSpec spec = cloneContainers.spec(id, template, b, owner, port, clonesMountpoint() + "/" + id);
                 creating.set(CompletableFuture.supplyAsync(() -> containers.create(spec), background));
                 zfs.clone(layout.readySnapshot(template, b), dataset, props);
                 return b;
@@ -214,7 +217,7 @@ public class CloneService implements CloneOperations {
                 }
             }
             ports.release(port);
-            throw translate("create clone " + id, e);
+            throw errors.translate("create clone " + id, e);
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -233,10 +236,7 @@ public class CloneService implements CloneOperations {
     @Override
     public List<CloneView> list() {
         List<CloneRecord> records = records();
-        Map<String, ContainerInfo> ctrs = new HashMap<>();
-        for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
-            ctrs.put(ci.labels().get(Layout.LABEL_CLONE), ci);
-        }
+        Map<String, ContainerInfo> ctrs = cloneContainers.byClone();
         List<CloneView> out = new ArrayList<>();
         for (CloneRecord c : records) {
             out.add(view(c, runtimeState(c, ctrs.get(c.id()))));
@@ -334,7 +334,7 @@ public class CloneService implements CloneOperations {
                 target = layout.createdSnapshot(id);
             } else {
                 if (!c.hasSavepoint(savepoint)) {
-                    throw unknownSavepoint(id, savepoint);
+                    throw CloneErrors.unknownSavepoint(id, savepoint);
                 }
                 target = layout.savepointSnapshot(id, savepoint);
             }
@@ -370,7 +370,7 @@ public class CloneService implements CloneOperations {
                 zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
                 phases.mark("role");
             } catch (RuntimeException | SQLException e) {
-                throw translate("reset clone " + id, e);
+                throw errors.translate("reset clone " + id, e);
             }
             log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
             return view(require(id), "ready");
@@ -434,7 +434,7 @@ public class CloneService implements CloneOperations {
             try {
                 zfs.snapshot(layout.savepointSnapshot(id, name));
             } catch (RuntimeException e) {
-                throw translate("savepoint " + name + " of clone " + id, e);
+                throw errors.translate("savepoint " + name + " of clone " + id, e);
             }
             CloneRecord after = require(id);
             Instant at = after.savepoints().stream().filter(s -> s.name().equals(name)).map(CloneRecord.Savepoint::createdAt)
@@ -450,7 +450,7 @@ public class CloneService implements CloneOperations {
         timed("savepoint_delete", () -> locks.with(id, () -> {
             CloneRecord c = require(id);
             if (!c.hasSavepoint(name)) {
-                throw unknownSavepoint(id, name);
+                throw CloneErrors.unknownSavepoint(id, name);
             }
             zfs.destroy(layout.savepointSnapshot(id, name));
             return null;
@@ -465,7 +465,7 @@ public class CloneService implements CloneOperations {
         timed("destroy", () -> locks.with(id, () -> {
             Phases phases = new Phases();
             Optional<CloneRecord> c = find(id);
-            List<ContainerInfo> ctrs = containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+            List<ContainerInfo> ctrs = cloneContainers.all(id);
             phases.mark("find");
             if (c.isEmpty() && ctrs.isEmpty()) {
                 throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
@@ -476,7 +476,7 @@ public class CloneService implements CloneOperations {
                 try {
                     zfs.destroyRecursive(c.get().dataset());
                 } catch (RuntimeException e) {
-                    throw translate("destroy clone " + id, e);
+                    throw errors.translate("destroy clone " + id, e);
                 }
                 phases.mark("zfs destroy");
                 ports.release(c.get().port());
@@ -498,7 +498,7 @@ public class CloneService implements CloneOperations {
 
     /** Removes a clone's containers, dataset and port without asking (reconciliation, half-made clones). Caller holds the lock. */
     void removeEverything(String id, String dataset, int port) {
-        for (ContainerInfo x : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id))) {
+        for (ContainerInfo x : cloneContainers.all(id)) {
             containers.removeForce(x.id());
         }
         containers.removeForce(layout.cloneContainer(id));
@@ -543,35 +543,11 @@ public class CloneService implements CloneOperations {
     }
 
     public Optional<ContainerInfo> container(String id) {
-        List<ContainerInfo> l = containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
-        return l.stream().filter(x -> x.name().equals(layout.cloneContainer(id))).findFirst().or(() -> l.stream().findFirst());
+        return cloneContainers.find(id);
     }
 
-    ContainerSpec cloneSpec(CloneRecord c) {
-        return cloneSpec(c.id(), c.template(), c.snapshot(), c.owner(), c.port(), memoryFor(c.template()));
-    }
-
-    ContainerSpec cloneSpec(String id, String template, String snapshot, String owner, int port, long memory) {
-        Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
-        labels.put(Layout.LABEL_CLONE, id);
-        labels.put(Layout.LABEL_TEMPLATE, template);
-        labels.put(Layout.LABEL_SNAPSHOT, snapshot);
-        labels.put(Layout.LABEL_OWNER, owner);
-        labels.put(Layout.LABEL_PORT, Integer.toString(port));
-        labels.put(Layout.LABEL_SUPERVISED, "1");
-        boolean hostNet = config.network() == AgentConfig.Network.HOST;
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (memory > 0) {
-            settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
-        }
-        String image = config.template(template).map(TemplateConfig::image).orElse(null);
-        return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
-                PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
-                Map.of(clonesMountpoint() + "/" + id, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
-    }
-
-    private long memoryFor(String template) {
-        return config.template(template).map(t -> t.cloneDefaults().memoryBytes()).orElse(config.defaultCloneMemoryBytes());
+    private ContainerSpec cloneSpec(CloneRecord c) {
+        return cloneContainers.spec(c.id(), c.template(), c.snapshot(), c.owner(), c.port(), clonesMountpoint() + "/" + c.id());
     }
 
     private String clonesMountpoint() {
@@ -600,48 +576,6 @@ public class CloneService implements CloneOperations {
     CloneView view(CloneRecord c, String state) {
         return new CloneView(c.id(), c.template(), c.snapshot(), config.host(), c.port(), c.database(), c.user(), c.owner(),
                 c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt(), state, c.usedBytes());
-    }
-
-    private AgentException unknownTemplate(String template) {
-        return new AgentException(ErrorCode.UNKNOWN_TEMPLATE, "template '" + template + "' is not configured on this host; known: "
-                + String.join(", ", new java.util.TreeSet<>(config.templates().keySet())));
-    }
-
-    private static AgentException unknownSavepoint(String id, String savepoint) {
-        return new AgentException(ErrorCode.UNKNOWN_SAVEPOINT, "clone '" + id + "' has no savepoint '" + savepoint
-                + "': list them with GET /v1/clones/" + id + "/savepoints");
-    }
-
-    private AgentException poolFull(Zfs.Space space, Throwable cause) {
-        return new AgentException(ErrorCode.POOL_FULL, "the pool is full: " + (space.availableBytes() >> 20) + " MiB available under "
-                + layout.root() + ", less than agent.minFree " + (config.minFreeBytes() >> 20)
-                + " MiB; destroy clones or old snapshots, or grow the pool", cause);
-    }
-
-    /** Maps a failure to an error code; a failure while the pool is (nearly) full is reported as POOL_FULL. */
-    private AgentException translate(String what, Exception e) {
-        if (e instanceof AgentException a && a.code() != ErrorCode.CONTAINER_FAILED && a.code() != ErrorCode.INTERNAL) {
-            return a;
-        }
-        boolean noSpace = e instanceof ZfsException z && z.kind() == ZfsException.Kind.NO_SPACE;
-        try {
-            Zfs.Space space = zfs.space(layout.root());
-            if (noSpace || space.availableBytes() < config.minFreeBytes()) {
-                return poolFull(space, e);
-            }
-        } catch (RuntimeException ignored) {
-            // fall through
-        }
-        if (e instanceof AgentException a) {
-            return a;
-        }
-        if (e instanceof SQLException) {
-            return new AgentException(ErrorCode.CONTAINER_FAILED, what + ": " + e.getMessage(), e);
-        }
-        if (e instanceof com.github.dockerjava.api.exception.DockerException) {
-            return new AgentException(ErrorCode.CONTAINER_FAILED, what + ": docker: " + e.getMessage().strip(), e);
-        }
-        return new AgentException(ErrorCode.INTERNAL, what + " failed: " + e.getMessage(), e);
     }
 
     private <T> T timed(String op, Supplier<T> body) {

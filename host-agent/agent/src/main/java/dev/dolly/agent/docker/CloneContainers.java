@@ -1,0 +1,72 @@
+package dev.dolly.agent.docker;
+
+import dev.dolly.agent.Layout;
+import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.TemplateConfig;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The PostgreSQL container of a clone: what docker gets (image, the clone's dataset bound on
+ * {@code /pgdata}, the published port, the {@code dolly.*} labels, memory and shared memory, the
+ * supervised server command), and finding a clone's containers by their labels.
+ */
+public final class CloneContainers {
+    private final AgentConfig config;
+    private final Layout layout;
+    private final Containers containers;
+
+    public CloneContainers(AgentConfig config, Layout layout, Containers containers) {
+        this.config = config;
+        this.layout = layout;
+        this.containers = containers;
+    }
+
+    /** The container of clone {@code id} of {@code template}/{@code snapshot}, serving its data directory {@code dataDir} on {@code port}. */
+    public ContainerSpec spec(String id, String template, String snapshot, String owner, int port, String dataDir) {
+        long memory = memoryFor(template);
+        Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
+        labels.put(Layout.LABEL_CLONE, id);
+        labels.put(Layout.LABEL_TEMPLATE, template);
+        labels.put(Layout.LABEL_SNAPSHOT, snapshot);
+        labels.put(Layout.LABEL_OWNER, owner);
+        labels.put(Layout.LABEL_PORT, Integer.toString(port));
+        labels.put(Layout.LABEL_SUPERVISED, "1");
+        boolean hostNet = config.network() == AgentConfig.Network.HOST;
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (memory > 0) {
+            settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
+        }
+        String image = config.template(template).map(TemplateConfig::image).orElse(null);
+        return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
+                PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
+                Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
+    }
+
+    private long memoryFor(String template) {
+        return config.template(template).map(t -> t.cloneDefaults().memoryBytes()).orElse(config.defaultCloneMemoryBytes());
+    }
+
+    /** The clone's container: the one with its name, else any labelled for it. */
+    public Optional<ContainerInfo> find(String id) {
+        List<ContainerInfo> l = all(id);
+        return l.stream().filter(x -> x.name().equals(layout.cloneContainer(id))).findFirst().or(() -> l.stream().findFirst());
+    }
+
+    /** Every container labelled for clone {@code id} under this dataset root. */
+    public List<ContainerInfo> all(String id) {
+        return containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+    }
+
+    /** Every clone container under this dataset root, by clone id. */
+    public Map<String, ContainerInfo> byClone() {
+        Map<String, ContainerInfo> out = new HashMap<>();
+        for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
+            out.put(ci.labels().get(Layout.LABEL_CLONE), ci);
+        }
+        return out;
+    }
+}
