@@ -4,7 +4,7 @@ import dev.dolly.agent.masking.ColumnType.Family;
 import java.time.LocalDate;
 
 /**
- * Rule {@code date_shift}: moves a date or timestamp by a keyed pseudo-random number of days (at most {@code days}), never by zero.
+ * Rule {@code dateShift}: moves a date or timestamp by a keyed pseudo-random number of days (at most {@code days}), never by zero.
  */
 final class DateShiftMask {
 
