@@ -3,13 +3,11 @@ package dev.dolly.slack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dolly.agent.api.signing.SigningScheme;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,18 +147,12 @@ final class SlackRequests {
     static SlackHttpRequest signed(String body, String contentType, long timestamp, String secret) {
         return new SlackHttpRequest(SlackFront.EVENTS_PATH, Map.of(
                 "Content-Type", List.of(contentType),
-                "X-Slack-Request-Timestamp", List.of(Long.toString(timestamp)),
-                "X-Slack-Signature", List.of(signature(secret, timestamp, body))), body);
+                SigningScheme.SLACK.timestampHeader(), List.of(Long.toString(timestamp)),
+                SigningScheme.SLACK.signatureHeader(), List.of(signature(secret, timestamp, body))), body);
     }
 
     static String signature(String secret, long timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "v0=" + HexFormat.of().formatHex(mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SigningScheme.SLACK.sign(secret, timestamp, body);
     }
 
     private static ObjectNode user(User u) {

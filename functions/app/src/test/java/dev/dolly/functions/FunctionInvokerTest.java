@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dolly.functions.web.CiWebhook;
+import dev.dolly.agent.api.signing.Hmac;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +76,7 @@ class FunctionInvokerTest {
         FunctionInvoker invoker = new FunctionInvoker("ciWebhook");
         long ts = Instant.now().getEpochSecond();
         String body = "{\"action\":\"status\",\"clone\":\"nope\"}";
-        String sig = "sha256=" + CiWebhook.hmacHex("dev-secret", ts + "." + body);
+        String sig = "sha256=" + Hmac.hex("dev-secret", ts + "." + body);
 
         JsonNode r = invoke(invoker, apiGatewayEvent("/webhooks/ci", "ci-dev", ts, sig, body, false));
         assertThat(r.get("statusCode").asInt()).isEqualTo(404);
@@ -85,7 +85,7 @@ class FunctionInvokerTest {
 
         // a base64-encoded body is decoded before the signature check (a fresh signature: the first one is spent)
         String body2 = "{\"action\":\"status\",\"clone\":\"nope2\"}";
-        String sig2 = "sha256=" + CiWebhook.hmacHex("dev-secret", ts + "." + body2);
+        String sig2 = "sha256=" + Hmac.hex("dev-secret", ts + "." + body2);
         r = invoke(invoker, apiGatewayEvent("/webhooks/ci", "ci-dev", ts, sig2, body2, true));
         assertThat(r.get("statusCode").asInt()).isEqualTo(404);
 

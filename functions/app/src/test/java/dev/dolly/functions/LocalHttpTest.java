@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.dolly.functions.web.CiWebhook;
+import dev.dolly.agent.api.signing.Hmac;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -87,7 +87,7 @@ class LocalHttpTest {
         assertThat(unsigned.statusCode()).isEqualTo(401);
         // no CI key in this config: any key is unknown
         HttpResponse<String> r = send("/webhooks/ci", "application/json", body, "X-Dolly-Key", "ci-x", "X-Dolly-Timestamp", "" + ts,
-                "X-Dolly-Signature", "sha256=" + CiWebhook.hmacHex("s", ts + "." + body));
+                "X-Dolly-Signature", "sha256=" + Hmac.hex("s", ts + "." + body));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("unauthorized");
     }
@@ -99,7 +99,7 @@ class LocalHttpTest {
                 + "&text=templates&response_url=" + URLEncoder.encode(SLACK.baseUrl() + "/response/local", StandardCharsets.UTF_8)
                 + "&trigger_id=1.2.3";
         HttpResponse<String> ack = send("/slack/events", "application/x-www-form-urlencoded", body,
-                "X-Slack-Request-Timestamp", "" + ts, "X-Slack-Signature", "v0=" + CiWebhook.hmacHex(SIGNING_SECRET, "v0:" + ts + ":" + body));
+                "X-Slack-Request-Timestamp", "" + ts, "X-Slack-Signature", "v0=" + Hmac.hex(SIGNING_SECRET, "v0:" + ts + ":" + body));
         assertThat(ack.statusCode()).isEqualTo(200);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (SLACK.findAll(postRequestedFor(urlPathEqualTo("/response/local"))).isEmpty() && System.nanoTime() < deadline) {
@@ -109,7 +109,7 @@ class LocalHttpTest {
         assertThat(SLACK.findAll(postRequestedFor(urlPathEqualTo("/response/local"))).get(0).getBodyAsString()).contains("shop");
 
         HttpResponse<String> forged = send("/slack/events", "application/x-www-form-urlencoded", body,
-                "X-Slack-Request-Timestamp", "" + ts, "X-Slack-Signature", "v0=" + CiWebhook.hmacHex("wrong", "v0:" + ts + ":" + body));
+                "X-Slack-Request-Timestamp", "" + ts, "X-Slack-Signature", "v0=" + Hmac.hex("wrong", "v0:" + ts + ":" + body));
         assertThat(forged.statusCode()).isEqualTo(401);
     }
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.dolly.functions.web.CiWebhook;
+import dev.dolly.agent.api.signing.Hmac;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -81,7 +81,7 @@ class SlackLambdaTest {
         String body = "token=x&team_id=T0DOLLY&team_domain=d&channel_id=C0DOLLY&channel_name=dolly&user_id=U0DEV&user_name=dev"
                 + "&command=" + enc("/dolly") + "&text=list&api_app_id=A0&is_enterprise_install=false"
                 + "&response_url=" + enc(aws.baseUrl() + "/response/1") + "&trigger_id=123.456.abc";
-        String sig = "v0=" + CiWebhook.hmacHex(SIGNING_SECRET, "v0:" + ts + ":" + body);
+        String sig = "v0=" + Hmac.hex(SIGNING_SECRET, "v0:" + ts + ":" + body);
         String event = JSON.createObjectNode()
                 .put("version", "2.0").put("routeKey", "POST /slack/events").put("rawPath", "/slack/events").put("rawQueryString", "")
                 .<com.fasterxml.jackson.databind.node.ObjectNode>set("headers", JSON.createObjectNode()

@@ -1,7 +1,6 @@
 package dev.dolly.functions.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dolly.agent.api.AgentJson;
+import dev.dolly.agent.api.client.AgentException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** One {@link AgentClient} per configured host, each with its own breaker and bulkhead. */
+/** One {@link AgentClient} per configured host, each with its own breaker and bulkhead around its own signed client. */
 public final class AgentClients implements AutoCloseable {
 
     /** Tunables; defaults suit agents whose creates take about a second. */
@@ -62,7 +61,6 @@ public final class AgentClients implements AutoCloseable {
         });
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(3)).build();
-        ObjectMapper json = AgentJson.mapper();
         for (Host h : hosts) {
             if (h.secret() == null || h.secret().isEmpty()) {
                 throw new IllegalArgumentException("host " + h.name() + " has no agent secret (set its secretEnv variable, default DOLLY_AGENT_SECRET)");
@@ -88,8 +86,9 @@ public final class AgentClients implements AutoCloseable {
             TimeLimiter quick = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(settings.quickTimeout()).cancelRunningFuture(true).build());
             TimeLimiter slow = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(settings.slowTimeout()).cancelRunningFuture(true).build());
             String url = h.url().endsWith("/") ? h.url().substring(0, h.url().length() - 1) : h.url();
-            clients.put(h.name(), new AgentClient(h.name(), URI.create(url), h.secret().getBytes(StandardCharsets.UTF_8), http, json, clock,
-                    breaker, bulkhead, retry, quick, slow, scheduler));
+            var signed = new dev.dolly.agent.api.client.AgentClient(h.name(), URI.create(url), h.secret().getBytes(StandardCharsets.UTF_8),
+                    http, clock, settings.slowTimeout().plusSeconds(1));
+            clients.put(h.name(), new AgentClient(signed, breaker, bulkhead, retry, quick, slow, scheduler));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.dolly.functions.service;
 
+import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.control.api.DollyException;
 import dev.dolly.control.api.ErrorKind;
-import dev.dolly.functions.agent.AgentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,13 @@
 package dev.dolly.functions.service;
 
 import dev.dolly.agent.api.CloneView;
+import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.control.api.CloneState;
 import dev.dolly.control.api.DollyException;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Notifier;
 import dev.dolly.functions.agent.AgentClient;
 import dev.dolly.functions.agent.AgentClients;
-import dev.dolly.functions.agent.AgentException;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.store.CloneItem;
 import dev.dolly.functions.store.ConflictException;

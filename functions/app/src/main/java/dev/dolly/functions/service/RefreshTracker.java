@@ -1,13 +1,13 @@
 package dev.dolly.functions.service;
 
 import dev.dolly.agent.api.JobView;
+import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.control.api.CommandResult;
 import dev.dolly.control.api.DollyException;
 import dev.dolly.control.api.ErrorKind;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Notifier;
 import dev.dolly.functions.agent.AgentClients;
-import dev.dolly.functions.agent.AgentException;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;

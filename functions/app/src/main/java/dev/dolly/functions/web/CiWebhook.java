@@ -3,6 +3,7 @@ package dev.dolly.functions.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dolly.agent.api.signing.SigningScheme;
 import dev.dolly.control.api.CloneInfo;
 import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandPort;
@@ -18,7 +19,6 @@ import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.IdempotencyItem;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -31,8 +31,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +54,12 @@ import org.slf4j.LoggerFactory;
 public class CiWebhook {
     private static final Logger log = LoggerFactory.getLogger(CiWebhook.class);
     public static final String KEY_HEADER = "X-Dolly-Key";
-    public static final String TIMESTAMP_HEADER = "X-Dolly-Timestamp";
-    public static final String SIGNATURE_HEADER = "X-Dolly-Signature";
+    /** How CI requests are signed (clients/dolly-ci): {@code sha256=hex(HMAC(secret, "<timestamp>.<raw body>"))}. */
+    public static final SigningScheme SCHEME = SigningScheme.CI;
+    public static final String TIMESTAMP_HEADER = SCHEME.timestampHeader();
+    public static final String SIGNATURE_HEADER = SCHEME.signatureHeader();
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-    public static final Duration WINDOW = Duration.ofMinutes(5);
+    public static final Duration WINDOW = SCHEME.window();
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by): ");
     private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy");
@@ -104,18 +104,19 @@ public class CiWebhook {
             return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be unix seconds.", null);
         }
         Instant now = clock.instant();
-        if (Duration.between(Instant.ofEpochSecond(ts), now).abs().compareTo(WINDOW) > 0) {
+        if (!SCHEME.fresh(ts, now)) {
             return error(ErrorKind.UNAUTHORIZED, "Signature expired or not yet valid: " + TIMESTAMP_HEADER
                     + " is more than 5 minutes off this server's clock. Sign with the current time.", null);
         }
         String secret = secretOf(keyId);
         String given = sigText.trim().toLowerCase(Locale.ROOT);
-        if (!given.startsWith("sha256=")) {
+        if (!given.startsWith(SCHEME.signaturePrefix())) {
             return error(ErrorKind.UNAUTHORIZED, SIGNATURE_HEADER + " must be sha256=<hex HMAC>.", null);
         }
-        given = given.substring("sha256=".length());
-        String expected = secret == null ? null : hmacHex(secret, ts + "." + call.bodyText());
-        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII))) {
+        given = given.substring(SCHEME.signaturePrefix().length());
+        String expected = secret == null ? null
+                : SCHEME.digest(secret.getBytes(StandardCharsets.UTF_8), null, null, ts, null, call.bodyText().getBytes(StandardCharsets.UTF_8));
+        if (!SigningScheme.same(expected, given)) {
             log.info("CI request refused: bad signature or unknown key '{}'", keyId);
             return error(ErrorKind.UNAUTHORIZED, "Bad signature or unknown key.", null);
         }
@@ -333,17 +334,6 @@ public class CiWebhook {
         }
         // a key the deployment declares only by its secret's ARN
         return secrets.ciKeyFromArns(keyId);
-    }
-
-    /** {@code hex(HMAC-SHA256(secret, text))}: what a client puts after {@code sha256=}. */
-    public static String hmacHex(String secret, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String sha256Hex(byte[] body) {

@@ -1,12 +1,12 @@
 package dev.dolly.functions.web;
 
+import dev.dolly.agent.api.signing.Hmac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,10 +20,8 @@ final class Sealer {
 
     private Sealer() {}
 
-    private static SecretKeySpec key(String secret, String context) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return new SecretKeySpec(mac.doFinal(("dolly-answer-seal:" + context).getBytes(StandardCharsets.UTF_8)), "AES");
+    private static SecretKeySpec key(String secret, String context) {
+        return new SecretKeySpec(Hmac.derive(secret.getBytes(StandardCharsets.UTF_8), "dolly-answer-seal:" + context), "AES");
     }
 
     static String seal(String secret, String context, String plain) {

@@ -1,5 +1,6 @@
 package dev.dolly.functions.web;
 
+import dev.dolly.agent.api.signing.Hmac;
 import dev.dolly.slack.SlackFront;
 import dev.dolly.slack.SlackHttpRequest;
 import dev.dolly.slack.SlackHttpResponse;
@@ -32,7 +33,7 @@ public final class SlackBridge implements SlackEntry {
 
     /** The signature a work item travels with. */
     public String signWork(String workJson) {
-        return CiWebhook.hmacHex(workKey, workJson);
+        return Hmac.hex(workKey, workJson);
     }
 
     @Override

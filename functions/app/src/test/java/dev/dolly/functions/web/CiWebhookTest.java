@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dolly.agent.api.signing.Hmac;
 import dev.dolly.functions.Harness;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +90,7 @@ class CiWebhookTest {
         HttpCall noSig = new HttpCall("POST", "/webhooks/ci", java.util.Map.of("X-Dolly-Key", "ci-dev", "X-Dolly-Timestamp", "" + now),
                 STATUS.getBytes());
         assertThat(h.webhook.handle(noSig).status()).isEqualTo(401);
-        String hex = CiWebhook.hmacHex("dev-secret", now + "." + STATUS);
+        String hex = Hmac.hex("dev-secret", now + "." + STATUS);
         assertThat(h.webhook.handle(Signed.withSignature("ci-dev", hex, now, STATUS, null)).status()).isEqualTo(401); // no sha256=
         assertThat(h.webhook.handle(Signed.withSignature("ci-dev", "sha256=" + hex, now, STATUS, null)).status()).isEqualTo(200);
     }

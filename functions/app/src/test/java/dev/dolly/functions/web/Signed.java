@@ -1,5 +1,6 @@
 package dev.dolly.functions.web;
 
+import dev.dolly.agent.api.signing.Hmac;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,7 @@ public final class Signed {
     private Signed() {}
 
     public static HttpCall call(String key, String secret, long ts, String body, String idempotencyKey) {
-        return withSignature(key, "sha256=" + CiWebhook.hmacHex(secret, ts + "." + body), ts, body, idempotencyKey);
+        return withSignature(key, "sha256=" + Hmac.hex(secret, ts + "." + body), ts, body, idempotencyKey);
     }
 
     public static HttpCall withSignature(String key, String signature, long ts, String body, String idempotencyKey) {

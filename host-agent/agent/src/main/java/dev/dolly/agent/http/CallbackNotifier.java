@@ -82,15 +82,10 @@ public final class CallbackNotifier implements AutoCloseable {
         sender.execute(() -> {
             try {
                 byte[] bytes = json.writeValueAsBytes(body);
-                long ts = clock.instant().getEpochSecond();
-                String nonce = RequestSigning.newNonce();
-                HttpRequest req = HttpRequest.newBuilder(url)
+                HttpRequest req = RequestSigning.signed(HttpRequest.newBuilder(url), secret, clock, "POST", SIGNED_PATH, bytes)
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .header(HOST_HEADER, host)
-                        .header(RequestSigning.TIMESTAMP_HEADER, Long.toString(ts))
-                        .header(RequestSigning.NONCE_HEADER, nonce)
-                        .header(RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(secret, "POST", SIGNED_PATH, ts, nonce, bytes))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                         .build();
                 HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

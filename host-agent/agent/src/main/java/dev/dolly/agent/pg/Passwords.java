@@ -1,11 +1,9 @@
 package dev.dolly.agent.pg;
 
-import java.nio.charset.StandardCharsets;
+import dev.dolly.agent.api.signing.Hmac;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.postgresql.util.PasswordUtil;
 
 /**
@@ -50,13 +48,7 @@ public final class Passwords {
      * is stored nowhere and the same for every cluster this agent makes.
      */
     public static char[] agentPassword(byte[] secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] d = mac.doFinal("dolly host agent: dolly_agent password v1".getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(d).toCharArray();
-        } catch (Exception e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        byte[] d = Hmac.derive(secret, "dolly host agent: dolly_agent password v1");
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(d).toCharArray();
     }
 }

@@ -16,6 +16,7 @@ import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.TemplateView;
 import dev.dolly.agent.api.UpdateCloneRequest;
+import dev.dolly.agent.api.client.AgentClient;
 import dev.dolly.agent.clone.CloneOperations;
 import dev.dolly.agent.template.TemplateOperations;
 import java.net.URI;

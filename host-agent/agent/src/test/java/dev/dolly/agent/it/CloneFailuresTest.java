@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dolly.agent.Agent;
-import dev.dolly.agent.AgentException;
 import dev.dolly.agent.api.CreateCloneRequest;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.JobView;
-import dev.dolly.agent.http.AgentClient;
+import dev.dolly.agent.api.client.AgentClient;
+import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.agent.process.LocalProcessRunner;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,7 +79,7 @@ class CloneFailuresTest {
     void aCloneWhoseServerWillNotStartIsRolledBackWithItsLogInTheError() {
         List<String> before = cloneDatasets();
         int portsBefore = agent.ports().inUse();
-        assertThatThrownBy(() -> api.create(req("wont-start", "broken"))).isInstanceOfSatisfying(AgentException.class, e -> {
+        assertThatThrownBy(() -> api.create(req("wont-start", "broken"))).isInstanceOfSatisfying(AgentException.Refused.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.CONTAINER_FAILED);
             assertThat(e.getMessage()).contains("clone wont-start").contains("exit code").contains("wal_level");
         });
@@ -95,7 +95,7 @@ class CloneFailuresTest {
             api.create(req("p2", "shop"));
             api.create(req("p3", "shop"));
             List<String> before = cloneDatasets();
-            assertThatThrownBy(() -> api.create(req("p4", "shop"))).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThatThrownBy(() -> api.create(req("p4", "shop"))).isInstanceOfSatisfying(AgentException.Refused.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.PORTS_EXHAUSTED);
                 assertThat(e.getMessage()).contains("21100-21102");
             });
@@ -146,7 +146,7 @@ class CloneFailuresTest {
             }
             Thread.sleep(1000);
             List<String> before = cloneDatasets();
-            assertThatThrownBy(() -> api.create(req("no-room", "shop"))).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThatThrownBy(() -> api.create(req("no-room", "shop"))).isInstanceOfSatisfying(AgentException.Refused.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.POOL_FULL);
                 assertThat(e.getMessage()).contains("destroy clones or old snapshots");
             });

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dolly.agent.Agent;
-import dev.dolly.agent.AgentException;
 import dev.dolly.agent.api.AgentPaths;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CloneView;
@@ -14,7 +13,8 @@ import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.TemplateView;
 import dev.dolly.agent.api.UpdateCloneRequest;
-import dev.dolly.agent.http.AgentClient;
+import dev.dolly.agent.api.client.AgentClient;
+import dev.dolly.agent.api.client.AgentException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +88,7 @@ class CloneLifecycleTest {
     }
 
     private static void assertCode(ErrorCode code, ThrowableAssert.ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call).isInstanceOfSatisfying(AgentException.Refused.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
@@ -326,7 +326,7 @@ class CloneLifecycleTest {
         try (Connection conn = ItAgent.connect(c)) {
             exec(conn, "ALTER ROLE dolly_agent PASSWORD 'mine-now'");
         }
-        assertThatThrownBy(() -> api.password("locked-out")).isInstanceOfSatisfying(AgentException.class, e -> {
+        assertThatThrownBy(() -> api.password("locked-out")).isInstanceOfSatisfying(AgentException.Refused.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.CONTAINER_FAILED);
             assertThat(e.getMessage()).contains("refuses the agent's role").contains("reset the clone");
         });

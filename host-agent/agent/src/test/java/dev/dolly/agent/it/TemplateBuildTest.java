@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dolly.agent.Agent;
 import dev.dolly.agent.api.JobView;
-import dev.dolly.agent.http.AgentClient;
+import dev.dolly.agent.api.client.AgentClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -7,7 +7,7 @@ import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CreateCloneRequest;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.api.TemplateView;
-import dev.dolly.agent.http.AgentClient;
+import dev.dolly.agent.api.client.AgentClient;
 import dev.dolly.agent.it.ItAgent;
 import dev.dolly.agent.it.TestRoot;
 import dev.dolly.agent.process.LocalProcessRunner;

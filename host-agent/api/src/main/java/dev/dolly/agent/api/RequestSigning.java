@@ -1,9 +1,7 @@
 package dev.dolly.agent.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.dolly.agent.api.signing.SigningScheme;
+import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +9,9 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 request signing for the agent API. The signed text is
+ * HMAC-SHA256 request signing for the agent API ({@link SigningScheme#AGENT}). The signed text is
  * {@code METHOD \n PATH \n TIMESTAMP \n BODY}; the timestamp is unix seconds. A request is
  * accepted within {@link #WINDOW} of the verifier's clock, either way, and each signature
  * is accepted once (a replay within the window is rejected).
@@ -26,11 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  * then {@code METHOD \n PATH \n TIMESTAMP \n NONCE \n BODY}. The nonce is optional.
  */
 public final class RequestSigning {
-    public static final String TIMESTAMP_HEADER = "X-Dolly-Timestamp";
-    public static final String SIGNATURE_HEADER = "X-Dolly-Signature";
+    public static final SigningScheme SCHEME = SigningScheme.AGENT;
+    public static final String TIMESTAMP_HEADER = SCHEME.timestampHeader();
+    public static final String SIGNATURE_HEADER = SCHEME.signatureHeader();
     /** Optional: a fresh random token per request (1–64 of [A-Za-z0-9_-]), signed with it. */
-    public static final String NONCE_HEADER = "X-Dolly-Nonce";
-    public static final Duration WINDOW = Duration.ofMinutes(5);
+    public static final String NONCE_HEADER = SCHEME.nonceHeader();
+    public static final Duration WINDOW = SCHEME.window();
 
     private RequestSigning() {}
 
@@ -41,16 +38,17 @@ public final class RequestSigning {
 
     /** The hex signature of one request carrying a nonce ({@code null}: none, as {@link #sign(byte[], String, String, long, byte[])}). */
     public static String sign(byte[] secret, String method, String path, long timestamp, String nonce, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update((method.toUpperCase() + "\n" + path + "\n" + timestamp + "\n"
-                    + (nonce == null ? "" : nonce + "\n")).getBytes(StandardCharsets.UTF_8));
-            mac.update(body == null ? new byte[0] : body);
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return SCHEME.sign(secret, method, path, timestamp, nonce, body);
+    }
+
+    /** Adds the timestamp (from {@code clock}), a fresh nonce and the signature of this request to {@code request}. */
+    public static HttpRequest.Builder signed(HttpRequest.Builder request, byte[] secret, Clock clock, String method, String path, byte[] body) {
+        long ts = clock.instant().getEpochSecond();
+        // a fresh nonce per request: polls and retries of the same request within a second are not replays
+        String nonce = newNonce();
+        return request.header(TIMESTAMP_HEADER, Long.toString(ts))
+                .header(NONCE_HEADER, nonce)
+                .header(SIGNATURE_HEADER, sign(secret, method, path, ts, nonce, body));
     }
 
     /** A fresh random nonce for {@link #NONCE_HEADER}. */
@@ -98,13 +96,11 @@ public final class RequestSigning {
                 return Rejection.MALFORMED_TIMESTAMP;
             }
             Instant now = clock.instant();
-            Instant at = Instant.ofEpochSecond(timestamp);
-            if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
+            if (!SCHEME.fresh(timestamp, now)) {
                 return Rejection.OUTSIDE_WINDOW;
             }
             String expected = sign(secret, method, path, timestamp, nonceHeader, body);
-            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                    signatureHeader.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+            if (!SigningScheme.same(expected, signatureHeader.trim().toLowerCase())) {
                 return Rejection.BAD_SIGNATURE;
             }
             forgetOlderThan(now.minus(WINDOW.multipliedBy(2)));

@@ -1,9 +1,9 @@
-package dev.dolly.functions.agent;
+package dev.dolly.agent.api.client;
 
 import dev.dolly.agent.api.ErrorCode;
 
 /**
- * An agent call that did not succeed. {@link Unavailable}: the host could not be reached or did not
+ * A call to a host agent that did not succeed. {@link Unavailable}: the host could not be reached or did not
  * answer in time (or its circuit breaker is open) — the outcome of the call is unknown.
  * {@link Refused}: the agent answered with an error code — it is alive and the call had no effect.
  */
