@@ -61,6 +61,15 @@ public final class CoverageGate {
         return out;
     }
 
+    public static List<Finding> evaluate(List<SourceColumn> candidates, Map<SourceColumn, List<String>> samples,
+                                         double threshold, Set<String> inherited, Map<SourceColumn, Set<String>> jsonListed) {
+        return evaluate(candidates, samples, threshold, inherited);
+    }
+
+    public static String sampleExpression(SourceColumn c) {
+        return null;
+    }
+
     static Optional<Finding> check(SourceColumn c, List<String> values, double threshold) {
         ColumnType t = c.type();
         Optional<PiiKind> byName = PiiDetector.byName(c.column()).filter(k -> k.fits(t));

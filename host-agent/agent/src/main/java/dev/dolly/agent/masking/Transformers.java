@@ -71,6 +71,7 @@ public final class Transformers {
             }
             case JSON -> JsonMask.create(rule, type, prf);
             case SQL -> throw new MaskingConfigException(rule.where() + ": sql rules run on the source, not in the transformer");
+            case RECOMPUTE -> throw new MaskingConfigException(rule.where() + ": recompute columns are not copied, so no transformer applies");
             case TRUNCATE -> throw new MaskingConfigException(rule.where() + ": truncate is a table rule ('schema.table: truncate'), not a column rule");
         };
     }
