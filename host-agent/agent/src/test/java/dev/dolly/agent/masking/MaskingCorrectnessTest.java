@@ -52,7 +52,7 @@ class MaskingCorrectnessTest {
                 .hasMessageContaining("at least 15");
         assertThatThrownBy(() -> Transformers.create(TransformersTest.rule("email"), varchar(20), true, PRF))
                 .isInstanceOf(MaskingConfigException.class)
-                .hasMessageContaining("at least 27");
+                .hasMessageContaining("at least 25");
         // not unique: cut as before
         assertThat(Transformers.create(TransformersTest.rule("name"), varchar(12), false, PRF).apply("x")).hasSizeLessThanOrEqualTo(12);
     }
