@@ -7,6 +7,9 @@ import java.util.Locale;
  */
 final class AddressMask {
 
+    /** What separates a unique address from its token. */
+    static final String UNIT = ", Unit ";
+
     private AddressMask() {}
 
     static Transformer create(Rule rule, boolean ci, boolean unique, Prf p) {
@@ -30,7 +33,7 @@ final class AddressMask {
                 default -> street(out, a);
             }
             if (unique) {
-                Ascii.write(out, ", Unit ");
+                Ascii.write(out, UNIT);
                 Ascii.token(out, h);
             }
         });

@@ -2,6 +2,8 @@ package dev.dolly.agent.masking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -39,10 +41,33 @@ public final class CoverageGate {
         return out;
     }
 
-    /** Should the pipeline sample this column's values? */
+    /**
+     * Should the pipeline sample this column's values? Every type whose text can hold personal
+     * data: text, json, big numbers, dates, bytea, and the types it renders as text (enums, arrays,
+     * composites, hstore, xml, …). Not booleans, small numbers, uuids, timestamps, inet (judged
+     * by type) or tsvector (refused by type: its text is the raw words).
+     */
     public static boolean worthSampling(SourceColumn c) {
         ColumnType.Family f = c.type().family();
-        return f.textLike() || f.json() || f == ColumnType.Family.INT8 || f == ColumnType.Family.NUMERIC;
+        return switch (f) {
+            case BOOL, INT2, INT4, FLOAT, UUID, TIMESTAMP, TIMESTAMPTZ, INET -> false;
+            case OTHER -> !isTsvector(c.type());
+            default -> true;
+        };
+    }
+
+    /** The SQL that reads a sampled column as text: bytea as escaped text (its bytes, readable), the rest cast to text. */
+    public static String sampleExpression(SourceColumn c) {
+        String id = "\"" + c.column().replace("\"", "\"\"") + "\"";
+        if (c.type().family() == ColumnType.Family.BYTEA && !c.type().array()) {
+            return "pg_catalog.encode(" + id + ", 'escape')";
+        }
+        return id + "::text";
+    }
+
+    static boolean isTsvector(ColumnType t) {
+        String base = t.sqlType().endsWith("[]") ? t.sqlType().substring(0, t.sqlType().length() - 2) : t.sqlType();
+        return t.family() == ColumnType.Family.OTHER && base.equals("tsvector");
     }
 
     /**
@@ -51,18 +76,44 @@ public final class CoverageGate {
      */
     public static List<Finding> evaluate(List<SourceColumn> candidates, Map<SourceColumn, List<String>> samples,
                                          double threshold, Set<String> inherited) {
+        return evaluate(candidates, samples, threshold, inherited, Map.of());
+    }
+
+    /**
+     * @param jsonListed json-ruled columns (also among the candidates) and the paths their rule lists: the gate
+     *                   judges the other paths
+     */
+    public static List<Finding> evaluate(List<SourceColumn> candidates, Map<SourceColumn, List<String>> samples,
+                                         double threshold, Set<String> inherited, Map<SourceColumn, Set<String>> jsonListed) {
+        return evaluate(candidates, samples, threshold, inherited, jsonListed, LocalDate.now(Clock.systemUTC()));
+    }
+
+    static List<Finding> evaluate(List<SourceColumn> candidates, Map<SourceColumn, List<String>> samples, double threshold,
+                                  Set<String> inherited, Map<SourceColumn, Set<String>> jsonListed, LocalDate today) {
         List<Finding> out = new ArrayList<>();
         for (SourceColumn c : candidates) {
             if (inherited.contains(c.qualified())) {
                 continue;
             }
-            check(c, samples.getOrDefault(c, List.of()), threshold).ifPresent(out::add);
+            List<String> values = samples.getOrDefault(c, List.of());
+            Set<String> listed = jsonListed.get(c);
+            Optional<Finding> f = listed != null ? checkJson(c, values, threshold, Optional.empty(), listed)
+                    : check(c, values, threshold, today);
+            f.ifPresent(out::add);
         }
         return out;
     }
 
     static Optional<Finding> check(SourceColumn c, List<String> values, double threshold) {
+        return check(c, values, threshold, LocalDate.now(Clock.systemUTC()));
+    }
+
+    static Optional<Finding> check(SourceColumn c, List<String> values, double threshold, LocalDate today) {
         ColumnType t = c.type();
+        if (isTsvector(t)) {
+            return Optional.of(finding(c, PiiKind.LEXEMES, "type " + t.sqlType() + " copies the raw words of the text it indexes"
+                    + " (if a trigger maintains it, recompute leaves it to the target's trigger)", "recompute"));
+        }
         Optional<PiiKind> byName = PiiDetector.byName(c.column()).filter(k -> k.fits(t));
         if (t.family() == ColumnType.Family.INET) {
             return Optional.of(finding(c, PiiKind.IP_ADDRESS, "type " + t.sqlType(), PiiKind.IP_ADDRESS.suggestedRule(t, c.unique())));
@@ -79,11 +130,18 @@ public final class CoverageGate {
             return Optional.empty();
         }
         if (t.family().json()) {
-            return checkJson(c, values, threshold, byName);
+            return checkJson(c, values, threshold, byName, Set.of());
         }
         List<String> flat = t.array() ? elements(values) : values;
         if (flat.isEmpty()) {
             return Optional.empty();
+        }
+        if (t.family() == ColumnType.Family.DATE) {
+            return birthDates(c, flat, threshold, today);
+        }
+        boolean container = t.family() == ColumnType.Family.OTHER || t.family() == ColumnType.Family.BYTEA;
+        if (container) {
+            return checkContainer(c, flat, threshold);
         }
         Map<PiiKind, Integer> whole = new EnumMap<>(PiiKind.class);
         Map<PiiKind, Integer> embedded = new EnumMap<>(PiiKind.class);
@@ -116,8 +174,61 @@ public final class CoverageGate {
         return Optional.empty();
     }
 
+    /**
+     * Dates that look like birth dates: nearly all between 14 and 100 years back, spread over many
+     * years (dates of events cluster in recent years).
+     */
+    private static Optional<Finding> birthDates(SourceColumn c, List<String> values, double threshold, LocalDate today) {
+        int n = 0;
+        int old = 0;
+        Set<Integer> years = new java.util.HashSet<>();
+        for (String v : values) {
+            LocalDate d;
+            try {
+                d = LocalDate.parse(v.length() >= 10 ? v.substring(0, 10) : v);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            n++;
+            if (d.isAfter(today.minusYears(100)) && d.isBefore(today.minusYears(14))) {
+                old++;
+                years.add(d.getYear());
+            }
+        }
+        if (n >= 5 && old >= 0.9 * n && years.size() >= Math.min(10, Math.max(3, n / 2)) && old >= threshold * n) {
+            return Optional.of(finding(c, PiiKind.BIRTH_DATE, pct(old, n) + " of " + n + " sampled dates lie 14 to 100 years back, over "
+                    + years.size() + " different years", PiiKind.BIRTH_DATE.suggestedRule(c.type(), c.unique())));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Values of types the gate reads as text but cannot mask field by field (bytea as escaped text,
+     * enums, composites, hstore, xml, …): each value's parts between delimiters are judged, and
+     * anything embedded in the whole. The suggestion replaces the whole value.
+     */
+    private static Optional<Finding> checkContainer(SourceColumn c, List<String> values, double threshold) {
+        Map<PiiKind, Integer> hits = new EnumMap<>(PiiKind.class);
+        for (String v : values) {
+            java.util.Set<PiiKind> kinds = java.util.EnumSet.noneOf(PiiKind.class);
+            for (String atom : ATOM_SPLIT.split(v)) {
+                PiiDetector.whole(atom).ifPresent(kinds::add);
+            }
+            kinds.addAll(PiiDetector.embedded(v));
+            kinds.forEach(k -> hits.merge(k, 1, Integer::sum));
+        }
+        int n = values.size();
+        return hits.entrySet().stream().max(Map.Entry.comparingByValue())
+                .filter(e -> e.getValue() >= Math.min(3, n) && e.getValue() >= threshold * n)
+                .map(e -> finding(c, e.getKey(), pct(e.getValue(), n) + " of " + n + " sampled values (as text) hold "
+                        + e.getKey().plural(), c.notNull() ? "{rule: sql, expr: \"<an expression without the personal parts>\"}" : "null"));
+    }
+
+    private static final java.util.regex.Pattern ATOM_SPLIT = java.util.regex.Pattern.compile(
+            "\\s*(?:[(),\"<>{}\\[\\]=]|=>|\\\\[0-9]{3}|\\t|\\n)+\\s*");
+
     private static Optional<Finding> checkJson(SourceColumn c, List<String> values, double threshold,
-                                               Optional<PiiKind> byName) {
+                                               Optional<PiiKind> byName, Set<String> listed) {
         // per path: how many values have a string/number there, and how many of them look personal
         Map<String, Integer> seen = new LinkedHashMap<>();
         Map<String, Map<PiiKind, Integer>> hits = new LinkedHashMap<>();
@@ -132,6 +243,9 @@ public final class CoverageGate {
         }
         Map<String, PiiKind> flagged = new LinkedHashMap<>();
         for (Map.Entry<String, Map<PiiKind, Integer>> e : hits.entrySet()) {
+            if (coveredBy(e.getKey(), listed)) {
+                continue;
+            }
             int n = seen.get(e.getKey());
             e.getValue().entrySet().stream().max(Map.Entry.comparingByValue())
                     .filter(x -> x.getValue() >= Math.min(3, n) && x.getValue() >= threshold * n)
@@ -160,6 +274,17 @@ public final class CoverageGate {
         rule.append("}}");
         PiiKind firstKind = flagged.values().iterator().next();
         return Optional.of(finding(c, firstKind, evidence.toString(), rule.toString()));
+    }
+
+    /** A sampled path ({@code $.a[*].b}) is covered by a listed path equal to it or above it ({@code $.a}, {@code $['a'][0].b}). */
+    static boolean coveredBy(String path, Set<String> listed) {
+        for (String l : listed) {
+            String norm = l.replaceAll("\\[\\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\\s*]", ".$1").replaceAll("\\[\\s*\\d+\\s*]", "[*]");
+            if (path.equals(norm) || path.startsWith(norm + ".") || path.startsWith(norm + "[")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void walk(JsonNode n, String path, Map<String, Integer> seen, Map<String, Map<PiiKind, Integer>> hits) {

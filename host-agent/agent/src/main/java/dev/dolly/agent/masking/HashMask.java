@@ -15,7 +15,10 @@ final class HashMask {
 
     static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    static Transformer create(Rule rule, ColumnType type, Prf p) {
+    /** Fewest bits a hash on a unique column may have (fewer collide in tables of millions of rows). */
+    static final int MIN_UNIQUE_BITS = 64;
+
+    static Transformer create(Rule rule, ColumnType type, boolean unique, Prf p) {
         Family f = type.family();
         switch (f) {
             case INT2, INT4, INT8 -> {
@@ -35,6 +38,7 @@ final class HashMask {
             }
             case BYTEA -> {
                 int bytes = rule.integer("length", 16, 1, 64);
+                requireBits(rule, type, unique, bytes * 8, "length: " + MIN_UNIQUE_BITS / 8);
                 return v -> "\\x" + hex(p, v, bytes * 2);
             }
             case JSON, JSONB -> {
@@ -46,6 +50,8 @@ final class HashMask {
                 if (type.maxLength() > 0 && type.maxLength() < len) {
                     len = type.maxLength();
                 }
+                requireBits(rule, type, unique, len * 4, type.maxLength() > 0 && type.maxLength() < MIN_UNIQUE_BITS / 4
+                        ? "the column needs at least " + MIN_UNIQUE_BITS / 4 + " characters" : "length: " + MIN_UNIQUE_BITS / 4);
                 int n = len;
                 boolean ci = f == Family.CITEXT;
                 if (n <= 32) {
@@ -59,6 +65,14 @@ final class HashMask {
                 return v -> hex(p, ci ? v.toLowerCase(Locale.ROOT) : v, n);
             }
             default -> throw Transformers.typeError(rule, type, "text, citext, an integer type, uuid, bytea, inet or json");
+        }
+    }
+
+    private static void requireBits(Rule rule, ColumnType type, boolean unique, int bits, String needed) {
+        if (unique && bits < MIN_UNIQUE_BITS) {
+            throw new MaskingConfigException(rule.where() + ": the column is unique and rule hash would keep only " + bits
+                    + " bits on type " + type.sqlType() + " (at least " + MIN_UNIQUE_BITS + " are needed to stay unique): "
+                    + needed);
         }
     }
 

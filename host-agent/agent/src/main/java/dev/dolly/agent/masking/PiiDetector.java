@@ -1,5 +1,9 @@
 package dev.dolly.agent.masking;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -138,7 +142,8 @@ public final class PiiDetector {
     private static final Pattern IPV6_RE = Pattern.compile("^(?=.*:.*:)[0-9A-Fa-f:]{2,39}(/\\d{1,3})?$");
     private static final Pattern CARD_FIND = Pattern.compile("(?<!\\d)(?:\\d[ -]?){12,18}\\d(?!\\d)");
     private static final Pattern IBAN_FIND = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b");
-    private static final Pattern NAME_WORD = Pattern.compile("^\\p{Lu}[\\p{Ll}'’-]+\\.?$");
+    private static final Pattern NAME_WORD = Pattern.compile("^\\p{Lu}[\\p{Ll}'’-]+\\.?$|^\\p{Lu}'\\p{Lu}\\p{Ll}+$");
+    private static final Pattern NAME_ANY_CASE = Pattern.compile("^\\p{L}[\\p{L}'’-]+$");
     private static final Pattern ADDRESS_RE = Pattern.compile(
             "(^|\\s)\\d{1,6}[A-Za-z]?,?\\s+(\\S+\\s+){0,4}(street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd"
             + "|way|court|ct|place|pl|terrace|circle|parkway|highway|hwy|square|sq)\\b\\.?"
@@ -146,13 +151,31 @@ public final class PiiDetector {
             + "|\\b(rue|avenue|via|calle|avenida|boulevard)\\s+\\p{L}+",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
-    private static final Set<String> FIRST_NAMES = lower(Fakes.FIRST);
-    private static final Set<String> LAST_NAMES = lower(Fakes.LAST);
+    /** Given and family names: the fake generator's own lists plus broader lists of common names (resources). */
+    private static final Set<String> FIRST_NAMES = names(Fakes.FIRST, "given-names.txt");
+    private static final Set<String> LAST_NAMES = names(Fakes.LAST, "family-names.txt");
+    private static final Pattern INITIAL = Pattern.compile("^\\p{L}\\.$");
 
-    private static Set<String> lower(String[] a) {
+    private static Set<String> names(String[] fakes, String resource) {
         Set<String> s = new HashSet<>();
-        for (String x : a) {
+        for (String x : fakes) {
             s.add(x.toLowerCase(Locale.ROOT));
+        }
+        try (InputStream in = PiiDetector.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#")) {
+                    for (String w : line.trim().split("\\s+")) {
+                        if (!w.isEmpty()) {
+                            s.add(w.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return s;
     }
@@ -304,21 +327,49 @@ public final class PiiDetector {
         return mod == 1;
     }
 
+    /**
+     * A person's name in any case: one to four name words ({@code Jane Doe}, {@code JANE DOE},
+     * {@code jane doe}, {@code J. Nakamura}) or {@code Doe, Jane}, with a known given name first or a
+     * known family name last (all lower case: only a known given name first counts).
+     */
     static boolean isPersonName(String s) {
-        String[] parts = s.split("\\s+");
-        if (parts.length < 1 || parts.length > 4) {
-            return false;
+        int comma = s.indexOf(',');
+        if (comma > 0 && s.indexOf(',', comma + 1) < 0) {
+            // "Family, Given"
+            String fam = s.substring(0, comma).trim();
+            String given = s.substring(comma + 1).trim();
+            return nameWords(fam) && nameWords(given) && given.split("\\s+").length <= 2 && fam.split("\\s+").length <= 2
+                    && (LAST_NAMES.contains(fam.toLowerCase(Locale.ROOT)) || FIRST_NAMES.contains(given.split("\\s+")[0].toLowerCase(Locale.ROOT)));
         }
-        for (String p : parts) {
-            if (!NAME_WORD.matcher(p).matches()) {
-                return false;
-            }
+        String[] parts = s.split("\\s+");
+        if (parts.length < 1 || parts.length > 4 || !nameWords(s)) {
+            return false;
         }
         String first = parts[0].toLowerCase(Locale.ROOT);
         String last = parts[parts.length - 1].toLowerCase(Locale.ROOT);
         if (parts.length == 1) {
             return FIRST_NAMES.contains(first) && !LAST_NAMES.contains(first);
         }
-        return FIRST_NAMES.contains(first) || (LAST_NAMES.contains(last) && parts.length <= 3);
+        if (FIRST_NAMES.contains(first)) {
+            return true;
+        }
+        boolean lowerCase = s.equals(s.toLowerCase(Locale.ROOT));
+        return !lowerCase && LAST_NAMES.contains(last) && parts.length <= 3;
+    }
+
+    /** Every word a name word (letters, apostrophes, hyphens; an initial like "J."), all in one case style. */
+    private static boolean nameWords(String s) {
+        String lower = s.toLowerCase(Locale.ROOT);
+        String upper = s.toUpperCase(Locale.ROOT);
+        boolean oneCase = s.equals(lower) || s.equals(upper);
+        for (String p : s.split("\\s+")) {
+            if (INITIAL.matcher(p).matches()) {
+                continue;
+            }
+            if (!(oneCase ? NAME_ANY_CASE : NAME_WORD).matcher(p).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

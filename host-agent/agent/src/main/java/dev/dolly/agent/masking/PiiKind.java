@@ -12,7 +12,9 @@ public enum PiiKind {
     NATIONAL_ID("national id numbers"),
     IBAN("IBANs"),
     CARD("payment card numbers"),
-    IP_ADDRESS("IP addresses");
+    IP_ADDRESS("IP addresses"),
+    /** Search lexemes (tsvector): the raw words of the text they index. */
+    LEXEMES("search lexemes");
 
     private final String plural;
 
@@ -36,6 +38,7 @@ public enum PiiKind {
                     || (this == NATIONAL_ID && f == Family.INT4);
             case BIRTH_DATE -> f.temporal() || f.textLike();
             case IP_ADDRESS -> f.textLike() || f == Family.INET;
+            case LEXEMES -> f == Family.OTHER;
         };
     }
 
@@ -51,6 +54,7 @@ public enum PiiKind {
             case NATIONAL_ID, IBAN -> "hash";
             case CARD -> f.textLike() && !unique ? "{rule: partial, keepLast: 4}" : "hash";
             case IP_ADDRESS -> "hash";
+            case LEXEMES -> "recompute";
         };
     }
 

@@ -31,6 +31,7 @@ public record Rule(RuleKind kind, ObjectNode params, String where) {
             Map.entry(RuleKind.REGEX, Set.of("pattern", "replace")),
             Map.entry(RuleKind.SQL, Set.of("expr")),
             Map.entry(RuleKind.JSON, Set.of("paths")),
+            Map.entry(RuleKind.RECOMPUTE, Set.of()),
             Map.entry(RuleKind.TRUNCATE, Set.of()));
 
     public static Rule of(RuleKind kind) {

@@ -35,6 +35,8 @@ public enum RuleKind {
     SQL("sql"),
     /** Apply rules to paths inside a json/jsonb value ({@code paths: {"$.a.b": email}}). */
     JSON("json"),
+    /** Not copied: left to the target's generation or trigger (tsvector columns a trigger maintains). */
+    RECOMPUTE("recompute"),
     /** Table-level: copy the table empty. */
     TRUNCATE("truncate");
 

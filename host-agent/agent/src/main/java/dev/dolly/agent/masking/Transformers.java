@@ -45,19 +45,26 @@ public final class Transformers {
             case KEEP -> IDENTITY;
             case NULL -> v -> null;
             case CONSTANT -> ConstantMask.create(rule);
-            case HASH -> HashMask.create(rule, type, p);
+            case HASH -> HashMask.create(rule, type, uniq, p);
             case EMAIL -> {
                 requireText(rule, type);
+                String domain = Boolean.TRUE.equals(rule.bool("keepDomain")) ? null : rule.text("domain", "example.com");
+                if (uniq && domain != null) {
+                    // the shortest form keeps the token: "<token>@<domain>"
+                    fits(rule, type, Fakes.TOKEN_CHARS + 1 + domain.length());
+                }
                 yield limit(EmailMask.create(rule, f == Family.CITEXT, p), type.maxLength(), true);
             }
             case NAME -> {
                 requireText(rule, type);
-                yield limit(NameMask.create(rule, f == Family.CITEXT, uniq, p), type.maxLength(), false);
+                Transformer name = NameMask.create(rule, f == Family.CITEXT, uniq, p);
+                yield uniq ? keepToken(rule, type, name, 1) : limit(name, type.maxLength(), false);
             }
             case PHONE -> PhoneMask.create(rule, type, uniq, p);
             case ADDRESS -> {
                 requireText(rule, type);
-                yield limit(AddressMask.create(rule, f == Family.CITEXT, uniq, p), type.maxLength(), false);
+                Transformer address = AddressMask.create(rule, f == Family.CITEXT, uniq, p);
+                yield uniq ? keepToken(rule, type, address, AddressMask.UNIT.length()) : limit(address, type.maxLength(), false);
             }
             case PARTIAL -> {
                 requireText(rule, type);
@@ -71,6 +78,7 @@ public final class Transformers {
             }
             case JSON -> JsonMask.create(rule, type, prf);
             case SQL -> throw new MaskingConfigException(rule.where() + ": sql rules run on the source, not in the transformer");
+            case RECOMPUTE -> throw new MaskingConfigException(rule.where() + ": recompute columns are not copied, so no transformer applies");
             case TRUNCATE -> throw new MaskingConfigException(rule.where() + ": truncate is a table rule ('schema.table: truncate'), not a column rule");
         };
     }
@@ -84,6 +92,39 @@ public final class Transformers {
     static MaskingConfigException typeError(Rule rule, ColumnType type, String wants) {
         return new MaskingConfigException(rule.where() + ": rule " + rule.kind().yamlName()
                 + " does not apply to type " + type.sqlType() + " (it needs " + wants + ")");
+    }
+
+    /** Shortest readable part a unique fake keeps before its separator and token. */
+    private static final int MIN_READABLE = 1;
+
+    /** Refuse, at plan time, a unique rule whose shortest output does not fit the column. */
+    static void fits(Rule rule, ColumnType type, int needed) {
+        if (type.maxLength() > 0 && type.maxLength() < needed) {
+            throw new MaskingConfigException(rule.where() + ": the column is unique and of type " + type.sqlType()
+                    + ", too short for rule " + rule.kind().yamlName() + " to keep its " + Fakes.TOKEN_CHARS
+                    + "-character uniqueness token: the column needs at least " + needed + " characters (or use hash)");
+        }
+    }
+
+    /**
+     * A unique fake ends in {@code <separator><token>}: on a varchar(n) column the readable part
+     * before it is shortened so the whole token always fits (a cut token would collide).
+     */
+    private static Transformer keepToken(Rule rule, ColumnType type, Transformer t, int separator) {
+        int max = type.maxLength();
+        int tail = separator + Fakes.TOKEN_CHARS;
+        fits(rule, type, MIN_READABLE + tail);
+        if (max <= 0) {
+            return t;
+        }
+        return v -> {
+            String s = t.apply(v);
+            if (s == null || s.length() <= max) {
+                return s;
+            }
+            String readable = s.substring(0, max - tail).stripTrailing();
+            return readable + s.substring(s.length() - tail);
+        };
     }
 
     /** Cut fakes to a varchar(n) limit; emails drop the name part first so they stay addresses. */

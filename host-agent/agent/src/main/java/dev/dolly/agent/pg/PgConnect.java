@@ -33,6 +33,8 @@ public final class PgConnect {
         p.setProperty("gssEncMode", "disable");
         p.setProperty("ApplicationName", "dolly-agent");
         p.setProperty("assumeMinServerVersion", "15");
+        // the server's DETAIL/WHERE text can quote rows ("Failing row contains (…)"): never in an exception message
+        p.setProperty("logServerErrorDetail", "false");
         Connection c = DRIVER.connect(url(host, port, database), p);
         if (c == null) {
             throw new SQLException("PgJDBC refused the URL");

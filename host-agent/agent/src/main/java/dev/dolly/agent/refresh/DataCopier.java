@@ -3,6 +3,8 @@ package dev.dolly.agent.refresh;
 import dev.dolly.agent.masking.ByteBuf;
 import dev.dolly.agent.masking.RowMasker;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import java.util.function.Function;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +146,7 @@ final class DataCopier {
         } catch (Throwable e) {
             if (!stop) {
                 String table = current == null ? null : current.name();
-                String msg = describe(e, current);
+                String msg = describe(e, current, src);
                 failure.compareAndSet(null, e instanceof RefreshException ? e : RefreshException.failed("data", table, msg, e));
                 stop = true;
             }
@@ -256,9 +260,13 @@ final class DataCopier {
         }
     }
 
-    private String describe(Throwable e, MaskPlan.TablePlan plan) {
+    private String describe(Throwable e, MaskPlan.TablePlan plan, Connection src) {
         if (e instanceof CancellationException) {
             return "cancelled";
+        }
+        if (plan != null && e instanceof PSQLException pe && pe.getServerErrorMessage() != null
+                && pe.getServerErrorMessage().getConstraint() != null) {
+            return constraintViolated(pe.getServerErrorMessage(), plan, src);
         }
         if (e instanceof RowMasker.MaskingFailure mf && plan != null) {
             return "column " + plan.columns().get(mf.field()) + ": " + mf.getMessage();
@@ -268,6 +276,40 @@ final class DataCopier {
             return "connection lost (" + m + ")";
         }
         return m;
+    }
+
+    /**
+     * A constraint the masked rows break, said without any value: the server's primary message
+     * (which names relation and constraint only), the constraint's columns and the rules on them.
+     */
+    private static String constraintViolated(ServerErrorMessage sm, MaskPlan.TablePlan plan, Connection src) {
+        String constraint = sm.getConstraint();
+        List<String> cols = new ArrayList<>();
+        if (sm.getColumn() != null) {
+            cols.add(sm.getColumn());
+        } else if (src != null) {
+            try (PreparedStatement ps = src.prepareStatement("SELECT a.attname FROM pg_catalog.pg_constraint c "
+                    + "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+                    + "WHERE c.conrelid = ?::regclass AND c.conname = ? ORDER BY a.attnum")) {
+                ps.setString(1, SqlScript.qualified(plan.table().schema(), plan.table().name()));
+                ps.setString(2, constraint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        cols.add(rs.getString(1));
+                    }
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // the columns are a help, not a need
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        for (String c : cols) {
+            String rule = plan.rules().get(c);
+            parts.add("column " + c + (rule == null ? " (no rule)" : ", rule " + rule));
+        }
+        return "the masked rows violate constraint \"" + constraint + "\" (" + sm.getMessage() + ")"
+                + (parts.isEmpty() ? "" : "; " + String.join("; ", parts))
+                + ": change the rule so its output satisfies the constraint (for example a constant or regex the check accepts)";
     }
 
     /** Close every session now: blocked reads/writes in workers fail at once. */

@@ -48,10 +48,26 @@ public final class MaskPlan {
     private final Map<String, String> inherited;
     private final List<SourceColumn> unruled;
 
-    private MaskPlan(List<TablePlan> tables, Map<String, String> inherited, List<SourceColumn> unruled) {
+    private final Map<SourceColumn, Set<String>> jsonRuled;
+    private final Map<String, List<String>> recompute;
+
+    private MaskPlan(List<TablePlan> tables, Map<String, String> inherited, List<SourceColumn> unruled,
+                     Map<SourceColumn, Set<String>> jsonRuled, Map<String, List<String>> recompute) {
         this.tables = tables;
         this.inherited = inherited;
         this.unruled = unruled;
+        this.jsonRuled = jsonRuled;
+        this.recompute = recompute;
+    }
+
+    /** Columns under a json rule (tables are partition roots) and the paths the rule lists: the gate judges the other paths. */
+    public Map<SourceColumn, Set<String>> jsonRuled() {
+        return jsonRuled;
+    }
+
+    /** Columns with rule recompute, per (leaf) table: not copied, left to the target's triggers after post-data. */
+    public Map<String, List<String>> recompute() {
+        return recompute;
     }
 
     /** Tables with rows, largest first (the order workers take them). */
@@ -148,6 +164,8 @@ public final class MaskPlan {
 
         List<TablePlan> plans = new ArrayList<>();
         Map<String, SourceColumn> unruled = new LinkedHashMap<>();
+        Map<SourceColumn, Set<String>> jsonRuled = new LinkedHashMap<>();
+        Map<String, List<String>> recompute = new LinkedHashMap<>();
         for (Catalog.Table t : cat.dataTables()) {
             boolean trunc = truncated.contains(t.qualified()) || truncated.contains(t.root());
             List<String> cols = new ArrayList<>();
@@ -159,9 +177,17 @@ public final class MaskPlan {
                 if (c.generated()) {
                     continue;
                 }
+                Rule r = effective(cat, rules, t.qualified(), c.name());
+                if (r != null && r.kind() == RuleKind.RECOMPUTE) {
+                    // not copied: the target's trigger fills it after post-data (see RefreshPipeline)
+                    applied.put(c.name(), r.yaml());
+                    if (!trunc) {
+                        recompute.computeIfAbsent(t.qualified(), k -> new ArrayList<>()).add(c.name());
+                    }
+                    continue;
+                }
                 int idx = cols.size();
                 cols.add(c.name());
-                Rule r = effective(cat, rules, t.qualified(), c.name());
                 String id = SqlScript.ident(c.name());
                 if (r == null) {
                     select.add(id);
@@ -201,6 +227,12 @@ public final class MaskPlan {
                 }
                 select.add(id);
                 transformers.put(idx, Transformers.create(r, c.type(), unique, prf.get()));
+                if (r.kind() == RuleKind.JSON && !trunc) {
+                    Set<String> paths = new java.util.LinkedHashSet<>();
+                    r.params().get("paths").fieldNames().forEachRemaining(paths::add);
+                    jsonRuled.putIfAbsent(new SourceColumn(t.root(), c.name(), c.type(), t.uniqueColumns().contains(c.name()),
+                            c.notNull(), false), paths);
+                }
             }
             String q = SqlScript.qualified(t.schema(), t.name());
             String list = cols.isEmpty() ? "" : " (" + String.join(", ", cols.stream().map(SqlScript::ident).toList()) + ")";
@@ -211,7 +243,7 @@ public final class MaskPlan {
             plans.add(new TablePlan(t, trunc, List.copyOf(cols), out, in, transformers, applied));
         }
         plans.sort(Comparator.comparingLong((TablePlan p) -> p.table().bytes()).reversed());
-        return new MaskPlan(List.copyOf(plans), inherited, List.copyOf(unruled.values()));
+        return new MaskPlan(List.copyOf(plans), inherited, List.copyOf(unruled.values()), jsonRuled, recompute);
     }
 
     /** Parentheses balance outside quotes (an expression cannot close the COPY query's SELECT early). */

@@ -22,8 +22,9 @@ public class RefreshException extends AgentException {
         return new RefreshException(ErrorCode.SOURCE_REFUSED, "guard", null, message, null);
     }
 
+    /** A failure; its message is {@link ErrorScrubber scrubbed} of row content. */
     public static RefreshException failed(String phase, String table, String message, Throwable cause) {
-        return new RefreshException(ErrorCode.REFRESH_FAILED, phase, table, message, cause);
+        return new RefreshException(ErrorCode.REFRESH_FAILED, phase, table, ErrorScrubber.scrub(message), cause);
     }
 
     private static String compose(String phase, String table, String message) {

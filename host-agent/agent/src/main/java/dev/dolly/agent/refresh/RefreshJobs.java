@@ -244,7 +244,9 @@ public class RefreshJobs {
             if (cancelled) {
                 log.info("refresh {} of template {} cancelled in phase {}", job.id, t.name(), job.progress.phase());
             } else {
-                log.warn("refresh {} of template {} failed in phase {}", job.id, t.name(), job.progress.phase(), e);
+                // the scrubbed message only: a stack trace would repeat the raw texts of its causes
+                log.warn("refresh {} of template {} failed in phase {}: {} ({})", job.id, t.name(), job.progress.phase(),
+                        job.error, e.getClass().getName());
             }
         } finally {
             ticks.cancel(false);
@@ -267,9 +269,10 @@ public class RefreshJobs {
         return false;
     }
 
+    /** The error boundary: whatever failed, its text leaves the agent only {@link ErrorScrubber scrubbed}. */
     private static String message(Throwable e) {
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? e.getClass().getSimpleName() : ErrorScrubber.scrub(m);
     }
 
     private void forgetOld() {

@@ -123,8 +123,10 @@ public final class RefreshPipeline {
         if (!g.enabled()) {
             return;
         }
+        List<SourceColumn> candidates = new ArrayList<>(plan.unruled());
+        candidates.addAll(plan.jsonRuled().keySet());
         Map<String, List<SourceColumn>> byTable = new LinkedHashMap<>();
-        for (SourceColumn c : plan.unruled()) {
+        for (SourceColumn c : candidates) {
             if (CoverageGate.worthSampling(c)) {
                 byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(c);
             }
@@ -133,7 +135,8 @@ public final class RefreshPipeline {
         for (Map.Entry<String, List<SourceColumn>> e : byTable.entrySet()) {
             sample(src, e.getKey(), e.getValue(), g.sampleRows(), samples);
         }
-        List<CoverageGate.Finding> findings = CoverageGate.evaluate(plan.unruled(), samples, g.threshold(), Set.of());
+        List<CoverageGate.Finding> findings = CoverageGate.evaluate(candidates, samples, g.threshold(), Set.of(),
+                plan.jsonRuled());
         if (!findings.isEmpty()) {
             throw RefreshException.refused(CoverageGate.message(findings, in.template()));
         }
@@ -153,7 +156,7 @@ public final class RefreshPipeline {
         }
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < cols.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(SqlScript.ident(cols.get(i).column())).append("::text");
+            sql.append(i == 0 ? "" : ", ").append(CoverageGate.sampleExpression(cols.get(i)));
         }
         sql.append(" FROM ").append(relkind.equals("p") ? "" : "ONLY ").append(q);
         if (relkind.equals("r") && reltuples > 50.0 * rows) {
@@ -282,6 +285,7 @@ public final class RefreshPipeline {
                 tableBytes.put(t.qualified(), t.bytes());
             }
             schema.postData(target, post, in.options().workers(), progress, tableBytes);
+            recompute(dst, plan);
             if (in.options().analyze()) {
                 List<String> names = new ArrayList<>(cat.tables().stream().map(Catalog.Table::qualified).toList());
                 try (Statement st = dst.createStatement(); ResultSet rs = st.executeQuery(
@@ -370,6 +374,22 @@ public final class RefreshPipeline {
                 c.close();
             } catch (SQLException ignored) {
                 // closing
+            }
+        }
+    }
+
+    /**
+     * Rule {@code recompute}: the column was not copied; now that the schema's triggers exist, touch every row so a
+     * trigger that maintains it (a tsvector's {@code tsvector_update_trigger}) computes it from the masked columns.
+     * Without such a trigger the column keeps its default.
+     */
+    private static void recompute(Connection dst, MaskPlan plan) throws SQLException {
+        for (Map.Entry<String, List<String>> e : plan.recompute().entrySet()) {
+            int dot = e.getKey().indexOf('.');
+            String q = SqlScript.qualified(e.getKey().substring(0, dot), e.getKey().substring(dot + 1));
+            String set = String.join(", ", e.getValue().stream().map(c -> SqlScript.ident(c) + " = DEFAULT").toList());
+            try (Statement st = dst.createStatement()) {
+                st.execute("UPDATE ONLY " + q + " SET " + set);
             }
         }
     }

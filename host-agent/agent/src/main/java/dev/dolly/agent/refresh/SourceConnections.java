@@ -48,6 +48,8 @@ public final class SourceConnections {
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("options", "-c default_transaction_read_only=on");
         p.setProperty("gssEncMode", "disable");
+        // the server's DETAIL/WHERE text can quote rows ("Failing row contains (…)"): never in an exception message
+        p.setProperty("logServerErrorDetail", "false");
         String url = "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database();
         Connection c = DRIVER.connect(url, p);
         if (c == null) {
