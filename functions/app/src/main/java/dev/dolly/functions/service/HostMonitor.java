@@ -6,8 +6,10 @@ import dev.dolly.agent.api.TemplateView;
 import dev.dolly.functions.agent.AgentClient;
 import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.agent.AgentException;
+import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.Records;
 import dev.dolly.functions.store.TemplateItem;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,17 +176,22 @@ public class HostMonitor {
 
     /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */
     public boolean healthy(HostItem h) {
-        return h != null && h.isHealthy() && h.getLastHeartbeat() != null
-                && h.getLastHeartbeat().isAfter(clock.instant().minus(STALE_AFTER))
-                && agents.knows(h.getName()) && !agents.get(h.getName()).unavailable();
+        return healthy(Records.host(h));
+    }
+
+    /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */
+    public boolean healthy(HostInfo h) {
+        return h != null && h.healthy() && h.lastHeartbeat() != null
+                && h.lastHeartbeat().isAfter(clock.instant().minus(STALE_AFTER))
+                && agents.knows(h.name()) && !agents.get(h.name()).unavailable();
     }
 
     /** Configured hosts whose record is missing or stale. */
-    public boolean anyStale(List<HostItem> known) {
+    public boolean anyStale(List<HostInfo> known) {
         Instant limit = clock.instant().minus(Duration.ofSeconds(60));
         for (AgentClient a : agents.all()) {
-            HostItem h = known.stream().filter(k -> k.getName().equals(a.host())).findFirst().orElse(null);
-            if (h == null || h.getLastHeartbeat() == null || h.getLastHeartbeat().isBefore(limit)) return true;
+            HostInfo h = known.stream().filter(k -> k.name().equals(a.host())).findFirst().orElse(null);
+            if (h == null || h.lastHeartbeat() == null || h.lastHeartbeat().isBefore(limit)) return true;
         }
         return false;
     }
