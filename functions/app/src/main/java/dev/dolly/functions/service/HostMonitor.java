@@ -44,9 +44,9 @@ public class HostMonitor {
         this.clock = clock;
     }
 
-    /** Polls every configured host; returns the resulting items. */
-    public List<HostItem> heartbeatAll() {
-        List<HostItem> out = new ArrayList<>();
+    /** Polls every configured host; returns what each now looks like. */
+    public List<HostInfo> heartbeatAll() {
+        List<HostInfo> out = new ArrayList<>();
         for (AgentClient a : agents.all()) {
             out.add(heartbeat(a.host()));
         }
@@ -54,7 +54,7 @@ public class HostMonitor {
     }
 
     /** Polls one host and records what it said (or that it did not answer). */
-    public HostItem heartbeat(String host) {
+    public HostInfo heartbeat(String host) {
         AgentClient a = agents.get(host);
         Instant now = clock.instant();
         try {
@@ -72,7 +72,7 @@ public class HostMonitor {
                 recordSnapshots(host, t, now);
             }
             boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-            return store.updateHost(host, h -> {
+            return Records.host(store.updateHost(host, h -> {
                 h.setUrl(urls.get(host));
                 h.setHealthy(ok);
                 h.setConnectHost(health.host());
@@ -84,15 +84,15 @@ public class HostMonitor {
                 h.setError(ok ? null : "status " + health.status());
                 h.setSnapshots(snapshots);
                 h.setCurrentSnapshots(current);
-            });
+            }));
         } catch (AgentException e) {
             log.warn("heartbeat of host {} failed: {}", host, e.getMessage());
-            return store.updateHost(host, h -> {
+            return Records.host(store.updateHost(host, h -> {
                 h.setUrl(urls.get(host));
                 h.setHealthy(false);
                 h.setLastHeartbeat(now);
                 h.setError(e.getMessage());
-            });
+            }));
         }
     }
 
@@ -134,10 +134,10 @@ public class HostMonitor {
     }
 
     /** Records a heartbeat the agent pushed (to {@code agentCallback}); snapshots are still learned by polling. */
-    public HostItem pushed(String host, HealthResponse health) {
+    public HostInfo pushed(String host, HealthResponse health) {
         Instant now = clock.instant();
         boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-        return store.updateHost(host, h -> {
+        return Records.host(store.updateHost(host, h -> {
             h.setUrl(urls.get(host));
             h.setHealthy(ok);
             if (health.host() != null) h.setConnectHost(health.host());
@@ -147,7 +147,7 @@ public class HostMonitor {
             h.setLastHeartbeat(now);
             if (ok) h.setLastSeenHealthy(now);
             h.setError(ok ? null : "status " + health.status());
-        });
+        }));
     }
 
     /** The templates a host reported in its last heartbeat from this process (may be empty). */
@@ -172,11 +172,6 @@ public class HostMonitor {
         } catch (RuntimeException e) {
             log.debug("template {} not updated from heartbeat: {}", t.name(), e.toString());
         }
-    }
-
-    /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */
-    public boolean healthy(HostItem h) {
-        return healthy(Records.host(h));
     }
 
     /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */

@@ -10,10 +10,12 @@ import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.agent.AgentException;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.domain.Clone;
+import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.Records;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,19 +86,23 @@ public class Reaper {
 
     /** The age in seconds of the stalest host's last healthy heartbeat (a host never seen healthy counts as a day). */
     public long heartbeatAgeSeconds(List<HostItem> hosts) {
+        return heartbeatAge(hosts.stream().map(Records::host).toList());
+    }
+
+    private long heartbeatAge(List<HostInfo> hosts) {
         Instant now = clock.instant();
         long worst = 0;
-        for (HostItem h : hosts) {
-            long age = h.getLastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.getLastSeenHealthy().getEpochSecond());
+        for (HostInfo h : hosts) {
+            long age = h.lastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.lastSeenHealthy().getEpochSecond());
             worst = Math.max(worst, age);
         }
         return hosts.isEmpty() ? 86_400 : worst;
     }
 
-    private void publish(List<HostItem> hosts) {
+    private void publish(List<HostInfo> hosts) {
         String ns = metricsNamespace;
         if (ns == null) return;
-        long age = heartbeatAgeSeconds(hosts);
+        long age = heartbeatAge(hosts);
         System.out.println("{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\""
                 + ns.replace("\"", "") + "\",\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"HostHeartbeatAgeSeconds\",\"Unit\":\"Seconds\"}]}]},"
                 + "\"HostHeartbeatAgeSeconds\":" + age + "}");
@@ -106,8 +112,8 @@ public class Reaper {
         List<String> expired = new ArrayList<>(), warned = new ArrayList<>(), ghosts = new ArrayList<>(), unknown = new ArrayList<>(),
                 repaired = new ArrayList<>(), errors = new ArrayList<>();
         Map<String, Boolean> hostHealth = new HashMap<>();
-        List<HostItem> hosts = monitor.heartbeatAll();
-        for (HostItem h : hosts) hostHealth.put(h.getName(), monitor.healthy(h));
+        List<HostInfo> hosts = monitor.heartbeatAll();
+        for (HostInfo h : hosts) hostHealth.put(h.name(), monitor.healthy(h));
         publish(hosts);
 
         reconcile(hostHealth, ghosts, unknown, errors);

@@ -105,7 +105,7 @@ public class RefreshTracker {
     }
 
     private HostInfo hostFor(String template) {
-        List<HostInfo> hosts = monitor.heartbeatAll().stream().map(Records::host).filter(monitor::healthy).toList();
+        List<HostInfo> hosts = monitor.heartbeatAll().stream().filter(monitor::healthy).toList();
         return hosts.stream().filter(h -> h.holds(template, null)).max(Comparator.comparingLong(HostInfo::freeBytes))
                 .or(() -> hosts.stream().max(Comparator.comparingLong(HostInfo::freeBytes)))
                 .orElseThrow(() -> new DollyException(ErrorKind.UNAVAILABLE, "No healthy host can refresh '" + template + "' right now; try again in a minute."));
