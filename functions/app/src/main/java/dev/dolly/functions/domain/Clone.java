@@ -60,7 +60,6 @@ public record Clone(String id, CloneState state, String template, String snapsho
         }
 
         public String snapshot() { return snapshot; }
-        public Instant expiresAt() { return expiresAt; }
 
         public Builder state(CloneState v) { state = v; return this; }
         public Builder template(String v) { template = v; return this; }
