@@ -7,6 +7,7 @@ import dev.dolly.functions.config.ConfigLoader;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.service.CommandService;
+import dev.dolly.functions.service.FirstAnswers;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.service.Placement;
 import dev.dolly.functions.service.Reaper;
@@ -183,7 +184,7 @@ public class DollyConfiguration {
 
     @Bean
     CiWebhook ciWebhookHandler(DollyConfig config, Secrets secrets, CommandService service, DollyStore store, Clock clock) {
-        return new CiWebhook(config, secrets, service, store, clock);
+        return new CiWebhook(config, secrets, service, new FirstAnswers(store), clock);
     }
 
     @Bean

@@ -1,9 +1,10 @@
 package dev.dolly.functions;
 
 import dev.dolly.functions.service.HostMonitor;
+import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.domain.TemplateInfo;
+import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.DollyStore;
-import dev.dolly.functions.store.HostItem;
-import dev.dolly.functions.store.TemplateItem;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.CiWebhook;
 import dev.dolly.functions.web.HttpAnswer;
@@ -36,14 +37,14 @@ public class LocalRoutes {
     private final CiWebhook ci;
     private final AgentCallback callback;
     private final ObjectProvider<SlackEntry> slack;
-    private final DollyStore store;
+    private final CatalogStore store;
     private final HostMonitor monitor;
 
     public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor) {
         this.ci = ci;
         this.callback = callback;
         this.slack = slack;
-        this.store = store;
+        this.store = new CatalogStore(store);
         this.monitor = monitor;
     }
 
@@ -70,29 +71,29 @@ public class LocalRoutes {
     public Map<String, Object> health() {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> hosts = new ArrayList<>();
-        for (HostItem h : store.allHosts()) {
+        for (HostInfo h : store.hosts()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", h.getName());
+            m.put("name", h.name());
             m.put("healthy", monitor.healthy(h));
-            m.put("freeBytes", h.getFreeBytes());
-            m.put("clones", h.getClones());
-            m.put("lastHeartbeat", h.getLastHeartbeat() == null ? null : h.getLastHeartbeat().toString());
+            m.put("freeBytes", h.freeBytes());
+            m.put("clones", h.clones());
+            m.put("lastHeartbeat", h.lastHeartbeat() == null ? null : h.lastHeartbeat().toString());
             hosts.add(m);
         }
         Map<String, Object> templates = new LinkedHashMap<>();
-        for (TemplateItem t : store.allTemplates()) {
+        for (TemplateInfo t : store.templates()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("currentSnapshot", t.getCurrentSnapshot());
-            m.put("currentSnapshotAt", t.getCurrentSnapshotAt() == null ? null : t.getCurrentSnapshotAt().toString());
-            m.put("refreshJob", t.getRefreshJob());
-            m.put("refreshState", t.getRefreshState());
-            m.put("refreshPhase", t.getRefreshPhase());
-            m.put("refreshError", t.getRefreshError());
-            m.put("tablesDone", t.getTablesDone());
-            m.put("tablesTotal", t.getTablesTotal());
-            m.put("rowsCopied", t.getRowsCopied());
-            m.put("etaSeconds", t.getEtaSeconds());
-            templates.put(t.getName(), m);
+            m.put("currentSnapshot", t.currentSnapshot());
+            m.put("currentSnapshotAt", t.currentSnapshotAt() == null ? null : t.currentSnapshotAt().toString());
+            m.put("refreshJob", t.refreshJob());
+            m.put("refreshState", t.refreshState());
+            m.put("refreshPhase", t.refreshPhase());
+            m.put("refreshError", t.refreshError());
+            m.put("tablesDone", t.tablesDone());
+            m.put("tablesTotal", t.tablesTotal());
+            m.put("rowsCopied", t.rowsCopied());
+            m.put("etaSeconds", t.etaSeconds());
+            templates.put(t.name(), m);
         }
         out.put("status", "ok");
         out.put("slack", slack.getObject() instanceof dev.dolly.functions.web.SlackBridge);

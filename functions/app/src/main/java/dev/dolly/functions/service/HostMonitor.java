@@ -6,8 +6,11 @@ import dev.dolly.agent.api.TemplateView;
 import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.functions.agent.AgentClient;
 import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.agent.api.client.AgentException;
+import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.Records;
 import dev.dolly.functions.store.TemplateItem;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +45,9 @@ public class HostMonitor {
         this.clock = clock;
     }
 
-    /** Polls every configured host; returns the resulting items. */
-    public List<HostItem> heartbeatAll() {
-        List<HostItem> out = new ArrayList<>();
+    /** Polls every configured host; returns what each now looks like. */
+    public List<HostInfo> heartbeatAll() {
+        List<HostInfo> out = new ArrayList<>();
         for (AgentClient a : agents.all()) {
             out.add(heartbeat(a.host()));
         }
@@ -52,7 +55,7 @@ public class HostMonitor {
     }
 
     /** Polls one host and records what it said (or that it did not answer). */
-    public HostItem heartbeat(String host) {
+    public HostInfo heartbeat(String host) {
         AgentClient a = agents.get(host);
         Instant now = clock.instant();
         try {
@@ -70,7 +73,7 @@ public class HostMonitor {
                 recordSnapshots(host, t, now);
             }
             boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-            return store.updateHost(host, h -> {
+            return Records.host(store.updateHost(host, h -> {
                 h.setUrl(urls.get(host));
                 h.setHealthy(ok);
                 h.setConnectHost(health.host());
@@ -82,15 +85,15 @@ public class HostMonitor {
                 h.setError(ok ? null : "status " + health.status());
                 h.setSnapshots(snapshots);
                 h.setCurrentSnapshots(current);
-            });
+            }));
         } catch (AgentException e) {
             log.warn("heartbeat of host {} failed: {}", host, e.getMessage());
-            return store.updateHost(host, h -> {
+            return Records.host(store.updateHost(host, h -> {
                 h.setUrl(urls.get(host));
                 h.setHealthy(false);
                 h.setLastHeartbeat(now);
                 h.setError(e.getMessage());
-            });
+            }));
         }
     }
 
@@ -132,10 +135,10 @@ public class HostMonitor {
     }
 
     /** Records a heartbeat the agent pushed (to {@code agentCallback}); snapshots are still learned by polling. */
-    public HostItem pushed(String host, HealthResponse health) {
+    public HostInfo pushed(String host, HealthResponse health) {
         Instant now = clock.instant();
         boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-        return store.updateHost(host, h -> {
+        return Records.host(store.updateHost(host, h -> {
             h.setUrl(urls.get(host));
             h.setHealthy(ok);
             if (health.host() != null) h.setConnectHost(health.host());
@@ -145,7 +148,7 @@ public class HostMonitor {
             h.setLastHeartbeat(now);
             if (ok) h.setLastSeenHealthy(now);
             h.setError(ok ? null : "status " + health.status());
-        });
+        }));
     }
 
     /** The templates a host reported in its last heartbeat from this process (may be empty). */
@@ -173,18 +176,18 @@ public class HostMonitor {
     }
 
     /** Healthy: its last heartbeat succeeded recently and its breaker is not open. */
-    public boolean healthy(HostItem h) {
-        return h != null && h.isHealthy() && h.getLastHeartbeat() != null
-                && h.getLastHeartbeat().isAfter(clock.instant().minus(STALE_AFTER))
-                && agents.knows(h.getName()) && !agents.get(h.getName()).unavailable();
+    public boolean healthy(HostInfo h) {
+        return h != null && h.healthy() && h.lastHeartbeat() != null
+                && h.lastHeartbeat().isAfter(clock.instant().minus(STALE_AFTER))
+                && agents.knows(h.name()) && !agents.get(h.name()).unavailable();
     }
 
     /** Configured hosts whose record is missing or stale. */
-    public boolean anyStale(List<HostItem> known) {
+    public boolean anyStale(List<HostInfo> known) {
         Instant limit = clock.instant().minus(Duration.ofSeconds(60));
         for (AgentClient a : agents.all()) {
-            HostItem h = known.stream().filter(k -> k.getName().equals(a.host())).findFirst().orElse(null);
-            if (h == null || h.getLastHeartbeat() == null || h.getLastHeartbeat().isBefore(limit)) return true;
+            HostInfo h = known.stream().filter(k -> k.name().equals(a.host())).findFirst().orElse(null);
+            if (h == null || h.lastHeartbeat() == null || h.lastHeartbeat().isBefore(limit)) return true;
         }
         return false;
     }

@@ -3,8 +3,9 @@ package dev.dolly.functions.service;
 import dev.dolly.control.api.DollyException;
 import dev.dolly.control.api.ErrorKind;
 import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.DollyStore;
-import dev.dolly.functions.store.HostItem;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,26 +16,26 @@ import java.util.List;
  * Hosts whose heartbeat is missing or stale are polled first.
  */
 public class Placement {
-    private final DollyStore store;
+    private final CatalogStore store;
     private final AgentClients agents;
     private final HostMonitor monitor;
 
     public Placement(DollyStore store, AgentClients agents, HostMonitor monitor) {
-        this.store = store;
+        this.store = new CatalogStore(store);
         this.agents = agents;
         this.monitor = monitor;
     }
 
-    public HostItem choose(String template, String snapshot) {
+    public HostInfo choose(String template, String snapshot) {
         if (!agents.all().iterator().hasNext()) {
             throw new DollyException(ErrorKind.UNAVAILABLE, "No host is configured (`hosts:` in the config); nothing can serve clones.");
         }
-        List<HostItem> hosts = configured();
+        List<HostInfo> hosts = configured();
         if (monitor.anyStale(hosts)) {
             monitor.heartbeatAll();
             hosts = configured();
         }
-        HostItem best = pick(hosts, template, snapshot);
+        HostInfo best = pick(hosts, template, snapshot);
         if (best == null) {
             // the snapshot may be new since the last heartbeat: look again once
             monitor.heartbeatAll();
@@ -44,13 +45,13 @@ public class Placement {
         List<String> why = new ArrayList<>();
         boolean anyHealthy = false;
         boolean anyHasTemplate = false;
-        for (HostItem h : configured()) {
+        for (HostInfo h : configured()) {
             if (!monitor.healthy(h)) {
-                why.add(h.getName() + " unavailable" + (h.getError() == null ? "" : " (" + h.getError() + ")"));
+                why.add(h.name() + " unavailable" + (h.error() == null ? "" : " (" + h.error() + ")"));
             } else {
                 anyHealthy = true;
                 if (h.holds(template, null)) anyHasTemplate = true;
-                why.add(h.getName() + (snapshot == null ? " has no snapshot of " + template : " lacks snapshot " + snapshot));
+                why.add(h.name() + (snapshot == null ? " has no snapshot of " + template : " lacks snapshot " + snapshot));
             }
         }
         if (anyHealthy && snapshot != null && anyHasTemplate) {
@@ -61,19 +62,19 @@ public class Placement {
                 + String.join("; ", why) + ". Try again in a minute" + (anyHealthy ? ", or ask an admin to refresh the template." : "."));
     }
 
-    private List<HostItem> configured() {
-        List<HostItem> out = new ArrayList<>();
-        for (HostItem h : store.allHosts()) {
-            if (agents.knows(h.getName())) out.add(h);
+    private List<HostInfo> configured() {
+        List<HostInfo> out = new ArrayList<>();
+        for (HostInfo h : store.hosts()) {
+            if (agents.knows(h.name())) out.add(h);
         }
         return out;
     }
 
-    private HostItem pick(List<HostItem> hosts, String template, String snapshot) {
+    private HostInfo pick(List<HostInfo> hosts, String template, String snapshot) {
         return hosts.stream()
                 .filter(monitor::healthy)
                 .filter(h -> h.holds(template, snapshot))
-                .max(Comparator.comparingLong(HostItem::getFreeBytes))
+                .max(Comparator.comparingLong(HostInfo::freeBytes))
                 .orElse(null);
     }
 }

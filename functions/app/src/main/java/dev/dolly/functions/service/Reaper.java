@@ -9,10 +9,13 @@ import dev.dolly.control.api.Notifier;
 import dev.dolly.functions.agent.AgentClient;
 import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.config.DollyConfig;
-import dev.dolly.functions.store.CloneItem;
+import dev.dolly.functions.domain.Clone;
+import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.Records;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +50,9 @@ public class Reaper {
     private final DollyStore store;
     private final AgentClients agents;
     private final HostMonitor monitor;
-    private final CommandService service;
+    private final CloneStore clones;
+    private final CloneStates states;
+    private final CloneLifecycle lifecycle;
     private final RefreshTracker refreshes;
     private final Supplier<Notifier> notifier;
     private final Clock clock;
@@ -59,7 +64,9 @@ public class Reaper {
         this.store = store;
         this.agents = agents;
         this.monitor = monitor;
-        this.service = service;
+        this.clones = new CloneStore(store);
+        this.states = service.states();
+        this.lifecycle = service.lifecycle();
         this.refreshes = refreshes;
         this.notifier = notifier;
         this.clock = clock;
@@ -79,19 +86,23 @@ public class Reaper {
 
     /** The age in seconds of the stalest host's last healthy heartbeat (a host never seen healthy counts as a day). */
     public long heartbeatAgeSeconds(List<HostItem> hosts) {
+        return heartbeatAge(hosts.stream().map(Records::host).toList());
+    }
+
+    private long heartbeatAge(List<HostInfo> hosts) {
         Instant now = clock.instant();
         long worst = 0;
-        for (HostItem h : hosts) {
-            long age = h.getLastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.getLastSeenHealthy().getEpochSecond());
+        for (HostInfo h : hosts) {
+            long age = h.lastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.lastSeenHealthy().getEpochSecond());
             worst = Math.max(worst, age);
         }
         return hosts.isEmpty() ? 86_400 : worst;
     }
 
-    private void publish(List<HostItem> hosts) {
+    private void publish(List<HostInfo> hosts) {
         String ns = metricsNamespace;
         if (ns == null) return;
-        long age = heartbeatAgeSeconds(hosts);
+        long age = heartbeatAge(hosts);
         System.out.println("{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\""
                 + ns.replace("\"", "") + "\",\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"HostHeartbeatAgeSeconds\",\"Unit\":\"Seconds\"}]}]},"
                 + "\"HostHeartbeatAgeSeconds\":" + age + "}");
@@ -101,43 +112,42 @@ public class Reaper {
         List<String> expired = new ArrayList<>(), warned = new ArrayList<>(), ghosts = new ArrayList<>(), unknown = new ArrayList<>(),
                 repaired = new ArrayList<>(), errors = new ArrayList<>();
         Map<String, Boolean> hostHealth = new HashMap<>();
-        List<HostItem> hosts = monitor.heartbeatAll();
-        for (HostItem h : hosts) hostHealth.put(h.getName(), monitor.healthy(h));
+        List<HostInfo> hosts = monitor.heartbeatAll();
+        for (HostInfo h : hosts) hostHealth.put(h.name(), monitor.healthy(h));
         publish(hosts);
 
         reconcile(hostHealth, ghosts, unknown, errors);
 
         Instant now = clock.instant();
-        for (CloneItem c : store.allClones()) {
+        for (Clone c : clones.all()) {
             try {
                 if (repairStuck(c, now, repaired)) continue;
-                if (c.isProtectedClone() || c.getState() == CloneState.DESTROYING) continue;
+                if (c.protectedClone() || c.state() == CloneState.DESTROYING) continue;
                 Instant due = dueAt(c);
                 if (due == null) continue;
                 if (!now.isBefore(due)) {
-                    if (c.getHostName() != null && Boolean.FALSE.equals(hostHealth.get(c.getHostName())) && c.getState() != CloneState.FAILED) {
+                    if (c.hostName() != null && Boolean.FALSE.equals(hostHealth.get(c.hostName())) && c.state() != CloneState.FAILED) {
                         continue; // its host is down: expire it when the host is back
                     }
-                    service.destroyClone(c, "scheduler", Front.SCHEDULE);
-                    store.audit("clone:" + c.getId(), "scheduler", Front.SCHEDULE.name(), "expire", "done",
-                            c.getExpiresAt() != null && !now.isBefore(c.getExpiresAt()) ? "ttl" : "idle");
-                    expired.add(c.getId());
-                } else if (c.getState() == CloneState.READY && !now.isBefore(due.minus(warnBefore)) && !due.equals(c.getWarnedFor())) {
-                    CloneItem marked;
+                    lifecycle.destroyClone(c, "scheduler", Front.SCHEDULE);
+                    store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "expire", "done",
+                            c.expiresAt() != null && !now.isBefore(c.expiresAt()) ? "ttl" : "idle");
+                    expired.add(c.id());
+                } else if (c.state() == CloneState.READY && !now.isBefore(due.minus(warnBefore)) && !due.equals(c.warnedFor())) {
+                    Clone marked;
                     try {
-                        c.setWarnedFor(due);
-                        marked = store.update(c); // conditional: two sweeps never warn twice
+                        marked = clones.update(c.toBuilder().warnedFor(due).build()); // conditional: two sweeps never warn twice
                     } catch (ConflictException e) {
                         continue;
                     }
-                    notifier.get().expiryWarning(Views.ownerForDisplay(c.getOwner()), Views.info(marked), due);
-                    warned.add(c.getId());
+                    notifier.get().expiryWarning(Views.ownerForDisplay(c.owner()), Views.info(marked), due);
+                    warned.add(c.id());
                 }
             } catch (DollyException | AgentException e) {
-                errors.add(c.getId() + ": " + e.getMessage());
+                errors.add(c.id() + ": " + e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("reaper failed on clone {}", c.getId(), e);
-                errors.add(c.getId() + ": " + e);
+                log.warn("reaper failed on clone {}", c.id(), e);
+                errors.add(c.id() + ": " + e);
             }
         }
         refreshes.pollRunning();
@@ -149,12 +159,12 @@ public class Reaper {
     }
 
     /** When the clone expires: the earlier of its TTL and its idle limit (last activity + template idle); null never. */
-    Instant dueAt(CloneItem c) {
-        Instant due = c.getExpiresAt();
-        DollyConfig.TemplateConfig t = config.template(c.getTemplate());
+    Instant dueAt(Clone c) {
+        Instant due = c.expiresAt();
+        DollyConfig.TemplateConfig t = config.template(c.template());
         Duration idle = t == null ? null : t.cloneDefaults().idleOrNull();
-        if (idle != null && c.getState() == CloneState.READY) {
-            Instant last = c.getLastActivityAt() != null ? c.getLastActivityAt() : c.getCreatedAt();
+        if (idle != null && c.state() == CloneState.READY) {
+            Instant last = c.lastActivityAt() != null ? c.lastActivityAt() : c.createdAt();
             if (last != null) {
                 Instant idleDue = last.plus(idle);
                 if (due == null || idleDue.isBefore(due)) due = idleDue;
@@ -163,37 +173,35 @@ public class Reaper {
         return due;
     }
 
-    private boolean repairStuck(CloneItem c, Instant now, List<String> repaired) {
-        if (c.getStateSince() == null || c.getStateSince().isAfter(now.minus(STUCK_AFTER))) return false;
-        switch (c.getState()) {
+    private boolean repairStuck(Clone c, Instant now, List<String> repaired) {
+        if (c.stateSince() == null || c.stateSince().isAfter(now.minus(STUCK_AFTER))) return false;
+        switch (c.state()) {
             case CREATING, RESETTING -> {
-                AgentClient a = c.getHostName() != null && agents.knows(c.getHostName()) ? agents.get(c.getHostName()) : null;
+                AgentClient a = c.hostName() != null && agents.knows(c.hostName()) ? agents.get(c.hostName()) : null;
                 if (a == null || a.unavailable()) return true;
                 CloneView v;
                 try {
-                    v = a.clone(c.getId());
+                    v = a.clone(c.id());
                 } catch (AgentException.Refused e) {
                     v = null;
                 }
                 CloneView view = v;
-                service.change(c.getId(), it -> {
-                    it.setStateSince(now);
+                states.change(c.id(), it -> {
+                    Clone.Builder b = it.toBuilder().stateSince(now);
                     if (view == null) {
-                        it.setState(CloneState.FAILED);
-                        it.setFailure("not found on host " + c.getHostName() + " after being " + c.getState().name().toLowerCase());
+                        b.state(CloneState.FAILED)
+                                .failure("not found on host " + c.hostName() + " after being " + c.state().name().toLowerCase());
                     } else {
-                        it.setState(CloneState.READY);
-                        it.setPort(view.port());
-                        it.setDatabase(view.database());
-                        it.setUser(view.user());
+                        b.state(CloneState.READY).port(view.port()).database(view.database()).user(view.user());
                     }
+                    return b.build();
                 });
-                repaired.add(c.getId());
+                repaired.add(c.id());
                 return true;
             }
             case DESTROYING -> {
-                service.destroyClone(c, "scheduler", Front.SCHEDULE);
-                repaired.add(c.getId());
+                lifecycle.destroyClone(c, "scheduler", Front.SCHEDULE);
+                repaired.add(c.id());
                 return true;
             }
             default -> {
@@ -203,7 +211,7 @@ public class Reaper {
     }
 
     private void reconcile(Map<String, Boolean> hostHealth, List<String> ghosts, List<String> unknown, List<String> errors) {
-        List<CloneItem> all = store.allClones();
+        List<Clone> all = clones.all();
         Instant now = clock.instant();
         for (AgentClient a : agents.all()) {
             if (!Boolean.TRUE.equals(hostHealth.get(a.host()))) continue;
@@ -215,30 +223,26 @@ public class Reaper {
                 continue;
             }
             Map<String, CloneView> byId = real.stream().collect(Collectors.toMap(CloneView::id, v -> v, (x, y) -> x));
-            Set<String> recorded = all.stream().map(CloneItem::getId).collect(Collectors.toSet());
-            for (CloneItem c : all) {
-                if (!a.host().equals(c.getHostName())) continue;
-                CloneView v = byId.get(c.getId());
-                boolean judged = c.getState() == CloneState.READY || c.getState() == CloneState.RESETTING;
-                if (v == null && judged && c.getStateSince() != null && c.getStateSince().isBefore(now.minus(RECONCILE_GRACE))) {
+            Set<String> recorded = all.stream().map(Clone::id).collect(Collectors.toSet());
+            for (Clone c : all) {
+                if (!a.host().equals(c.hostName())) continue;
+                CloneView v = byId.get(c.id());
+                boolean judged = c.state() == CloneState.READY || c.state() == CloneState.RESETTING;
+                if (v == null && judged && c.stateSince() != null && c.stateSince().isBefore(now.minus(RECONCILE_GRACE))) {
                     try {
-                        service.change(c.getId(), it -> {
-                            it.setState(CloneState.FAILED);
-                            it.setGhost(true);
-                            it.setStateSince(now);
-                            it.setFailure("missing on host " + a.host() + " (found by reconciliation); destroy it to release your quota");
-                        });
-                        store.audit("clone:" + c.getId(), "scheduler", Front.SCHEDULE.name(), "reconcile", "ghost", "missing on " + a.host());
-                        ghosts.add(c.getId());
+                        states.change(c.id(), it -> it.toBuilder().state(CloneState.FAILED).ghost(true).stateSince(now)
+                                .failure("missing on host " + a.host() + " (found by reconciliation); destroy it to release your quota").build());
+                        store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "reconcile", "ghost", "missing on " + a.host());
+                        ghosts.add(c.id());
                     } catch (RuntimeException e) {
-                        errors.add(c.getId() + ": " + e.getMessage());
+                        errors.add(c.id() + ": " + e.getMessage());
                     }
                 } else if (v != null && v.lastActivityAt() != null
-                        && (c.getLastActivityAt() == null || v.lastActivityAt().isAfter(c.getLastActivityAt()))) {
+                        && (c.lastActivityAt() == null || v.lastActivityAt().isAfter(c.lastActivityAt()))) {
                     try {
-                        service.change(c.getId(), it -> it.setLastActivityAt(v.lastActivityAt()));
+                        states.change(c.id(), it -> it.toBuilder().lastActivityAt(v.lastActivityAt()).build());
                     } catch (RuntimeException e) {
-                        log.debug("last activity of {} not recorded: {}", c.getId(), e.toString());
+                        log.debug("last activity of {} not recorded: {}", c.id(), e.toString());
                     }
                 }
             }

@@ -8,9 +8,12 @@ import dev.dolly.control.api.ErrorKind;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Notifier;
 import dev.dolly.functions.agent.AgentClients;
+import dev.dolly.agent.api.client.AgentException;
+import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.domain.TemplateInfo;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
-import dev.dolly.functions.store.HostItem;
+import dev.dolly.functions.store.Records;
 import dev.dolly.functions.store.TemplateItem;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +52,12 @@ public class RefreshTracker {
     }
 
     static CommandResult.RefreshInfo info(TemplateItem t) {
-        return new CommandResult.RefreshInfo(t.getName(), t.getRefreshJob(), t.getRefreshState(), t.getRefreshPhase(),
-                t.getTablesDone(), t.getTablesTotal(), t.getRowsCopied(), t.getEtaSeconds(), t.getRefreshSnapshot(), t.getRefreshError());
+        return info(Records.template(t));
+    }
+
+    static CommandResult.RefreshInfo info(TemplateInfo t) {
+        return new CommandResult.RefreshInfo(t.name(), t.refreshJob(), t.refreshState(), t.refreshPhase(),
+                t.tablesDone(), t.tablesTotal(), t.rowsCopied(), t.etaSeconds(), t.refreshSnapshot(), t.refreshError());
     }
 
     /** Starts a refresh of {@code template} unless one runs; returns the running one either way. */
@@ -62,10 +69,10 @@ public class RefreshTracker {
             if (t.refreshRunning() && t.getRefreshUpdatedAt() != null && t.getRefreshUpdatedAt().isAfter(now.minus(LOST_AFTER))) {
                 return info(t);
             }
-            HostItem host = hostFor(template);
+            HostInfo host = hostFor(template);
             String job = template + "-" + JOB_TIME.format(now);
             t.setRefreshJob(job);
-            t.setRefreshHost(host.getName());
+            t.setRefreshHost(host.name());
             t.setRefreshState("RUNNING");
             t.setRefreshPhase("starting");
             t.setTablesDone(0);
@@ -82,10 +89,10 @@ public class RefreshTracker {
             } catch (ConflictException e) {
                 continue; // someone else claimed it first: report theirs
             }
-            store.audit("template:" + template, byKey, front.name(), "refresh", "requested", "job " + job + " on " + host.getName());
+            store.audit("template:" + template, byKey, front.name(), "refresh", "requested", "job " + job + " on " + host.name());
             try {
-                JobView v = agents.get(host.getName()).refresh(template, job);
-                return record(host.getName(), v);
+                JobView v = agents.get(host.name()).refresh(template, job);
+                return record(host.name(), v);
             } catch (AgentException e) {
                 TemplateItem failed = store.template(template);
                 failed.setRefreshState("FAILED");
@@ -98,10 +105,10 @@ public class RefreshTracker {
         throw new DollyException(ErrorKind.CONFLICT, "A refresh of '" + template + "' is being started by someone else; see `status`.");
     }
 
-    private HostItem hostFor(String template) {
-        List<HostItem> hosts = monitor.heartbeatAll().stream().filter(monitor::healthy).toList();
-        return hosts.stream().filter(h -> h.holds(template, null)).max(Comparator.comparingLong(HostItem::getFreeBytes))
-                .or(() -> hosts.stream().max(Comparator.comparingLong(HostItem::getFreeBytes)))
+    private HostInfo hostFor(String template) {
+        List<HostInfo> hosts = monitor.heartbeatAll().stream().filter(monitor::healthy).toList();
+        return hosts.stream().filter(h -> h.holds(template, null)).max(Comparator.comparingLong(HostInfo::freeBytes))
+                .or(() -> hosts.stream().max(Comparator.comparingLong(HostInfo::freeBytes)))
                 .orElseThrow(() -> new DollyException(ErrorKind.UNAVAILABLE, "No healthy host can refresh '" + template + "' right now; try again in a minute."));
     }
 

@@ -1,9 +1,9 @@
 package dev.dolly.functions.service;
 
 import dev.dolly.control.api.CloneInfo;
-import dev.dolly.functions.store.CloneItem;
+import dev.dolly.functions.domain.Clone;
 
-/** Turns stored items into what fronts show. */
+/** Turns domain records into what fronts show. */
 public final class Views {
     private Views() {}
 
@@ -13,14 +13,14 @@ public final class Views {
         return ownerKey.startsWith("slack:") ? ownerKey.substring("slack:".length()) : ownerKey;
     }
 
-    public static String connectionString(CloneItem c) {
-        if (c.getPort() <= 0 || c.getConnectHost() == null) return null;
-        return "postgresql://" + c.getUser() + "@" + c.getConnectHost() + ":" + c.getPort() + "/" + c.getDatabase();
+    public static String connectionString(Clone c) {
+        if (c.port() <= 0 || c.connectHost() == null) return null;
+        return "postgresql://" + c.user() + "@" + c.connectHost() + ":" + c.port() + "/" + c.database();
     }
 
-    public static CloneInfo info(CloneItem c) {
-        return new CloneInfo(c.getId(), c.getState(), c.getTemplate(), c.getSnapshot(), c.getSnapshotCreatedAt(),
-                ownerForDisplay(c.getOwner()), c.getConnectHost(), c.getPort(), c.getDatabase(), c.getUser(), connectionString(c),
-                c.getCreatedAt(), c.getExpiresAt(), c.isProtectedClone(), c.getLastActivityAt());
+    public static CloneInfo info(Clone c) {
+        return new CloneInfo(c.id(), c.state(), c.template(), c.snapshot(), c.snapshotCreatedAt(),
+                ownerForDisplay(c.owner()), c.connectHost(), c.port(), c.database(), c.user(), connectionString(c),
+                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt());
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
@@ -42,7 +41,7 @@ public class DollyStore {
     private final DynamoDbTable<HostItem> hosts;
     private final DynamoDbTable<TemplateItem> templates;
     private final DynamoDbTable<QuotaItem> quotas;
-    private final DynamoDbTable<IdempotencyItem> idempotency;
+    private final IdempotencyStore firstAnswers;
     private final DynamoDbTable<AuditItem> audit;
     private final DynamoDbTable<SnapshotItem> snapshots;
 
@@ -54,13 +53,14 @@ public class DollyStore {
         this.hosts = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(HostItem.class));
         this.templates = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(TemplateItem.class));
         this.quotas = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(QuotaItem.class));
-        this.idempotency = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class));
+        this.firstAnswers = new IdempotencyStore(
+                enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class)), clock);
         this.audit = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(AuditItem.class));
         this.snapshots = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(SnapshotItem.class));
     }
 
     private static Key key(String pk, String sk) {
-        return Key.builder().partitionValue(pk).sortValue(sk).build();
+        return Writes.key(pk, sk);
     }
 
     // ---------------------------------------------------------------- clones
@@ -109,7 +109,7 @@ public class DollyStore {
                 if (e instanceof TransactionCanceledException t && failedCondition(t, 0)) {
                     return CreateOutcome.EXISTS; // the id was taken meanwhile
                 }
-                backoff(attempt);
+                Writes.backoff(attempt);
             }
         }
         throw new ConflictException("could not record clone " + item.getId() + ": too much contention", null);
@@ -139,9 +139,7 @@ public class DollyStore {
                 TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                         .addDeleteItem(clones, TransactDeleteItemEnhancedRequest.builder()
                                 .key(key(item.getPk(), item.getSk()))
-                                .conditionExpression(Expression.builder().expression("#v = :v")
-                                        .putExpressionName("#v", "version")
-                                        .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(item.getVersion()))).build())
+                                .conditionExpression(Writes.versionIs(item.getVersion()))
                                 .build())
                         .addPutItem(quotas, q);
                 if (audit != null) {
@@ -153,9 +151,9 @@ public class DollyStore {
                 if (failedCondition(e, 0)) {
                     throw new ConflictException("clone " + item.getId() + " changed meanwhile", e);
                 }
-                backoff(attempt);
+                Writes.backoff(attempt);
             } catch (TransactionConflictException e) {
-                backoff(attempt);
+                Writes.backoff(attempt);
             }
         }
         throw new ConflictException("could not remove clone " + item.getId() + ": too much contention", null);
@@ -208,7 +206,7 @@ public class DollyStore {
                 hosts.putItem(h);
                 return h;
             } catch (ConditionalCheckFailedException e) {
-                backoff(attempt);
+                Writes.backoff(attempt);
             }
         }
         throw new ConflictException("could not update host " + name, null);
@@ -259,7 +257,7 @@ public class DollyStore {
                 snapshots.putItem(s);
                 return;
             } catch (ConditionalCheckFailedException e) {
-                backoff(attempt);
+                Writes.backoff(attempt);
             }
         }
     }
@@ -268,8 +266,7 @@ public class DollyStore {
     public void removeSnapshot(SnapshotItem s) {
         try {
             snapshots.deleteItem(r -> r.key(key(s.getPk(), s.getSk()))
-                    .conditionExpression(Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
-                            .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(s.getVersion()))).build()));
+                    .conditionExpression(Writes.versionIs(s.getVersion())));
         } catch (ConditionalCheckFailedException ignored) {
             // changed meanwhile: the next heartbeat looks again
         }
@@ -278,7 +275,7 @@ public class DollyStore {
     // ---------------------------------------------------------------- idempotency
 
     public IdempotencyItem idempotency(String scope, String key) {
-        return idempotency.getItem(r -> r.key(key(IdempotencyItem.pk(scope, key), "IDEM")).consistentRead(true));
+        return firstAnswers.get(scope, key);
     }
 
     /**
@@ -286,72 +283,17 @@ public class DollyStore {
      * now owns it (record IN_PROGRESS), else the existing record (IN_PROGRESS or DONE).
      */
     public IdempotencyItem claim(String scope, String key, String requestHash, Instant expires) {
-        IdempotencyItem i = IdempotencyItem.create(scope, key);
-        i.setState(IdempotencyItem.IN_PROGRESS);
-        i.setRequestHash(requestHash);
-        i.setExpiresAtEpoch(expires.getEpochSecond());
-        try {
-            idempotency.putItem(i);
-            return null;
-        } catch (ConditionalCheckFailedException e) {
-            IdempotencyItem existing = idempotency(scope, key);
-            if (existing == null || (existing.getExpiresAtEpoch() != null && existing.getExpiresAtEpoch() < clock.instant().getEpochSecond())) {
-                // gone meanwhile, or expired but not yet swept by TTL: take it over
-                if (existing != null) {
-                    try {
-                        idempotency.deleteItem(r -> r.key(key(existing.getPk(), "IDEM"))
-                                .conditionExpression(Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
-                                        .putExpressionValue(":v", AttributeValue.fromN(String.valueOf(existing.getVersion()))).build()));
-                    } catch (ConditionalCheckFailedException ignored) {
-                        return idempotency(scope, key);
-                    }
-                }
-                return claim(scope, key, requestHash, expires);
-            }
-            return existing;
-        }
+        return firstAnswers.claim(scope, key, requestHash, expires);
     }
 
     /** Stores the first answer of a claimed request. */
     public void complete(String scope, String key, int status, String answer, boolean sealed) {
-        // the claimer's record is at version 1: write it blind first, read only when that lost
-        IdempotencyItem done = IdempotencyItem.create(scope, key);
-        done.setVersion(1L);
-        done.setState(IdempotencyItem.DONE);
-        done.setStatus(status);
-        done.setAnswer(answer);
-        done.setSealed(sealed);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            if (attempt == 0) {
-                try {
-                    // keep what the claim recorded (request hash, expiry): read it back only if the blind write fails
-                    idempotency.updateItem(r -> r.item(done).ignoreNulls(true)
-                            .conditionExpression(Expression.builder().expression("#s = :s")
-                                    .putExpressionName("#s", "state")
-                                    .putExpressionValue(":s", AttributeValue.fromS(IdempotencyItem.IN_PROGRESS)).build()));
-                    return;
-                } catch (ConditionalCheckFailedException e) {
-                    continue;
-                }
-            }
-            IdempotencyItem i = idempotency(scope, key);
-            if (i == null) return;
-            i.setState(IdempotencyItem.DONE);
-            i.setStatus(status);
-            i.setAnswer(answer);
-            i.setSealed(sealed);
-            try {
-                idempotency.putItem(i);
-                return;
-            } catch (ConditionalCheckFailedException e) {
-                backoff(attempt);
-            }
-        }
+        firstAnswers.complete(scope, key, status, answer, sealed);
     }
 
     /** Forgets a claim (the request failed in a way a retry may fix). */
     public void release(String scope, String key) {
-        idempotency.deleteItem(key(IdempotencyItem.pk(scope, key), "IDEM"));
+        firstAnswers.release(scope, key);
     }
 
     // ---------------------------------------------------------------- audit
@@ -399,15 +341,6 @@ public class DollyStore {
             return t.cancellationReasons().stream().map(CancellationReason::code).toList().toString();
         }
         return e.getClass().getSimpleName();
-    }
-
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(Math.min(200, 2L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextInt(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     DynamoDbClient client() { return client; }

@@ -60,17 +60,4 @@ public class HostItem extends KindIndexedItem {
     public List<String> getCurrentSnapshots() { return currentSnapshots; }
     public void setCurrentSnapshots(List<String> currentSnapshots) { this.currentSnapshots = currentSnapshots; }
 
-
-    public boolean holds(String template, String snapshot) {
-        if (snapshot == null) {
-            return currentSnapshots != null && currentSnapshots.stream().anyMatch(s -> s.startsWith(template + "/"));
-        }
-        return snapshots != null && snapshots.contains(template + "/" + snapshot);
-    }
-
-    public String currentSnapshot(String template) {
-        if (currentSnapshots == null) return null;
-        return currentSnapshots.stream().filter(s -> s.startsWith(template + "/"))
-                .map(s -> s.substring(template.length() + 1)).findFirst().orElse(null);
-    }
 }

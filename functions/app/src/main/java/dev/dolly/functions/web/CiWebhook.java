@@ -16,8 +16,9 @@ import dev.dolly.functions.agent.AgentTiming;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Durations;
 import dev.dolly.functions.config.Secrets;
+import dev.dolly.functions.domain.FirstAnswer;
+import dev.dolly.functions.service.FirstAnswers;
 import dev.dolly.functions.store.DollyStore;
-import dev.dolly.functions.store.IdempotencyItem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,16 +68,21 @@ public class CiWebhook {
     private final DollyConfig config;
     private final Secrets secrets;
     private final CommandPort commands;
-    private final DollyStore store;
+    private final FirstAnswers answers;
     private final Clock clock;
     private final ObjectMapper json = dev.dolly.agent.api.AgentJson.mapper();
 
-    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, DollyStore store, Clock clock) {
+    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, FirstAnswers answers, Clock clock) {
         this.config = config;
         this.secrets = secrets;
         this.commands = commands;
-        this.store = store;
+        this.answers = answers;
         this.clock = clock;
+    }
+
+    /** Keeps first answers in {@code store}. */
+    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, DollyStore store, Clock clock) {
+        this(config, secrets, commands, new FirstAnswers(store), clock);
     }
 
     public HttpAnswer handle(HttpCall call) {
@@ -122,9 +128,9 @@ public class CiWebhook {
         }
 
         // 2. a replay of this exact request gets the first answer and does nothing
-        IdempotencyItem seen = store.claim("sig", expected, "-", Instant.ofEpochSecond(ts).plus(WINDOW.multipliedBy(2)));
+        FirstAnswer seen = answers.claim("sig", expected, "-", Instant.ofEpochSecond(ts).plus(WINDOW.multipliedBy(2)));
         if (seen != null) {
-            return stored(awaitDone(seen, "sig", expected), secret, "Replayed request: this signature was already used.");
+            return stored(answers.awaitDone(seen, "sig", expected), secret, "Replayed request: this signature was already used.");
         }
         HttpAnswer answer;
         try {
@@ -175,13 +181,13 @@ public class CiWebhook {
         if (action.equals("status")) idemKey = null;
         if (idemKey != null) {
             String hash = sha256Hex(call.body());
-            IdempotencyItem first = store.claim(scope, idemKey, hash, clock.instant().plus(Duration.ofHours(24)));
+            FirstAnswer first = answers.claim(scope, idemKey, hash, clock.instant().plus(Duration.ofHours(24)));
             if (first != null) {
-                if (!hash.equals(first.getRequestHash())) {
+                if (!hash.equals(first.requestHash())) {
                     return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": already used for a different request body; use a new key.",
                             IDEMPOTENCY_HEADER);
                 }
-                return stored(awaitDone(first, scope, idemKey), secret, "Retried delivery: same Idempotency-Key.");
+                return stored(answers.awaitDone(first, scope, idemKey), secret, "Retried delivery: same Idempotency-Key.");
             }
         }
         HttpAnswer answer;
@@ -190,12 +196,12 @@ public class CiWebhook {
         } catch (DollyException e) {
             answer = error(e);
         } catch (RuntimeException e) {
-            if (idemKey != null) store.release(scope, idemKey);
+            if (idemKey != null) answers.release(scope, idemKey);
             throw e;
         }
         if (idemKey != null) {
             if (answer.status() >= 500) {
-                store.release(scope, idemKey); // nothing to keep: a retry may act
+                answers.release(scope, idemKey); // nothing to keep: a retry may act
             } else {
                 remember(scope, idemKey, answer, secret);
             }
@@ -295,30 +301,21 @@ public class CiWebhook {
 
     // ---------------------------------------------------------------- first answers
 
-    private IdempotencyItem awaitDone(IdempotencyItem item, String scope, String key) {
-        IdempotencyItem i = item;
-        for (int n = 0; n < 1200 && i != null && IdempotencyItem.IN_PROGRESS.equals(i.getState()); n++) {
-            sleep(50);
-            i = store.idempotency(scope, key);
-        }
-        return i;
-    }
-
-    private HttpAnswer stored(IdempotencyItem item, String secret, String what) {
+    private HttpAnswer stored(FirstAnswer item, String secret, String what) {
         if (item == null) {
             return error(ErrorKind.CONFLICT, what + " The first attempt did not finish; send a new request.", null);
         }
-        if (IdempotencyItem.IN_PROGRESS.equals(item.getState())) {
+        if (item.inProgress()) {
             return error(ErrorKind.CONFLICT, what + " The first attempt is still running; retry shortly.", null);
         }
-        String body = item.sealedAnswer() ? Sealer.open(secret, item.getPk(), item.getAnswer()) : item.getAnswer();
-        return HttpAnswer.json(item.getStatus(), body).withHeader("Idempotent-Replayed", "true");
+        String body = item.sealed() ? Sealer.open(secret, item.sealContext(), item.answer()) : item.answer();
+        return HttpAnswer.json(item.status(), body).withHeader("Idempotent-Replayed", "true");
     }
 
     private void remember(String scope, String key, HttpAnswer answer, String secret) {
         boolean sealed = answer.body().contains("\"password\"");
-        String stored = sealed ? Sealer.seal(secret, IdempotencyItem.pk(scope, key), answer.body()) : answer.body();
-        store.complete(scope, key, answer.status(), stored, sealed);
+        String stored = sealed ? Sealer.seal(secret, FirstAnswers.sealContext(scope, key), answer.body()) : answer.body();
+        answers.complete(scope, key, answer.status(), stored, sealed);
     }
 
     // ---------------------------------------------------------------- crypto
@@ -341,14 +338,6 @@ public class CiWebhook {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
