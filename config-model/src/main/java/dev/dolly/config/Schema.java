@@ -65,11 +65,8 @@ public final class Schema {
             "seed", key(Kind.TEXT_LIST, AGENT),
             "source", new Key(fields(AGENT, "host", Kind.TEXT, "port", Kind.INTEGER, "database", Kind.TEXT, "user", Kind.TEXT,
                     "passwordEnv", Kind.TEXT, "sslmode", Kind.TEXT, "systemIdentifier", Kind.TEXT, "connectTimeout", Kind.INTEGER), AGENT),
-            "masking", new Key(new Fields(keys(
-                    "saltEnv", key(Kind.TEXT, AGENT),
-                    "salt", key(Kind.TEXT, AGENT),
-                    "gate", new Key(fields(AGENT, "enabled", Kind.BOOLEAN, "sampleRows", Kind.INTEGER, "threshold", Kind.NUMBER), AGENT),
-                    "tables", key(Kind.ANY, AGENT))), AGENT),
+            // the masking rules are the agent's masking engine's to check (MaskingConfig), with its own messages
+            "masking", key(Kind.ANY, AGENT),
             "refresh", new Key(new Fields(keys(
                     "schedule", key(Kind.TEXT, CONTROL),
                     "workers", key(Kind.INTEGER, AGENT),
