@@ -23,7 +23,7 @@ import dev.dolly.functions.agent.AgentException;
 import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.auth.Role;
 import dev.dolly.functions.config.DollyConfig;
-import dev.dolly.functions.config.Durations;
+import dev.dolly.config.Durations;
 import dev.dolly.functions.store.CloneItem;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
