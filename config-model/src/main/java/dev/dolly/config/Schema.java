@@ -67,6 +67,8 @@ public final class Schema {
                     "passwordEnv", Kind.TEXT, "sslmode", Kind.TEXT, "systemIdentifier", Kind.TEXT, "connectTimeout", Kind.INTEGER), AGENT),
             // the masking rules are the agent's masking engine's to check (MaskingConfig), with its own messages
             "masking", key(Kind.ANY, AGENT),
+            "retention", key(Kind.INTEGER, AGENT),
+            "clone", new Key(CLONE, BOTH),
             "refresh", new Key(new Fields(keys(
                     "schedule", key(Kind.TEXT, CONTROL),
                     "workers", key(Kind.INTEGER, AGENT),
@@ -78,8 +80,6 @@ public final class Schema {
                     "excludeTables", key(Kind.TEXT_LIST, AGENT),
                     "pgBin", key(Kind.TEXT, AGENT),
                     "analyze", key(Kind.BOOLEAN, AGENT))), BOTH),
-            "retention", key(Kind.INTEGER, AGENT),
-            "clone", new Key(CLONE, BOTH),
             "image", key(Kind.TEXT, AGENT),
             "slackChannel", key(Kind.TEXT, CONTROL)));
 

@@ -63,7 +63,7 @@ class ConfigReaderTest {
     @Test
     void schemaListsWhatEachComponentReads() {
         assertThat(Schema.TEMPLATE.readBy(Schema.Reader.CONTROL_PLANE))
-                .containsExactly("database", "description", "refresh", "clone", "slackChannel");
+                .containsExactly("database", "description", "clone", "refresh", "slackChannel");
         assertThat(Schema.FILE.readBy(Schema.Reader.AGENT)).containsExactly("agent", "templates");
     }
 }
