@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The control plane's sections of the shared YAML ({@code templates:}, {@code hosts:}, {@code grants:},
  * {@code ciKeys:}, {@code slack:}), picked by {@link ConfigLoader} from the file as the shared
- * {@code dev.dolly.config.ConfigReader} reads and checks it; the other sections are the agent's. Secrets never appear here in plain text except in
- * test fixtures: each names the environment variable holding it.
+ * {@code dev.dolly.config.ConfigReader} reads and checks it; the other sections are the agent's. Secrets
+ * never appear here in plain text except in test fixtures: each names the environment variable holding it.
  */
 public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig> hosts, List<GrantConfig> grants,
                           List<CiKeyConfig> ciKeys, Map<String, Object> slack) {
