@@ -1,8 +1,11 @@
 package dev.dolly.infra;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dolly.config.ConfigException;
+import dev.dolly.config.ConfigReader;
+import dev.dolly.config.Schema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The control plane's part of the operator's {@code dolly.yaml} (context {@code hostConfig}), for the
- * functions' {@value #ENV}: {@code templates} (each with only the keys the control plane reads),
+ * functions' {@value #ENV}, read and checked by the shared {@link ConfigReader} (a bad duration or an unknown
+ * key fails synthesis as it would stop the agent and the functions): {@code templates} (each with only the keys the control plane reads),
  * {@code grants}, {@code ciKeys} and {@code slack}, as compact JSON (which is YAML). {@code agent:} and
  * the templates' {@code source}, {@code masking}, {@code seed}, … are the host agent's; {@code hosts:} is
  * dropped because on AWS the functions find the host through {@code DOLLY_HOSTS} (they add its hosts to
@@ -26,7 +30,7 @@ import java.util.regex.Pattern;
  * key ({@code secret:}, {@code password:}, …) is refused: it would end up in the template, cdk.out and the
  * host's S3 asset.
  */
-final class FunctionsConfig {
+public final class FunctionsConfig {
     /** The variable the functions read the YAML from (Spring binds it to {@code dolly.config-yaml}). */
     static final String ENV = "DOLLY_CONFIG_YAML";
     /** What Dolly lets a function's environment grow to: Lambda's limit is 4 KB for all variables together. */
@@ -36,14 +40,14 @@ final class FunctionsConfig {
      * a generated name is about 100 bytes.
      */
     static final int TOKEN_ESTIMATE_BYTES = 128;
-    /** The sections the control plane reads (besides {@code hosts}, which DOLLY_HOSTS replaces on AWS). */
-    static final List<String> SECTIONS = List.of("templates", "grants", "ciKeys", "slack");
-    /** The keys of a template the control plane reads; the rest (source, masking, seed, …) is the agent's. */
-    static final List<String> TEMPLATE_KEYS = List.of("database", "description", "clone", "refresh", "slackChannel");
+    /** The sections the control plane reads ({@link Schema}) but {@code hosts}, which DOLLY_HOSTS replaces on AWS. */
+    static final List<String> SECTIONS = Schema.FILE.readBy(Schema.Reader.CONTROL_PLANE).stream()
+            .filter(section -> !section.equals("hosts")).toList();
+    /** The keys of a template the control plane reads ({@link Schema}); the rest (source, masking, seed, …) is the agent's. */
+    static final List<String> TEMPLATE_KEYS = Schema.TEMPLATE.readBy(Schema.Reader.CONTROL_PLANE);
     /** Keys that hold a secret when they hold a value; {@code *Env} keys name a variable and pass. */
     static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|passwd|token|salt|apikey|privatekey)");
     private static final Pattern TOKEN = Pattern.compile("\\$\\{Token\\[[^\\]]*\\]\\}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FunctionsConfig() {}
@@ -67,28 +71,24 @@ final class FunctionsConfig {
     }
 
     /** The value of {@value #ENV} for the YAML text {@code yaml} ({@code source} names it in messages). */
-    static String fromYaml(String yaml, String source) {
-        Object doc;
+    public static String fromYaml(String yaml, String source) {
+        JsonNode tree;
         try {
-            // readTree: an empty file (or only comments) is a missing node, not an error
-            com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
-            doc = tree == null || tree.isMissingNode() ? null : YAML.treeToValue(tree, Object.class);
-        } catch (JsonProcessingException e) {
-            // the location only: the parser's message quotes the line, which may hold a secret
-            var at = e.getLocation();
-            throw new IllegalArgumentException("context 'hostConfig': " + source + " is not valid YAML"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            tree = ConfigReader.parse(yaml, source);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("context 'hostConfig': " + e.getMessage());
         }
-        if (doc == null) {
-            doc = Map.of();
-        }
-        if (!(doc instanceof Map<?, ?> root)) {
-            throw new IllegalArgumentException("context 'hostConfig': " + source + " is not a Dolly config "
-                    + "(expected sections like templates:, grants:, agent:)");
-        }
+        Map<?, ?> root = JSON.convertValue(tree, Map.class);
         refuseInlineSecrets(root, "", source);
+        Map<String, Object> controlPlane = controlPlane(root, source);
         try {
-            return JSON.writeValueAsString(controlPlane(root, source));
+            // the same check the agent and the functions make when they start: a bad value fails synthesis instead
+            ConfigReader.check(tree);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("context 'hostConfig': " + source + ": " + e.getMessage());
+        }
+        try {
+            return JSON.writeValueAsString(controlPlane);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,6 @@
 package dev.dolly.slack;
 
-import dev.dolly.slack.grammar.Durations;
+import dev.dolly.config.Durations;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

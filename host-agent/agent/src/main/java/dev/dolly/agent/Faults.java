@@ -1,6 +1,6 @@
 package dev.dolly.agent;
 
-import dev.dolly.agent.config.Units;
+import dev.dolly.config.Durations;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ public final class Faults {
         if (f == null || !f.startsWith(point + "=")) {
             return;
         }
-        Duration d = Units.duration(f.substring(point.length() + 1));
+        Duration d = Durations.parse(f.substring(point.length() + 1));
         log.warn("fault injection: pausing {} at {}", d, point);
         try {
             Thread.sleep(d.toMillis());

@@ -6,7 +6,6 @@ import dev.dolly.control.api.ErrorKind;
 import dev.dolly.control.api.Principal;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.DollyConfig.GrantConfig;
-import dev.dolly.functions.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,6 @@ public final class Authorizer {
         this.config = config;
         for (GrantConfig g : config.grants()) {
             Role.parse(g.role()); // fail fast on a typo
-            if (g.maxTtl() != null) Durations.parse(g.maxTtl());
         }
     }
 
@@ -120,7 +118,7 @@ public final class Authorizer {
             if (g.maxTtl() == null) {
                 unlimitedGrant = true;
             } else {
-                Duration d = Durations.parse(g.maxTtl());
+                Duration d = g.maxTtl();
                 if (best == null || d.compareTo(best) > 0) best = d;
             }
         }

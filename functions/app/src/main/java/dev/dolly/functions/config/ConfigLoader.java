@@ -1,28 +1,43 @@
 package dev.dolly.functions.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dolly.config.ConfigReader;
+import dev.dolly.config.DollyFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Reads {@link DollyConfig} from a file path, a {@code classpath:} resource, or inline YAML text. */
+/**
+ * Reads {@link DollyConfig} from a file path, a {@code classpath:} resource, or inline YAML text, through the
+ * shared {@link ConfigReader} (the one the agent and infra use: a bad value or an unknown key anywhere in the
+ * file stops the functions as it stops the agent).
+ */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private ConfigLoader() {}
 
     public static DollyConfig fromYaml(String yaml) {
-        try {
-            DollyConfig c = YAML.readValue(yaml, DollyConfig.class);
-            return c == null ? new DollyConfig(null, null, null, null, null) : c;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("config is not valid YAML: " + e.getMessage(), e);
-        }
+        return from(ConfigReader.read(yaml, "config"));
+    }
+
+    /** The control plane's sections of a read and checked dolly.yaml. */
+    public static DollyConfig from(DollyFile f) {
+        Map<String, DollyConfig.TemplateConfig> templates = new LinkedHashMap<>();
+        f.templates().forEach((name, t) -> templates.put(name, new DollyConfig.TemplateConfig(t.database(), t.description(),
+                new DollyConfig.CloneDefaults(t.cloneDefaults().ttl(), t.cloneDefaults().maxTtl(), t.cloneDefaults().idle()),
+                t.refresh() == null ? null : new DollyConfig.RefreshConfig(t.refreshSchedule()), t.slackChannel())));
+        List<DollyConfig.HostConfig> hosts = f.hosts().stream()
+                .map(h -> new DollyConfig.HostConfig(h.name(), h.url(), h.secretEnv(), h.secret())).toList();
+        List<DollyConfig.GrantConfig> grants = f.grants().stream()
+                .map(g -> new DollyConfig.GrantConfig(g.name(), g.role(), g.templates(), g.slackUsers(), g.slackGroups(),
+                        g.ciKeys(), g.maxClones(), g.maxTtl())).toList();
+        List<DollyConfig.CiKeyConfig> ciKeys = f.ciKeys().stream()
+                .map(k -> new DollyConfig.CiKeyConfig(k.id(), k.secretEnv(), k.secret(), k.description())).toList();
+        return new DollyConfig(templates, hosts, grants, ciKeys, f.slack());
     }
 
     /** {@code location}: a file path or {@code classpath:name}. */
@@ -34,7 +49,7 @@ public final class ConfigLoader {
                     if (in == null) {
                         throw new IllegalArgumentException("config resource not found: " + location);
                     }
-                    return fromYaml(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    return from(ConfigReader.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), location));
                 }
             }
             Path p = Path.of(location);
@@ -42,7 +57,7 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException("config file not found: " + p.toAbsolutePath()
                         + " (set DOLLY_CONFIG to the shared dolly.yaml)");
             }
-            return fromYaml(Files.readString(p));
+            return from(ConfigReader.read(Files.readString(p), p.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

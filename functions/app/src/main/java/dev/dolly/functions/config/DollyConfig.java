@@ -1,16 +1,15 @@
 package dev.dolly.functions.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The control plane's sections of the shared YAML ({@code templates:}, {@code hosts:}, {@code grants:},
- * {@code ciKeys:}); other sections are ignored. Secrets never appear here in plain text except in
- * test fixtures: each names the environment variable holding it.
+ * {@code ciKeys:}, {@code slack:}), picked by {@link ConfigLoader} from the file as the shared
+ * {@code dev.dolly.config.ConfigReader} reads and checks it; the other sections are the agent's. Secrets
+ * never appear here in plain text except in test fixtures: each names the environment variable holding it.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig> hosts, List<GrantConfig> grants,
                           List<CiKeyConfig> ciKeys, Map<String, Object> slack) {
 
@@ -26,9 +25,8 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
         return templates.get(name);
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record TemplateConfig(String database, String description,
-                                 @com.fasterxml.jackson.annotation.JsonProperty("clone") CloneDefaults cloneDefaults,
+                                 CloneDefaults cloneDefaults,
                                  RefreshConfig refresh, String slackChannel) {
         public TemplateConfig {
             cloneDefaults = cloneDefaults == null ? new CloneDefaults(null, null, null) : cloneDefaults;
@@ -40,22 +38,19 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
     }
 
     /** Clone defaults of a template: default TTL, the longest TTL anyone may ask for, idle expiry. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record CloneDefaults(String ttl, String maxTtl, String idle) {
-        public Duration ttlOrDefault() { return Durations.parseOr(ttl, Duration.ofHours(8)); }
-        public Duration maxTtlOrDefault() { return Durations.parseOr(maxTtl, Duration.ofHours(72)); }
+    public record CloneDefaults(Duration ttl, Duration maxTtl, Duration idle) {
+        public Duration ttlOrDefault() { return ttl == null ? Duration.ofHours(8) : ttl; }
+        public Duration maxTtlOrDefault() { return maxTtl == null ? Duration.ofHours(72) : maxTtl; }
         /** Null: no idle expiry. */
-        public Duration idleOrNull() { return idle == null || idle.isBlank() ? null : Durations.parse(idle); }
+        public Duration idleOrNull() { return idle; }
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record RefreshConfig(String schedule) {}
 
     /**
      * A host agent: its name (used in placement and records), base URL, and the environment variable
      * holding its HMAC secret (default {@code DOLLY_AGENT_SECRET}).
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record HostConfig(String name, String url, String secretEnv, String secret) {
         @Override
         public String toString() {
@@ -67,9 +62,8 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
      * A role bound to subjects (Slack user ids, Slack user group ids, CI key ids) on templates
      * ({@code "*"} for all), with quotas: how many clones a principal may hold and the longest TTL.
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record GrantConfig(String name, String role, List<String> templates, List<String> slackUsers,
-                              List<String> slackGroups, List<String> ciKeys, Integer maxClones, String maxTtl) {
+                              List<String> slackGroups, List<String> ciKeys, Integer maxClones, Duration maxTtl) {
         public GrantConfig {
             templates = templates == null || templates.isEmpty() ? List.of("*") : List.copyOf(templates);
             slackUsers = slackUsers == null ? List.of() : List.copyOf(slackUsers);
@@ -79,7 +73,6 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
     }
 
     /** A CI key: its public id (sent as {@code X-Dolly-Key}) and the environment variable holding its secret. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record CiKeyConfig(String id, String secretEnv, String secret, String description) {
         @Override
         public String toString() {

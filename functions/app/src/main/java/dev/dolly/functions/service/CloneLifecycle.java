@@ -15,7 +15,7 @@ import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.config.DollyConfig;
-import dev.dolly.functions.config.Durations;
+import dev.dolly.config.Durations;
 import dev.dolly.functions.domain.Clone;
 import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.domain.Quota;

@@ -11,7 +11,7 @@ import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
 import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.functions.auth.Authorizer;
-import dev.dolly.functions.config.Durations;
+import dev.dolly.config.Durations;
 import dev.dolly.functions.domain.Clone;
 import dev.dolly.functions.store.DollyStore;
 import java.time.Clock;

@@ -14,7 +14,7 @@ import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
 import dev.dolly.functions.agent.AgentTiming;
 import dev.dolly.functions.config.DollyConfig;
-import dev.dolly.functions.config.Durations;
+import dev.dolly.config.Durations;
 import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.domain.FirstAnswer;
 import dev.dolly.functions.service.FirstAnswers;

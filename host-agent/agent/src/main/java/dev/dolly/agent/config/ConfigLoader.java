@@ -1,9 +1,9 @@
 package dev.dolly.agent.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dolly.agent.Names;
+import dev.dolly.config.ConfigReader;
+import dev.dolly.config.DollyFile;
+import dev.dolly.config.Sizes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the agent's part of the Dolly YAML: the {@code agent:} and {@code templates:} sections;
- * other sections are ignored. Secrets come from the environment ({@code agent.secretEnv} names
+ * Reads the agent's part of the Dolly YAML: the {@code agent:} and {@code templates:} sections of
+ * the file as {@link ConfigReader} reads and checks it (the same reader the functions and infra use),
+ * with the agent's defaults filled in; other sections are the control plane's. Secrets come from the environment ({@code agent.secretEnv} names
  * the variable holding the API key).
  *
  * <pre>
@@ -54,29 +54,25 @@ public final class ConfigLoader {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             Path dir = file.toAbsolutePath().getParent();
-            return parse(text, dir, env);
+            return from(ConfigReader.read(text, file.toString()), dir, env);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read config " + file, e);
         }
     }
 
     public static AgentConfig parse(String yaml, Path baseDir, Map<String, String> env) {
-        JsonNode root;
-        try {
-            root = new YAMLMapper().readTree(yaml);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("config is not valid YAML: " + e.getMessage(), e);
-        }
-        if (root == null) {
-            root = MissingNode.getInstance();
-        }
-        JsonNode a = root.path("agent");
-        String listen = text(a, "listen", "127.0.0.1:7070");
+        return from(ConfigReader.read(yaml, "config"), baseDir, env);
+    }
+
+    /** The agent's sections of a read and checked dolly.yaml, defaults filled in. */
+    public static AgentConfig from(DollyFile file, Path baseDir, Map<String, String> env) {
+        DollyFile.Agent a = file.agent();
+        String listen = or(a.listen(), "127.0.0.1:7070");
         int colon = listen.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("agent.listen '" + listen + "' must be host:port");
         }
-        String ports = text(a, "ports", "6000-6099");
+        String ports = or(a.ports(), "6000-6099");
         String[] pr = ports.split("-");
         if (pr.length != 2) {
             throw new IllegalArgumentException("agent.ports '" + ports + "' must be a range such as 6000-6099");
@@ -86,22 +82,19 @@ public final class ConfigLoader {
         if (portFrom < 1024 || portTo > 65535 || portFrom > portTo) {
             throw new IllegalArgumentException("agent.ports '" + ports + "' must be a range within 1024-65535");
         }
-        String secretEnv = text(a, "secretEnv", "DOLLY_AGENT_SECRET");
+        String secretEnv = or(a.secretEnv(), "DOLLY_AGENT_SECRET");
         String secret = env.get(secretEnv);
-        String pool = Names.datasetRoot(text(a, "pool", "dolly"));
-        long defaultCloneMemory = Units.bytes(text(a, "cloneMemory", "256m"));
-        int defaultRetention = a.path("retention").asInt(3);
-        String image = text(a, "image", "dolly/postgres:15");
+        String pool = Names.datasetRoot(or(a.pool(), "dolly"));
+        long defaultCloneMemory = or(a.cloneMemory(), Sizes.parse("256m"));
+        int defaultRetention = or(a.retention(), 3);
+        String image = or(a.image(), "dolly/postgres:15");
+        String host = or(a.host(), "localhost");
 
         Map<String, TemplateConfig> templates = new LinkedHashMap<>();
-        JsonNode t = root.path("templates");
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            templates.put(e.getKey(), template(e.getKey(), e.getValue(), baseDir, defaultRetention, defaultCloneMemory));
-        }
+        file.templates().forEach((name, t) -> templates.put(name, template(t, baseDir, defaultRetention, defaultCloneMemory)));
         return new AgentConfig(
-                text(a, "host", "localhost"),
-                text(a, "bindAddress", "0.0.0.0"),
+                host,
+                or(a.bindAddress(), "0.0.0.0"),
                 listen.substring(0, colon),
                 Integer.parseInt(listen.substring(colon + 1)),
                 pool,
@@ -110,58 +103,46 @@ public final class ConfigLoader {
                 image,
                 secretEnv,
                 secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8),
-                text(a, "dockerHost", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
-                text(a, "zfs", "zfs"),
-                Path.of(text(a, "workDir", "/var/lib/dolly/agent")),
-                AgentConfig.Network.valueOf(text(a, "network", "bridge").toUpperCase()),
-                Units.duration(text(a, "readyTimeout", "30s")),
-                Units.duration(text(a, "buildReadyTimeout", "120s")),
-                Units.bytes(text(a, "minFree", "64m")),
-                Units.bytes(text(a, "buildMemory", "2g")),
+                or(a.dockerHost(), env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                or(a.zfs(), "zfs"),
+                Path.of(or(a.workDir(), "/var/lib/dolly/agent")),
+                AgentConfig.Network.valueOf(or(a.network(), "bridge").toUpperCase()),
+                or(a.readyTimeout(), Duration.ofSeconds(30)),
+                or(a.buildReadyTimeout(), Duration.ofSeconds(120)),
+                or(a.minFree(), Sizes.parse("64m")),
+                or(a.buildMemory(), Sizes.parse("2g")),
                 defaultCloneMemory,
-                Units.duration(text(a, "activityInterval", "60s")),
-                a.path("buildMissingTemplates").asBoolean(true),
-                a.path("postgresUid").asInt(999),
-                a.path("postgresGid").asInt(999),
+                or(a.activityInterval(), Duration.ofSeconds(60)),
+                or(a.buildMissingTemplates(), true),
+                or(a.postgresUid(), 999),
+                or(a.postgresGid(), 999),
                 defaultRetention,
                 Map.copyOf(templates),
-                callback(a.path("callback"), text(a, "host", "localhost")));
+                callback(a.callback(), host));
     }
 
-    static AgentConfig.Callback callback(JsonNode c, String defaultHost) {
-        if (!c.hasNonNull("url")) {
+    static AgentConfig.Callback callback(DollyFile.Callback c, String defaultHost) {
+        if (c == null || c.url() == null) {
             return null;
         }
-        return new AgentConfig.Callback(java.net.URI.create(c.get("url").asText()), text(c, "host", defaultHost),
-                Units.duration(text(c, "heartbeat", "30s")));
+        return new AgentConfig.Callback(java.net.URI.create(c.url()), or(c.host(), defaultHost), or(c.heartbeat(), Duration.ofSeconds(30)));
     }
 
-    static TemplateConfig template(String name, JsonNode n, Path baseDir, int defaultRetention, long defaultCloneMemory) {
+    static TemplateConfig template(DollyFile.Template t, Path baseDir, int defaultRetention, long defaultCloneMemory) {
+        String name = t.name();
         Names.template(name);
-        String database = Names.database(text(n, "database", name.replace('-', '_')));
+        String database = Names.database(or(t.database(), name.replace('-', '_')));
         List<Path> seed = new ArrayList<>();
-        JsonNode s = n.path("seed");
-        if (s.isTextual()) {
-            seed.add(resolve(baseDir, s.asText()));
-        } else if (s.isArray()) {
-            s.forEach(x -> seed.add(resolve(baseDir, x.asText())));
-        }
-        JsonNode c = n.path("clone");
-        TemplateConfig.CloneDefaults clone = new TemplateConfig.CloneDefaults(
-                c.hasNonNull("ttl") ? Units.duration(c.get("ttl").asText()) : null,
-                c.hasNonNull("maxTtl") ? Units.duration(c.get("maxTtl").asText()) : null,
-                c.hasNonNull("idle") ? Units.duration(c.get("idle").asText()) : null,
-                c.hasNonNull("memory") ? Units.bytes(c.get("memory").asText()) : defaultCloneMemory,
-                c.hasNonNull("quota") ? Units.bytes(c.get("quota").asText()) : 0L);
-        int retention = n.path("retention").asInt(defaultRetention);
+        t.seed().forEach(x -> seed.add(resolve(baseDir, x)));
+        DollyFile.Clone c = t.cloneDefaults();
+        TemplateConfig.CloneDefaults clone = new TemplateConfig.CloneDefaults(c.ttl(), c.maxTtl(), c.idle(),
+                or(c.memory(), defaultCloneMemory), or(c.quota(), 0L));
+        int retention = or(t.retention(), defaultRetention);
         if (retention < 1) {
             throw new IllegalArgumentException("templates." + name + ".retention must be at least 1");
         }
-        return new TemplateConfig(name, database, text(n, "description", ""), seed,
-                node(n, "source"), node(n, "masking"), node(n, "refresh"), retention, clone,
-                n.hasNonNull("image") ? n.get("image").asText() : null,
-                n.hasNonNull("slackChannel") ? n.get("slackChannel").asText() : null,
-                n);
+        return new TemplateConfig(name, database, or(t.description(), ""), seed,
+                t.source(), t.masking(), t.refresh(), retention, clone, t.image(), t.slackChannel(), t.raw());
     }
 
     private static Path resolve(Path baseDir, String p) {
@@ -169,19 +150,7 @@ public final class ConfigLoader {
         return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path).normalize();
     }
 
-    private static JsonNode node(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    private static String text(JsonNode n, String field, String otherwise) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? otherwise : v.asText();
-    }
-
-    /** A duration or null, for optional settings. */
-    public static Duration durationOrNull(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : Units.duration(v.asText());
+    private static <T> T or(T value, T otherwise) {
+        return value == null ? otherwise : value;
     }
 }

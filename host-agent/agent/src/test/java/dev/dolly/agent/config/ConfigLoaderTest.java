@@ -3,6 +3,8 @@ package dev.dolly.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dolly.config.Durations;
+import dev.dolly.config.Sizes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -98,16 +100,16 @@ class ConfigLoaderTest {
 
     @Test
     void units() {
-        assertThat(Units.bytes("256m")).isEqualTo(256L << 20);
-        assertThat(Units.bytes("5G")).isEqualTo(5L << 30);
-        assertThat(Units.bytes("1.5g")).isEqualTo(3L << 29);
-        assertThat(Units.bytes("512MiB")).isEqualTo(512L << 20);
-        assertThat(Units.bytes("1048576")).isEqualTo(1048576L);
-        assertThat(Units.duration("8h")).isEqualTo(Duration.ofHours(8));
-        assertThat(Units.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Units.duration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(Units.duration("PT30S")).isEqualTo(Duration.ofSeconds(30));
-        assertThatThrownBy(() -> Units.bytes("lots")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Units.duration("soon")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Sizes.parse("256m")).isEqualTo(256L << 20);
+        assertThat(Sizes.parse("5G")).isEqualTo(5L << 30);
+        assertThat(Sizes.parse("1.5g")).isEqualTo(3L << 29);
+        assertThat(Sizes.parse("512MiB")).isEqualTo(512L << 20);
+        assertThat(Sizes.parse("1048576")).isEqualTo(1048576L);
+        assertThat(Durations.parse("8h")).isEqualTo(Duration.ofHours(8));
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Durations.parse("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Sizes.parse("lots")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class);
     }
 }

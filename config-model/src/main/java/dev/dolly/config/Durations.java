@@ -1,13 +1,17 @@
-package dev.dolly.functions.config;
+package dev.dolly.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Human durations as users type them: {@code 90s}, {@code 30m}, {@code 8h}, {@code 2d}, {@code 1h30m}, or ISO-8601 {@code PT8H}. */
+/**
+ * Durations as written in dolly.yaml and typed by users: {@code 500ms}, {@code 45s}, {@code 30m}, {@code 8h},
+ * {@code 2d}, {@code 1w}, sums such as {@code 1d12h} or {@code 1h30m}, and ISO-8601 ({@code PT8H}).
+ */
 public final class Durations {
-    private static final Pattern PART = Pattern.compile("(\\d+)([smhdw])");
-    private static final Pattern WHOLE = Pattern.compile("(\\d+[smhdw])+");
+    private static final Pattern PART = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
+    private static final Pattern WHOLE = Pattern.compile("(?:\\d+\\s*(?:ms|s|m|h|d|w)\\s*)+");
 
     private Durations() {}
 
@@ -16,22 +20,23 @@ public final class Durations {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty duration");
         }
-        String t = text.trim().toLowerCase();
-        if (t.startsWith("pt") || t.startsWith("p")) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("p")) {
             try {
-                return Duration.parse(t.toUpperCase());
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 30m, 8h, 2d)");
+                throw notADuration(text);
             }
         }
         if (!WHOLE.matcher(t).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 30m, 8h, 2d)");
+            throw notADuration(text);
         }
         Duration d = Duration.ZERO;
         Matcher m = PART.matcher(t);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
             d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
@@ -64,5 +69,9 @@ public final class Durations {
         if (m > 0) b.append(m).append('m');
         if (s > 0) b.append(s).append('s');
         return b.toString();
+    }
+
+    private static IllegalArgumentException notADuration(String text) {
+        return new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 500ms, 45s, 30m, 8h, 2d or 1d12h");
     }
 }
