@@ -11,7 +11,8 @@
 # fewer rounds), --network bridge|host.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR="$ROOT/host-agent/agent/target/dolly-host-agent.jar"
+# shellcheck source=scripts/lib/bench.sh
+. "$ROOT/scripts/lib/bench.sh"
 
 # the host (zfs-fuse, dockerd, pool, image): `./dolly bench` sets it up before calling us; run alone, we do
 if ! zpool list -H -o name >/dev/null 2>&1 || ! docker info >/dev/null 2>&1 \
@@ -19,16 +20,12 @@ if ! zpool list -H -o name >/dev/null 2>&1 || ! docker info >/dev/null 2>&1 \
   "$ROOT/dolly" setup
 fi
 
-# the agent jar, when it is missing or older than its sources
-if [ ! -f "$JAR" ] || [ "$ROOT/host-agent/agent/pom.xml" -nt "$JAR" ] \
-    || [ -n "$(find "$ROOT/host-agent" -path '*/src/main/*' -newer "$JAR" -print -quit)" ]; then
-  echo "bench: building the host agent"
-  (cd "$ROOT" && mvn -B -ntp -q -pl host-agent/agent -am package -DskipTests)
-fi
-
 mkdir -p "$ROOT/target/bench"
-# run from a copy: a build of the checkout must not swap the jar under a running benchmark
-RUN_JAR=$(mktemp "${TMPDIR:-/tmp}/dolly-bench-XXXXXX.jar")
-trap 'rm -f "$RUN_JAR"' EXIT
-cp "$JAR" "$RUN_JAR"
-java -Xmx1g -cp "$RUN_JAR" dev.dolly.agent.bench.CloneBench --out "$ROOT/target/bench/clones.json" "$@"
+# CloneBench is in the agent's test sources; it runs from a copy of the classes, so a build of the
+# checkout cannot swap them under a running benchmark
+BENCH_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dolly-bench-XXXXXX")
+trap 'rm -rf "$BENCH_RUN_DIR"' EXIT
+export BENCH_RUN_DIR
+CP=$(bench_classpath "$ROOT" host-agent/agent \
+  host-agent/agent/target/test-classes/dev/dolly/agent/bench/CloneBench.class)
+java -Xmx1g -cp "$CP" dev.dolly.agent.bench.CloneBench --out "$ROOT/target/bench/clones.json" "$@"

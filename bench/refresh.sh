@@ -15,21 +15,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-AGENT=host-agent/agent
-BENCH_CLASS=$AGENT/target/test-classes/dev/dolly/agent/refresh/RefreshBench.class
-CP_FILE=$AGENT/target/bench-classpath.txt
-if [ ! -f "$BENCH_CLASS" ] || [ ! -f "$CP_FILE" ] \
-   || [ -n "$(find $AGENT/src $AGENT/pom.xml host-agent/api/src -newer "$BENCH_CLASS" -print -quit 2>/dev/null)" ]; then
-  echo "▸ building the host agent" >&2
-  mvn -B -ntp -q -pl $AGENT -am install -DskipTests
-  mvn -B -ntp -q -pl $AGENT test-compile
-  mvn -B -ntp -q -pl $AGENT dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-fi
+# shellcheck source=scripts/lib/bench.sh
+. "$ROOT/scripts/lib/bench.sh"
+CP=$(bench_classpath "$ROOT" host-agent/agent \
+  host-agent/agent/target/test-classes/dev/dolly/agent/refresh/RefreshBench.class)
 
 mkdir -p target/bench
-cd "$AGENT"
+cd host-agent/agent
 java -Dfile.encoding=UTF-8 -Xmx1g \
-  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  -cp "$CP" \
   dev.dolly.agent.refresh.RefreshBench --out "$ROOT/target/bench/refresh.json" \
   --runs "${REFRESH_BENCH_RUNS:-3}" --customers "${REFRESH_BENCH_CUSTOMERS:-2000000}" \
   --orders "${REFRESH_BENCH_ORDERS:-3600000}" --local "${REFRESH_BENCH_LOCAL:-true}"

@@ -11,17 +11,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-BENCH_CLASS=slack-app/target/test-classes/dev/dolly/slack/SlackAckBench.class
-CP_FILE=slack-app/target/bench-classpath.txt
-if [ ! -f "$BENCH_CLASS" ] || [ ! -f "$CP_FILE" ] \
-   || [ -n "$(find slack-app/src slack-app/pom.xml functions/api/src -newer "$BENCH_CLASS" -print -quit 2>/dev/null)" ]; then
-  echo "▸ building slack-app" >&2
-  mvn -B -ntp -q -pl slack-app -am install -DskipTests
-  mvn -B -ntp -q -pl slack-app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-fi
+# shellcheck source=scripts/lib/bench.sh
+. "$ROOT/scripts/lib/bench.sh"
+CP=$(bench_classpath "$ROOT" slack-app slack-app/target/test-classes/dev/dolly/slack/SlackAckBench.class)
 
 mkdir -p target/bench
 java -Dfile.encoding=UTF-8 -Xmx512m \
-  -cp "slack-app/target/test-classes:slack-app/target/classes:$(cat "$CP_FILE")" \
+  -cp "$CP" \
   dev.dolly.slack.SlackAckBench --out target/bench/slack.json \
   --rounds "${SLACK_BENCH_ROUNDS:-25}" --concurrency "${SLACK_BENCH_CONCURRENCY:-20}"

@@ -5,7 +5,8 @@
 #
 #   infra/synth.sh [--build] [-c key=value]...
 #
-#   --build        first build the jars the stack deploys (functions/app, host-agent/agent)
+#   --build        build the jars the stack deploys (functions/app, host-agent/agent) even when they
+#                  look up to date (without it they are built when missing or older than a source)
 #   -c key=value   context, over infra/cdk.json's "context" and infra/cdk.context.json
 #                  (keys: infra/README.md), e.g. -c region=eu-west-1 -c 'templates=shop=cron(0 3 * * ? *)'
 #
@@ -40,7 +41,20 @@ mvn_quiet() {   # maven's output only when it fails
   mvn -q -B -ntp -Dstyle.color=never -f "$ROOT/pom.xml" "$@" >"$MVN_LOG" 2>&1 \
     || { cat "$MVN_LOG" >&2; die "maven failed (mvn $*); log: $MVN_LOG"; }
 }
-if $build; then
+# The jars the stack deploys, at their default locations: built (a reactor `mvn package`; nothing is
+# installed into ~/.m2) when missing or older than a source file or pom outside infra/, so a fresh
+# checkout synthesizes. Jars given by context (functionsJar, agentJar) are the caller's to build.
+JARS=("$ROOT/functions/app/target/dolly-functions-aws.jar" "$ROOT/host-agent/agent/target/dolly-host-agent.jar")
+jars_stale() {
+  local j
+  for j in "${JARS[@]}"; do
+    [ -f "$j" ] || return 0
+    [ -z "$(find "$ROOT" \( -path "$INFRA" -o -name target -o -name node_modules -o -name .dolly -o -name .git \) -prune \
+             -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$j" -print -quit)" ] || return 0
+  done
+  return 1
+}
+if $build || jars_stale; then
   echo "▸ building the functions' and the host agent's jars" >&2
   mvn_quiet -pl functions/app,host-agent/agent -am package -DskipTests
 fi
