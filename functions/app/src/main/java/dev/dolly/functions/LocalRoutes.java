@@ -92,8 +92,10 @@ public class LocalRoutes {
             m.put("tablesTotal", t.getTablesTotal());
             m.put("rowsCopied", t.getRowsCopied());
             m.put("etaSeconds", t.getEtaSeconds());
+            m.put("lastRefreshAt", t.getRefreshStartedAt() == null ? null : t.getRefreshStartedAt().toString());
             templates.put(t.getName(), m);
         }
+        ScheduleView.addTo(templates, store);
         out.put("status", "ok");
         out.put("slack", slack.getObject() instanceof dev.dolly.functions.web.SlackBridge);
         out.put("hosts", hosts);

@@ -574,9 +574,12 @@ public class CommandService implements CommandPort {
         config.templates().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             if (!auth.has(p, e.getKey(), Role.VIEWER)) return;
             TemplateItem t = state.get(e.getKey());
+            var next = store.schedule(e.getKey());
             out.add(new CommandResult.TemplateInfo(e.getKey(), e.getValue().description(),
                     t == null ? null : t.getCurrentSnapshot(), t == null ? null : t.getCurrentSnapshotAt(),
-                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule()));
+                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule(),
+                    t == null ? null : t.getRefreshStartedAt(), t == null ? null : t.getRefreshState(),
+                    next == null ? null : next.getNextRunAt()));
         });
         return new CommandResult.TemplateList(out);
     }
