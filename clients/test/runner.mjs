@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ACTION = path.join(ROOT, 'clients/github-action');
-export const DOLLY_CI = path.join(ROOT, 'clients/dolly-ci');
+export const DOLLY_CI = process.env.DOLLY_CI_UNDER_TEST || path.join(ROOT, 'clients/dolly-ci');
 const TRACE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'trace.cjs');
 
 /** The inputs' defaults from action.yml (the runner fills them in for inputs a workflow leaves out). */
