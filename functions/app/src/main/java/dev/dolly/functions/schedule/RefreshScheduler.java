@@ -3,6 +3,8 @@ package dev.dolly.functions.schedule;
 import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandPort;
 import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.DollyException;
+import dev.dolly.control.api.ErrorKind;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
 import dev.dolly.functions.store.ConflictException;
@@ -90,6 +92,7 @@ public class RefreshScheduler {
         }
         TemplateItem t = store.template(template);
         boolean running = t != null && t.refreshRunning();
+        Instant previous = s.getLastSlot();
         s.setLastSlot(slot);
         s.setNextRunAt(schedule.nextAfter(slot));
         s.setLastRunAt(now);
@@ -105,6 +108,14 @@ public class RefreshScheduler {
                     "schedule:" + template + ":" + slot.getEpochSecond());
             outcome = r instanceof CommandResult.RefreshInfo info ? "started job " + info.job() : "started";
             log.info("scheduled refresh of {} ({}): {}", template, schedule.expression(), outcome);
+        } catch (DollyException ex) {
+            outcome = "failed to start: " + ex.getMessage();
+            log.warn("scheduled refresh of {} did not start: {}", template, ex.getMessage());
+            if (ex.kind() == ErrorKind.UNAVAILABLE) {
+                // no healthy host yet (e.g. just after a start): the slot stays due and the next tick tries again
+                s.setLastSlot(previous);
+                s.setNextRunAt(slot);
+            }
         } catch (RuntimeException ex) {
             outcome = "failed to start: " + ex.getMessage();
             log.warn("scheduled refresh of {} did not start: {}", template, ex.getMessage());

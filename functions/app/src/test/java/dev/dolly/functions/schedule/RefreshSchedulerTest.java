@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandPort;
 import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.DollyException;
+import dev.dolly.control.api.ErrorKind;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
 import dev.dolly.functions.Harness;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class RefreshSchedulerTest {
     private Harness h;
     private final List<String> started = new ArrayList<>();
+    private int unavailable;
     private final CommandPort recorder = new CommandPort() {
         @Override
         public CommandResult execute(Principal p, Front front, Command c, String idempotencyKey) {
@@ -36,6 +39,10 @@ class RefreshSchedulerTest {
             assertThat(p).isEqualTo(Principal.scheduler());
             assertThat(front).isEqualTo(Front.SCHEDULE);
             String t = ((Command.Refresh) c).template();
+            if (unavailable > 0) {
+                unavailable--;
+                throw new DollyException(ErrorKind.UNAVAILABLE, "No healthy host");
+            }
             started.add(t);
             return new CommandResult.RefreshInfo(t, "job-" + started.size(), "RUNNING", "copy", 0, 0, 0, null, null, null);
         }
@@ -112,6 +119,22 @@ class RefreshSchedulerTest {
         assertThat(s.tick()).isZero();
         h.clock.advance(Duration.ofMinutes(1));
         assertThat(s.tick()).isEqualTo(1);
+    }
+
+    @Test
+    void aCatchUpThatFindsNoHealthyHostYetIsTriedAgainOnTheNextTick() {
+        RefreshScheduler s = scheduler("rate(1 minute)");
+        s.tick();
+        h.clock.advance(Duration.ofMinutes(5)); // down, then started before the agent's first heartbeat
+        unavailable = 2;
+        assertThat(s.tick()).isZero();
+        assertThat(h.store.schedule("shop").getLastOutcome()).contains("No healthy host");
+        h.clock.advance(Duration.ofSeconds(15));
+        assertThat(s.tick()).isZero();
+        h.clock.advance(Duration.ofSeconds(15));
+        assertThat(s.tick()).isEqualTo(1);
+        assertThat(s.tick()).isZero();
+        assertThat(started).containsExactly("shop");
     }
 
     @Test
