@@ -105,7 +105,10 @@ function backoffMs(attempt, retryAfter, random = Math.random) {
  */
 async function call({ url, key, secret, body, idempotencyKey, retryForS = 90, timeoutS = 300, log = info }) {
   const text = JSON.stringify(body);
+  // retryForS bounds the time spent waiting between attempts (a request that ran into the timeout is
+  // retried too, with the same Idempotency-Key)
   const started = Date.now();
+  let waited = 0;
   let lastTs = 0;
   for (let attempt = 1; ; attempt++) {
     let ts = Math.floor(Date.now() / 1000);
@@ -133,13 +136,14 @@ async function call({ url, key, secret, body, idempotencyKey, retryForS = 90, ti
     }
     const wait = backoffMs(attempt, retryAfter);
     const elapsed = Date.now() - started;
-    if (elapsed + wait > retryForS * 1000) {
+    if (waited + wait > retryForS * 1000) {
       const err = new ActionError(`${body.action} failed after ${attempt} attempt(s) in ${Math.round(elapsed / 1000)} s: ${why}`);
       err.status = status; err.answer = answer;
       throw err;
     }
     log(`${why}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt}, giving up after ${retryForS} s)`);
     await sleep(wait);
+    waited += wait;
   }
 }
 
