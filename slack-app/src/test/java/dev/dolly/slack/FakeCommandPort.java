@@ -159,7 +159,8 @@ final class FakeCommandPort implements CommandPort {
         }
         if (command instanceof Command.Templates) {
             return new CommandResult.TemplateList(List.of(new CommandResult.TemplateInfo(TEMPLATE, "Demo shop", SNAPSHOT,
-                    now.minus(Duration.ofHours(7)), "cron(0 3 * * ? *)")));
+                    now.minus(Duration.ofHours(7)), "cron(0 3 * * ? *)", now.minus(Duration.ofHours(7).plusMinutes(5)), "READY",
+                    now.plus(Duration.ofHours(17)))));
         }
         if (command instanceof Command.Status) {
             return new CommandResult.StatusInfo(List.of(new CommandResult.HostInfo("zfs-1", true, 6_000_000_000L, clones.size(),

@@ -375,6 +375,14 @@ class SlackFrontTest {
     }
 
     @Test
+    void templatesShowTheLastRefreshAndTheNextScheduledRun() {
+        front.handle(requests.command("templates", ALICE, "tpl"));
+        dispatcher.runAll(front);
+        String blocks = FakeSlack.json(slack.responses("tpl").get(0)).path("blocks").toString();
+        assertThat(blocks).contains("last refresh 7 h 5 m ago (ready)").contains("schedule `cron(0 3 * * ? *)`").contains("next run in 17 h");
+    }
+
+    @Test
     void refusalsAreEphemeralAndSayWhatToDo() {
         port.add("shop-alice", ALICE.id());
         front.handle(requests.command("refresh shop", ALICE, "refused"));

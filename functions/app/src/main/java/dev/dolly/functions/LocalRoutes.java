@@ -93,8 +93,10 @@ public class LocalRoutes {
             m.put("tablesTotal", t.tablesTotal());
             m.put("rowsCopied", t.rowsCopied());
             m.put("etaSeconds", t.etaSeconds());
+            m.put("lastRefreshAt", t.refreshStartedAt() == null ? null : t.refreshStartedAt().toString());
             templates.put(t.name(), m);
         }
+        ScheduleView.addTo(templates, store);
         out.put("status", "ok");
         out.put("slack", slack.getObject() instanceof dev.dolly.functions.web.SlackBridge);
         out.put("hosts", hosts);

@@ -285,6 +285,14 @@ public final class BlockKit {
             if (t.description() != null && !t.description().isBlank()) b.append(": ").append(esc(t.description()));
             b.append(t.currentSnapshot() == null ? " (no snapshot yet)"
                     : " (snapshot `" + esc(t.currentSnapshot()) + "`" + (t.currentSnapshotAt() == null ? "" : ", " + age(t.currentSnapshotAt()) + " old") + ")");
+            if (t.lastRefreshAt() != null) {
+                b.append("; last refresh ").append(age(t.lastRefreshAt())).append(" ago")
+                        .append(t.lastRefreshState() == null ? "" : " (" + esc(t.lastRefreshState().toLowerCase(java.util.Locale.ROOT)) + ")");
+            }
+            if (t.schedule() != null) {
+                b.append("; schedule `").append(esc(t.schedule())).append('`');
+                if (t.nextRunAt() != null) b.append(", next run ").append(untilText(t.nextRunAt()));
+            }
             b.append('\n');
         }
         List<LayoutBlock> blocks = new ArrayList<>(sections(b.toString()));
@@ -462,6 +470,14 @@ public final class BlockKit {
         if (d.isNegative()) d = Duration.ZERO;
         if (d.toMinutes() < 1) return "<1 m";
         return Durations.human(Duration.ofMinutes(d.toMinutes()));
+    }
+
+    /** "in 5 h" (or "due now") and the time in UTC, e.g. "in 5 h (03:00 UTC)". */
+    private String untilText(Instant t) {
+        Duration d = Duration.between(clock.instant(), t);
+        String when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC).format(t);
+        if (d.toMinutes() < 1) return "due now (" + when + ")";
+        return "in " + Durations.human(Duration.ofMinutes(d.toMinutes())) + " (" + when + ")";
     }
 
     static String bytes(long n) {

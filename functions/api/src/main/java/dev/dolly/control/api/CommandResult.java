@@ -24,7 +24,16 @@ public sealed interface CommandResult {
 
     record SnapshotList(String template, List<SnapshotInfo> snapshots) implements CommandResult {}
 
-    record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {}
+    /**
+     * A template as {@code /dolly templates} shows it. {@code lastRefreshAt}/{@code lastRefreshState}: when the latest
+     * refresh started and how it stands (RUNNING, READY, FAILED); {@code nextRunAt}: the schedule's next run (null: none known).
+     */
+    record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule,
+                        Instant lastRefreshAt, String lastRefreshState, Instant nextRunAt) {
+        public TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {
+            this(name, description, currentSnapshot, currentSnapshotAt, schedule, null, null, null);
+        }
+    }
 
     record TemplateList(List<TemplateInfo> templates) implements CommandResult {}
 

@@ -21,6 +21,7 @@ import dev.dolly.functions.domain.SnapshotInfo;
 import dev.dolly.functions.domain.TemplateInfo;
 import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.CloneStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -119,9 +120,11 @@ class Catalog {
         config.templates().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             if (!auth.has(p, e.getKey(), Role.VIEWER)) return;
             TemplateInfo t = state.get(e.getKey());
+            Instant next = catalog.nextScheduledRun(e.getKey());
             out.add(new CommandResult.TemplateInfo(e.getKey(), e.getValue().description(),
                     t == null ? null : t.currentSnapshot(), t == null ? null : t.currentSnapshotAt(),
-                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule()));
+                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule(),
+                    t == null ? null : t.refreshStartedAt(), t == null ? null : t.refreshState(), next));
         });
         return new CommandResult.TemplateList(out);
     }

@@ -1,5 +1,7 @@
 package dev.dolly.functions.store;
 
+import dev.dolly.functions.domain.ScheduleInfo;
+
 import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.domain.SnapshotInfo;
 import dev.dolly.functions.domain.TemplateInfo;
@@ -20,6 +22,18 @@ public class CatalogStore {
 
     public List<TemplateInfo> templates() {
         return store.allTemplates().stream().map(Records::template).toList();
+    }
+
+    /** Where the local refresh schedule of {@code template} stands (null: no local schedule has seen it). */
+    public ScheduleInfo schedule(String template) {
+        ScheduleItem s = store.schedule(template);
+        return s == null ? null : new ScheduleInfo(s.getExpression(), s.getNextRunAt(), s.getLastRunAt(), s.getLastOutcome());
+    }
+
+    /** When the local schedule next runs a refresh of {@code template} (null: no local schedule yet). */
+    public java.time.Instant nextScheduledRun(String template) {
+        ScheduleInfo s = schedule(template);
+        return s == null ? null : s.nextRunAt();
     }
 
     public List<HostInfo> hosts() {

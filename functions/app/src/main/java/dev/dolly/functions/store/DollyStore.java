@@ -40,6 +40,7 @@ public class DollyStore {
     private final DynamoDbTable<CloneItem> clones;
     private final DynamoDbTable<HostItem> hosts;
     private final DynamoDbTable<TemplateItem> templates;
+    private final DynamoDbTable<ScheduleItem> schedules;
     private final DynamoDbTable<QuotaItem> quotas;
     private final IdempotencyStore firstAnswers;
     private final DynamoDbTable<AuditItem> audit;
@@ -52,6 +53,7 @@ public class DollyStore {
         this.clones = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(CloneItem.class));
         this.hosts = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(HostItem.class));
         this.templates = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(TemplateItem.class));
+        this.schedules = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(ScheduleItem.class));
         this.quotas = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(QuotaItem.class));
         this.firstAnswers = new IdempotencyStore(
                 enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class)), clock);
@@ -234,6 +236,22 @@ public class DollyStore {
             return t;
         } catch (ConditionalCheckFailedException e) {
             throw new ConflictException("template " + t.getName() + " changed meanwhile", e);
+        }
+    }
+
+    /** Where the local refresh schedule of {@code template} stands (null: never seen). */
+    public ScheduleItem schedule(String template) {
+        return schedules.getItem(r -> r.key(key(TemplateItem.pk(template), "SCHEDULE")).consistentRead(true));
+    }
+
+    /** Version-checked write of a schedule item: of two writers of the same slot, one gets ConflictException. */
+    public ScheduleItem putSchedule(ScheduleItem s) {
+        try {
+            schedules.putItem(s);
+            s.setVersion(s.getVersion() == null ? 1L : s.getVersion() + 1);
+            return s;
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("schedule of " + s.getTemplate() + " changed meanwhile", e);
         }
     }
 

@@ -88,7 +88,7 @@ public class CiWebhook {
     public HttpAnswer handle(HttpCall call) {
         long start = System.nanoTime();
         AgentTiming.reset();
-        HttpAnswer a = handleTimed(call);
+        HttpAnswer a = handleTimed(call).withRetryAfter();
         double totalMs = (System.nanoTime() - start) / 1e6;
         double agentMs = AgentTiming.nanos() / 1e6;
         return a.withHeader("Server-Timing", String.format(Locale.ROOT, "total;dur=%.2f, agent;dur=%.2f", totalMs, agentMs));

@@ -169,9 +169,22 @@ class CiWebhookTest {
                 "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"four\"}", "q1"));
         assertThat(quota.status()).isEqualTo(429);
         assertThat(body(quota).get("message").asText()).contains("holds 3 clone(s) and may hold at most 3");
+        assertThat(quota.headers()).containsEntry("Retry-After", "30");
         // 503: nowhere to put a clone (no host is configured here)
         HttpAnswer none = h.webhook.handle(Signed.call("ci-admin", "admin-secret", now,
                 "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"a1\"}", "a1"));
         assertThat(none.status()).isEqualTo(503);
+        assertThat(none.headers()).containsEntry("Retry-After", "5");
+    }
+
+    @Test
+    void busyAnswersTellClientsWhenToRetry() {
+        // 503 (nowhere to put a clone) and 429 (over quota) carry Retry-After; other answers do not
+        HttpAnswer none = h.webhook.handle(Signed.call("ci-admin", "admin-secret", now,
+                "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"b1\"}", "b1"));
+        assertThat(none.status()).isEqualTo(503);
+        assertThat(none.headers()).containsEntry("Retry-After", "5");
+        HttpAnswer ok = h.webhook.handle(Signed.call("ci-dev", "dev-secret", now, STATUS, null));
+        assertThat(ok.headers()).doesNotContainKey("Retry-After");
     }
 }
