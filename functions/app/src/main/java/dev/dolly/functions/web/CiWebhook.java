@@ -63,6 +63,10 @@ public class CiWebhook {
     public static final Duration WINDOW = SCHEME.window();
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by): ");
+    /** The largest timestamp worth comparing with the clock (9999-12-31T23:59:59Z); beyond it a timestamp is malformed. */
+    private static final long LATEST_TIMESTAMP = 253_402_300_799L;
+    /** What an unknown key's request is checked against, so it costs the same HMAC as a wrong signature. */
+    private static final String UNKNOWN_KEY_SECRET = UUID.randomUUID().toString();
     private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy");
 
     private final DollyConfig config;
@@ -71,6 +75,7 @@ public class CiWebhook {
     private final FirstAnswers answers;
     private final Clock clock;
     private final ObjectMapper json = dev.dolly.agent.api.AgentJson.mapper();
+    private final java.util.concurrent.atomic.AtomicLong signatures = new java.util.concurrent.atomic.AtomicLong();
 
     public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, FirstAnswers answers, Clock clock) {
         this.config = config;
@@ -84,6 +89,9 @@ public class CiWebhook {
     public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, DollyStore store, Clock clock) {
         this(config, secrets, commands, new FirstAnswers(store), clock);
     }
+
+    /** How many request signatures this webhook computed (each check costs one, whether the key is known or not). */
+    long signaturesComputed() { return signatures.get(); }
 
     public HttpAnswer handle(HttpCall call) {
         long start = System.nanoTime();
@@ -107,7 +115,11 @@ public class CiWebhook {
         try {
             ts = Long.parseLong(tsText.trim());
         } catch (NumberFormatException e) {
-            return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be unix seconds.", null);
+            ts = -1;
+        }
+        if (ts < 0 || ts > LATEST_TIMESTAMP) {
+            return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be the current time in unix seconds (digits only, e.g. "
+                    + clock.instant().getEpochSecond() + ").", null);
         }
         Instant now = clock.instant();
         if (!SCHEME.fresh(ts, now)) {
@@ -120,9 +132,12 @@ public class CiWebhook {
             return error(ErrorKind.UNAUTHORIZED, SIGNATURE_HEADER + " must be sha256=<hex HMAC>.", null);
         }
         given = given.substring(SCHEME.signaturePrefix().length());
-        String expected = secret == null ? null
-                : SCHEME.digest(secret.getBytes(StandardCharsets.UTF_8), null, null, ts, null, call.bodyText().getBytes(StandardCharsets.UTF_8));
-        if (!SigningScheme.same(expected, given)) {
+        // an unknown key is checked against a dummy secret: it costs the same time as a wrong signature
+        signatures.incrementAndGet();
+        String expected = SCHEME.digest((secret == null ? UNKNOWN_KEY_SECRET : secret).getBytes(StandardCharsets.UTF_8), null, null, ts, null,
+                call.bodyText().getBytes(StandardCharsets.UTF_8));
+        boolean same = SigningScheme.same(expected, given);
+        if (!same || secret == null) {
             log.info("CI request refused: bad signature or unknown key '{}'", keyId);
             return error(ErrorKind.UNAUTHORIZED, "Bad signature or unknown key.", null);
         }
