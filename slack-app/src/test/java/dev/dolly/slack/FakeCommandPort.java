@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly what the front asked for. {@link #slow} makes one verb take a while, like an agent operation.
  */
 final class FakeCommandPort implements CommandPort {
-    static final String ADMIN_GROUP = "dolly-admins";
+    static final String ADMIN_GROUP = "S0ADMINS"; // by id, as grants match groups
     static final String TEMPLATE = "shop";
     static final String SNAPSHOT = "20260115-0300";
 

@@ -7,7 +7,7 @@ import dev.dolly.functions.config.ConfigLoader;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.service.CommandService;
-import dev.dolly.functions.service.FirstAnswers;
+import dev.dolly.functions.service.Idempotency;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.service.Placement;
 import dev.dolly.functions.service.Reaper;
@@ -169,10 +169,16 @@ public class DollyConfiguration {
         return new RefreshTracker(store, agents, monitor, notifier, clock);
     }
 
+    /** The one idempotency engine of every front (CI, Slack, the scheduler). */
+    @Bean
+    Idempotency idempotency(DollyStore store, Clock clock) {
+        return new Idempotency(store, clock);
+    }
+
     @Bean
     CommandService commandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
-                                  HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
-        return new CommandService(config, auth, store, agents, placement, monitor, refreshes, clock);
+                                  HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock) {
+        return new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
     }
 
     @Bean
@@ -183,8 +189,8 @@ public class DollyConfiguration {
     }
 
     @Bean
-    CiWebhook ciWebhookHandler(DollyConfig config, Secrets secrets, CommandService service, DollyStore store, Clock clock) {
-        return new CiWebhook(config, secrets, service, new FirstAnswers(store), clock);
+    CiWebhook ciWebhookHandler(DollyConfig config, Secrets secrets, CommandService service, Idempotency idempotency, Clock clock) {
+        return new CiWebhook(config, secrets, service, idempotency, clock);
     }
 
     @Bean

@@ -63,7 +63,9 @@ public class FunctionsConfiguration {
                 return out;
             }
             try {
-                CommandResult r = service.execute(Principal.scheduler(), Front.SCHEDULE, new dev.dolly.control.api.Command.Refresh(template));
+                // a redelivered event (same id) gets the first answer
+                CommandResult r = service.execute(Principal.scheduler(), Front.SCHEDULE, new dev.dolly.control.api.Command.Refresh(template),
+                        eventId(event));
                 if (r instanceof CommandResult.RefreshInfo info) {
                     out.put("template", info.template());
                     out.put("job", info.job());
@@ -92,6 +94,11 @@ public class FunctionsConfiguration {
             out.put("hosts", r.hosts());
             return out;
         };
+    }
+
+    /** The scheduler event's id (EventBridge keeps it on redelivery), as its idempotency key; null when absent. */
+    static String eventId(Map<String, Object> event) {
+        return event != null && event.get("id") instanceof String id && !id.isBlank() ? "event:" + id : null;
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.service.CommandService;
 import dev.dolly.functions.service.HostMonitor;
+import dev.dolly.functions.service.Idempotency;
 import dev.dolly.functions.service.Placement;
 import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.service.RefreshTracker;
@@ -40,6 +41,7 @@ public final class Harness implements AutoCloseable {
     public final CommandService service;
     public final Reaper reaper;
     public final CiWebhook webhook;
+    public final Idempotency idempotency;
     public final DollyConfiguration.NotifierRef notifier = new DollyConfiguration.NotifierRef();
 
     public Harness(String yaml, MutableClock clock, AgentClients.Settings settings) {
@@ -61,9 +63,10 @@ public final class Harness implements AutoCloseable {
         this.monitor = new HostMonitor(store, agents, urls, clock);
         this.placement = new Placement(store, agents, monitor);
         this.refreshes = new RefreshTracker(store, agents, monitor, notifier, clock);
-        this.service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, clock);
+        this.idempotency = new Idempotency(store, clock);
+        this.service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
         this.reaper = new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, Duration.ofHours(1));
-        this.webhook = new CiWebhook(config, secrets, service, store, clock);
+        this.webhook = new CiWebhook(config, secrets, service, idempotency, clock);
     }
 
     public Harness(String yaml) {
@@ -107,6 +110,7 @@ public final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
+        idempotency.close();
         agents.close();
         dynamo.close();
     }

@@ -22,8 +22,8 @@ import java.util.Set;
  * Which Slack user groups each user belongs to, for the control plane's authorization. One
  * {@code usergroups.list?include_users=true} call reads the whole directory (falling back to
  * {@code usergroups.users.list} for a group listed without its members); the result is cached for {@code ttl}
- * (expiry by the injected clock). A group appears under both its id ({@code S0123ABC}) and its handle
- * ({@code platform-team}), so grants may name either. When Slack cannot be asked, the last answer is kept and
+ * (expiry by the injected clock). A group appears by its id ({@code S0123ABC}) only, never by its handle
+ * ({@code platform-team}, which anyone allowed to edit groups can rename or reuse), so grants match ids. When Slack cannot be asked, the last answer is kept and
  * asked again after a short back-off; with no answer at all, users have no groups (deny by default).
  */
 public final class SlackGroupDirectory {
@@ -43,7 +43,7 @@ public final class SlackGroupDirectory {
         this.ttl = ttl;
     }
 
-    /** The ids and handles of the groups {@code userId} belongs to; empty when none or unknown. */
+    /** The ids (never the handles) of the groups {@code userId} belongs to; empty when none or unknown. */
     public Set<String> groupsOf(String userId) {
         Snapshot s = snapshot;
         if (s == null || !clock.instant().isBefore(s.expiresAt())) s = refresh();
@@ -89,8 +89,7 @@ public final class SlackGroupDirectory {
             if (users == null) continue;
             for (String u : users) {
                 Set<String> groups = byUser.computeIfAbsent(u, k -> new HashSet<>());
-                groups.add(g.getId());
-                if (g.getHandle() != null && !g.getHandle().isBlank()) groups.add(g.getHandle());
+                groups.add(g.getId()); // the id only: a handle can be renamed or reused by anyone who edits groups
             }
         }
         Map<String, Set<String>> frozen = new HashMap<>();

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Every authorization decision, in one place, deny by default. A principal's role on a template is
- * the highest role of the grants that name it (Slack user id, one of its Slack user groups, or CI
+ * the highest role of the grants that name it (Slack user id, the id of one of its Slack user groups, or CI
  * key id) and cover the template ({@code "*"} covers all). The scheduler is admin everywhere.
  * A refusal says which grant is missing.
  */
@@ -22,12 +22,22 @@ public final class Authorizer {
     public static final int DEFAULT_MAX_CLONES_DEVELOPER = 5;
     public static final int DEFAULT_MAX_CLONES_ADMIN = 20;
 
+    /** A Slack user group id: grants name groups by id, never by handle. */
+    private static final java.util.regex.Pattern SLACK_GROUP_ID = java.util.regex.Pattern.compile("S[A-Z0-9]{2,}");
+
     private final DollyConfig config;
 
     public Authorizer(DollyConfig config) {
         this.config = config;
         for (GrantConfig g : config.grants()) {
             Role.parse(g.role()); // fail fast on a typo
+            for (String group : g.slackGroups()) {
+                if (!SLACK_GROUP_ID.matcher(group).matches()) {
+                    throw new IllegalArgumentException("grant " + (g.name() == null ? "" : "'" + g.name() + "' ") + "slackGroups: '" + group
+                            + "' is not a Slack user group id (S followed by letters and digits, e.g. S0123ABCD); grants match groups by id only, "
+                            + "never by handle, which anyone who may edit groups can rename or reuse.");
+                }
+            }
         }
     }
 

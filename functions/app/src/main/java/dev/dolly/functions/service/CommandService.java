@@ -19,18 +19,22 @@ import java.util.regex.Pattern;
 /**
  * The one entry point that executes every command, whichever front it came from: it routes each verb to
  * the class whose job it is ({@link CloneLifecycle}, {@link CloneSettings}, {@link Catalog}, the
- * {@link RefreshTracker}), once per idempotency key ({@link IdempotentCommands}). Those authorize (in
+ * {@link RefreshTracker}), once per idempotency key ({@link Idempotency}). Those authorize (in
  * {@link Authorizer}, before anything is forwarded), validate, record state changes through
  * {@link CloneStates}, forward to the clone's host agent, record the outcome and audit.
  */
 public class CommandService implements CommandPort {
     /** Clone, snapshot and savepoint names: what the agent accepts, and safe in URLs and ZFS. */
     public static final Pattern NAME = CloneLookup.NAME;
+    /** How long a command's first answer is kept for retries with the same idempotency key. */
+    static final java.time.Duration RETENTION = java.time.Duration.ofHours(24);
 
     private final DollyConfig config;
     private final Authorizer auth;
     private final RefreshTracker refreshes;
-    private final IdempotentCommands idempotent;
+    private final Idempotency idempotency;
+    private final CommandAnswers answers = new CommandAnswers();
+    private final Clock clock;
     private final CloneStates states;
     private final CloneLifecycle lifecycle;
     private final CloneSettings settings;
@@ -38,13 +42,19 @@ public class CommandService implements CommandPort {
 
     public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                           HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
+        this(config, auth, store, agents, placement, monitor, refreshes, new Idempotency(store, clock), clock);
+    }
+
+    public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
+                          HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.auth = auth;
         this.refreshes = refreshes;
         CloneStore clones = new CloneStore(store);
         CatalogStore catalogStore = new CatalogStore(store);
         CloneLookup lookup = new CloneLookup(clones, agents);
-        this.idempotent = new IdempotentCommands(store, clock);
+        this.idempotency = idempotency;
         this.states = new CloneStates(clones, clock);
         this.lifecycle = new CloneLifecycle(config, auth, store, clones, catalogStore, agents, placement, states, lookup, clock);
         this.settings = new CloneSettings(auth, store, states, lookup, clock);
@@ -64,7 +74,9 @@ public class CommandService implements CommandPort {
         if (principal == null || command == null) {
             throw new DollyException(ErrorKind.BAD_REQUEST, "A command needs a principal and a verb.");
         }
-        return idempotent.execute(principal, front, command, idempotencyKey, this::run);
+        if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
+        return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
+                clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
     }
 
     private CommandResult run(Principal p, Front front, Command command) {

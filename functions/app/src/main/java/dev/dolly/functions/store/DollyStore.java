@@ -297,21 +297,27 @@ public class DollyStore {
     }
 
     /**
-     * Claims {@code scope/key} for a request with {@code requestHash}: returns null when this caller
-     * now owns it (record IN_PROGRESS), else the existing record (IN_PROGRESS or DONE).
+     * Claims {@code scope/key} for {@code owner} and a request with {@code requestHash} under a lease until
+     * {@code leaseUntil}: null when {@code owner} now holds it, else the record there. A claim whose lease ran
+     * out is taken over.
      */
-    public IdempotencyItem claim(String scope, String key, String requestHash, Instant expires) {
-        return firstAnswers.claim(scope, key, requestHash, expires);
+    public IdempotencyItem claim(String scope, String key, String requestHash, String owner, Instant leaseUntil, Instant expires) {
+        return firstAnswers.claim(scope, key, requestHash, owner, leaseUntil, expires);
     }
 
-    /** Stores the first answer of a claimed request. */
-    public void complete(String scope, String key, int status, String answer, boolean sealed) {
-        firstAnswers.complete(scope, key, status, answer, sealed);
+    /** Extends {@code owner}'s lease; false when the claim is no longer its own. */
+    public boolean renew(String scope, String key, String owner, Instant leaseUntil) {
+        return firstAnswers.renew(scope, key, owner, leaseUntil);
     }
 
-    /** Forgets a claim (the request failed in a way a retry may fix). */
-    public void release(String scope, String key) {
-        firstAnswers.release(scope, key);
+    /** Stores the first answer of {@code owner}'s claim; false when the claim is no longer its own. */
+    public boolean complete(String scope, String key, String owner, String answerType, int status, String answer, boolean sealed) {
+        return firstAnswers.complete(scope, key, owner, answerType, status, answer, sealed);
+    }
+
+    /** Forgets {@code owner}'s claim (the request failed in a way a retry may fix). */
+    public void release(String scope, String key, String owner) {
+        firstAnswers.release(scope, key, owner);
     }
 
     // ---------------------------------------------------------------- audit

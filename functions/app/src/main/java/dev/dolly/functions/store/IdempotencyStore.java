@@ -2,12 +2,16 @@ package dev.dolly.functions.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
-/** The idempotency records ({@link IdempotencyItem}) of the table: claim, complete, release; used through {@link DollyStore}. */
+/**
+ * The idempotency records ({@link IdempotencyItem}) of the table: claim (with a lease), renew, complete,
+ * release — each write by the claim's owner only; used through {@link DollyStore}.
+ */
 class IdempotencyStore {
     private final DynamoDbTable<IdempotencyItem> table;
     private final Clock clock;
@@ -22,74 +26,107 @@ class IdempotencyStore {
     }
 
     /**
-     * Claims {@code scope/key} for a request with {@code requestHash}: returns null when this caller
-     * now owns it (record IN_PROGRESS), else the existing record (IN_PROGRESS or DONE).
+     * Claims {@code scope/key} for {@code owner} and a request with {@code requestHash}, its lease holding until
+     * {@code leaseUntil}: returns null when {@code owner} now holds it (record IN_PROGRESS), else the record there
+     * (DONE, IN_PROGRESS under a live lease, or another request's). A claim whose lease ran out (its owner died)
+     * or whose record expired is taken over.
      */
-    IdempotencyItem claim(String scope, String key, String requestHash, Instant expires) {
-        IdempotencyItem i = IdempotencyItem.create(scope, key);
-        i.setState(IdempotencyItem.IN_PROGRESS);
-        i.setRequestHash(requestHash);
-        i.setExpiresAtEpoch(expires.getEpochSecond());
-        try {
-            table.putItem(i);
-            return null;
-        } catch (ConditionalCheckFailedException e) {
-            IdempotencyItem existing = get(scope, key);
-            if (existing == null || (existing.getExpiresAtEpoch() != null && existing.getExpiresAtEpoch() < clock.instant().getEpochSecond())) {
-                // gone meanwhile, or expired but not yet swept by TTL: take it over
-                if (existing != null) {
-                    try {
-                        table.deleteItem(r -> r.key(Writes.key(existing.getPk(), "IDEM"))
-                                .conditionExpression(Writes.versionIs(existing.getVersion())));
-                    } catch (ConditionalCheckFailedException ignored) {
-                        return get(scope, key);
-                    }
+    IdempotencyItem claim(String scope, String key, String requestHash, String owner, Instant leaseUntil, Instant expires) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            IdempotencyItem i = IdempotencyItem.create(scope, key);
+            i.setState(IdempotencyItem.IN_PROGRESS);
+            i.setRequestHash(requestHash);
+            i.setOwner(owner);
+            i.setLeaseUntilMillis(leaseUntil.toEpochMilli());
+            i.setExpiresAtEpoch(expires.getEpochSecond());
+            try {
+                table.putItem(i); // version null: only when no record is there
+                return null;
+            } catch (ConditionalCheckFailedException e) {
+                IdempotencyItem existing = get(scope, key);
+                if (existing == null) continue; // gone meanwhile
+                if (!takeable(existing, requestHash)) return existing;
+                // the owner died (lease over) or the record expired but is not yet swept by TTL: take it over
+                existing.setState(IdempotencyItem.IN_PROGRESS);
+                existing.setRequestHash(requestHash);
+                existing.setOwner(owner);
+                existing.setLeaseUntilMillis(leaseUntil.toEpochMilli());
+                existing.setExpiresAtEpoch(expires.getEpochSecond());
+                existing.setStatus(null);
+                existing.setAnswer(null);
+                existing.setSealed(null);
+                existing.setAnswerType(null);
+                try {
+                    table.putItem(existing); // versioned: loses to anyone who wrote meanwhile
+                    return null;
+                } catch (ConditionalCheckFailedException lost) {
+                    Writes.backoff(attempt);
                 }
-                return claim(scope, key, requestHash, expires);
             }
-            return existing;
         }
+        return get(scope, key);
     }
 
-    /** Stores the first answer of a claimed request. */
-    void complete(String scope, String key, int status, String answer, boolean sealed) {
-        // the claimer's record is at version 1: write it blind first, read only when that lost
-        IdempotencyItem done = IdempotencyItem.create(scope, key);
-        done.setVersion(1L);
-        done.setState(IdempotencyItem.DONE);
-        done.setStatus(status);
-        done.setAnswer(answer);
-        done.setSealed(sealed);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            if (attempt == 0) {
-                try {
-                    // keep what the claim recorded (request hash, expiry): read it back only if the blind write fails
-                    table.updateItem(r -> r.item(done).ignoreNulls(true)
-                            .conditionExpression(Expression.builder().expression("#s = :s")
-                                    .putExpressionName("#s", "state")
-                                    .putExpressionValue(":s", AttributeValue.fromS(IdempotencyItem.IN_PROGRESS)).build()));
-                    return;
-                } catch (ConditionalCheckFailedException e) {
-                    continue;
-                }
-            }
+    private boolean takeable(IdempotencyItem i, String requestHash) {
+        Instant now = clock.instant();
+        boolean expired = i.getExpiresAtEpoch() != null && i.getExpiresAtEpoch() < now.getEpochSecond();
+        if (expired) return true;
+        boolean leaseOver = IdempotencyItem.IN_PROGRESS.equals(i.getState()) && i.getLeaseUntilMillis() != null
+                && i.getLeaseUntilMillis() < now.toEpochMilli();
+        return leaseOver && Objects.equals(i.getRequestHash(), requestHash);
+    }
+
+    /** Extends {@code owner}'s lease on {@code scope/key}; false when the claim is no longer its own. */
+    boolean renew(String scope, String key, String owner, Instant leaseUntil) {
+        for (int attempt = 0; attempt < 5; attempt++) {
             IdempotencyItem i = get(scope, key);
-            if (i == null) return;
-            i.setState(IdempotencyItem.DONE);
-            i.setStatus(status);
-            i.setAnswer(answer);
-            i.setSealed(sealed);
+            if (!ownedBy(i, owner)) return false;
+            i.setLeaseUntilMillis(leaseUntil.toEpochMilli());
             try {
                 table.putItem(i);
-                return;
+                return true;
             } catch (ConditionalCheckFailedException e) {
                 Writes.backoff(attempt);
             }
         }
+        return false;
     }
 
-    /** Forgets a claim (the request failed in a way a retry may fix). */
-    void release(String scope, String key) {
-        table.deleteItem(Writes.key(IdempotencyItem.pk(scope, key), "IDEM"));
+    /** Stores the first answer of {@code owner}'s claim; false (nothing written) when the claim is no longer its own. */
+    boolean complete(String scope, String key, String owner, String answerType, int status, String answer, boolean sealed) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            IdempotencyItem i = get(scope, key);
+            if (!ownedBy(i, owner)) return false;
+            i.setState(IdempotencyItem.DONE);
+            i.setAnswerType(answerType);
+            i.setStatus(status);
+            i.setAnswer(answer);
+            i.setSealed(sealed);
+            i.setLeaseUntilMillis(null);
+            try {
+                table.putItem(i);
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                Writes.backoff(attempt); // a renewal of our own lease raced: read again
+            }
+        }
+        return false;
+    }
+
+    /** Forgets {@code owner}'s claim (the request failed in a way a retry may fix); another owner's record is left alone. */
+    void release(String scope, String key, String owner) {
+        try {
+            table.deleteItem(r -> r.key(Writes.key(IdempotencyItem.pk(scope, key), "IDEM"))
+                    .conditionExpression(Expression.builder().expression("#o = :o AND #s = :s")
+                            .putExpressionName("#o", "owner").putExpressionValue(":o", AttributeValue.fromS(owner))
+                            .putExpressionName("#s", "state").putExpressionValue(":s", AttributeValue.fromS(IdempotencyItem.IN_PROGRESS))
+                            .build()));
+        } catch (ConditionalCheckFailedException e) {
+            // taken over by a retry meanwhile: its record stays
+        }
+    }
+
+    private static boolean ownedBy(IdempotencyItem i, String owner) {
+        return i != null && IdempotencyItem.IN_PROGRESS.equals(i.getState()) && owner.equals(i.getOwner());
     }
 }

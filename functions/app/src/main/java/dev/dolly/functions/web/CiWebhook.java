@@ -16,16 +16,12 @@ import dev.dolly.functions.agent.AgentTiming;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.config.Durations;
 import dev.dolly.functions.config.Secrets;
-import dev.dolly.functions.domain.FirstAnswer;
-import dev.dolly.functions.service.FirstAnswers;
+import dev.dolly.functions.service.Idempotency;
 import dev.dolly.functions.store.DollyStore;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -63,27 +59,39 @@ public class CiWebhook {
     public static final Duration WINDOW = SCHEME.window();
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by): ");
+    /** The largest timestamp worth comparing with the clock (9999-12-31T23:59:59Z); beyond it a timestamp is malformed. */
+    private static final long LATEST_TIMESTAMP = 253_402_300_799L;
+    /** What an unknown key's request is checked against, so it costs the same HMAC as a wrong signature. */
+    private static final String UNKNOWN_KEY_SECRET = UUID.randomUUID().toString();
+    /** How long a first answer is kept for retried deliveries. */
+    private static final Duration RETENTION = Duration.ofHours(24);
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy");
 
     private final DollyConfig config;
     private final Secrets secrets;
     private final CommandPort commands;
-    private final FirstAnswers answers;
+    private final Idempotency idempotency;
     private final Clock clock;
     private final ObjectMapper json = dev.dolly.agent.api.AgentJson.mapper();
+    private final java.util.concurrent.atomic.AtomicLong signatures = new java.util.concurrent.atomic.AtomicLong();
 
-    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, FirstAnswers answers, Clock clock) {
+    public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, Idempotency idempotency, Clock clock) {
         this.config = config;
         this.secrets = secrets;
         this.commands = commands;
-        this.answers = answers;
+        this.idempotency = idempotency;
         this.clock = clock;
     }
 
     /** Keeps first answers in {@code store}. */
     public CiWebhook(DollyConfig config, Secrets secrets, CommandPort commands, DollyStore store, Clock clock) {
-        this(config, secrets, commands, new FirstAnswers(store), clock);
+        this(config, secrets, commands, new Idempotency(store, clock), clock);
     }
+
+    /** How many request signatures this webhook computed (each check costs one, whether the key is known or not). */
+    long signaturesComputed() { return signatures.get(); }
 
     public HttpAnswer handle(HttpCall call) {
         long start = System.nanoTime();
@@ -107,7 +115,11 @@ public class CiWebhook {
         try {
             ts = Long.parseLong(tsText.trim());
         } catch (NumberFormatException e) {
-            return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be unix seconds.", null);
+            ts = -1;
+        }
+        if (ts < 0 || ts > LATEST_TIMESTAMP) {
+            return error(ErrorKind.UNAUTHORIZED, TIMESTAMP_HEADER + " must be the current time in unix seconds (digits only, e.g. "
+                    + clock.instant().getEpochSecond() + ").", null);
         }
         Instant now = clock.instant();
         if (!SCHEME.fresh(ts, now)) {
@@ -120,28 +132,34 @@ public class CiWebhook {
             return error(ErrorKind.UNAUTHORIZED, SIGNATURE_HEADER + " must be sha256=<hex HMAC>.", null);
         }
         given = given.substring(SCHEME.signaturePrefix().length());
-        String expected = secret == null ? null
-                : SCHEME.digest(secret.getBytes(StandardCharsets.UTF_8), null, null, ts, null, call.bodyText().getBytes(StandardCharsets.UTF_8));
-        if (!SigningScheme.same(expected, given)) {
+        // an unknown key is checked against a dummy secret: it costs the same time as a wrong signature
+        signatures.incrementAndGet();
+        String expected = SCHEME.digest((secret == null ? UNKNOWN_KEY_SECRET : secret).getBytes(StandardCharsets.UTF_8), null, null, ts, null,
+                call.bodyText().getBytes(StandardCharsets.UTF_8));
+        boolean same = SigningScheme.same(expected, given);
+        if (!same || secret == null) {
             log.info("CI request refused: bad signature or unknown key '{}'", keyId);
             return error(ErrorKind.UNAUTHORIZED, "Bad signature or unknown key.", null);
         }
 
-        // 2. a replay of this exact request gets the first answer and does nothing
-        FirstAnswer seen = answers.claim("sig", expected, "-", Instant.ofEpochSecond(ts).plus(WINDOW.multipliedBy(2)));
-        if (seen != null) {
-            return stored(answers.awaitDone(seen, "sig", expected), secret, "Replayed request: this signature was already used.");
-        }
-        HttpAnswer answer;
+        // 2. a replay of this exact request gets the first answer (without any password) and does nothing
         try {
-            answer = act(call, keyId, secret);
+            return idempotency.once("sig", expected, "-", Instant.ofEpochSecond(ts).plus(WINDOW.multipliedBy(2)), CiAnswers.replays(),
+                    () -> actSafely(call, keyId, secret));
+        } catch (Idempotency.StillRunning e) {
+            return error(ErrorKind.CONFLICT, "Replayed request: this signature was already used. The first attempt is still running; "
+                    + "retry shortly.", null);
+        }
+    }
+
+    private HttpAnswer actSafely(HttpCall call, String keyId, String secret) {
+        try {
+            return act(call, keyId, secret);
         } catch (RuntimeException e) {
             String ref = UUID.randomUUID().toString().substring(0, 8);
             log.error("CI request {} failed", ref, e);
-            answer = error(ErrorKind.INTERNAL, "Internal error (ref " + ref + "); try again.", null);
+            return error(ErrorKind.INTERNAL, "Internal error (ref " + ref + "); try again.", null);
         }
-        remember("sig", expected, answer, secret);
-        return answer;
     }
 
     private HttpAnswer act(HttpCall call, String keyId, String secret) {
@@ -177,36 +195,34 @@ public class CiWebhook {
 
         // 4. a retried delivery (same Idempotency-Key) gets the first answer and does nothing
         //    (status only reads: nothing to protect, so no record is kept for it)
-        String scope = "ci:" + keyId;
-        if (action.equals("status")) idemKey = null;
-        if (idemKey != null) {
-            String hash = sha256Hex(call.body());
-            FirstAnswer first = answers.claim(scope, idemKey, hash, clock.instant().plus(Duration.ofHours(24)));
-            if (first != null) {
-                if (!hash.equals(first.requestHash())) {
-                    return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": already used for a different request body; use a new key.",
-                            IDEMPOTENCY_HEADER);
-                }
-                return stored(answers.awaitDone(first, scope, idemKey), secret, "Retried delivery: same Idempotency-Key.");
-            }
-        }
-        HttpAnswer answer;
+        if (action.equals("status") || idemKey == null) return run(principal, command);
         try {
-            answer = answer(commands.execute(principal, Front.CI, command));
+            return idempotency.once("ci:" + keyId, idemKey, Idempotency.sha256(canonical(body)), clock.instant().plus(RETENTION),
+                    CiAnswers.retries(secret), () -> run(principal, command));
+        } catch (Idempotency.KeyReused e) {
+            return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": already used for a different request body; use a new key.",
+                    IDEMPOTENCY_HEADER);
+        } catch (Idempotency.StillRunning e) {
+            return error(ErrorKind.CONFLICT, "Retried delivery: same Idempotency-Key. The first attempt is still running; retry shortly.",
+                    null);
+        }
+    }
+
+    private HttpAnswer run(Principal principal, Command command) {
+        try {
+            return answer(commands.execute(principal, Front.CI, command));
         } catch (DollyException e) {
-            answer = error(e);
-        } catch (RuntimeException e) {
-            if (idemKey != null) answers.release(scope, idemKey);
-            throw e;
+            return error(e);
         }
-        if (idemKey != null) {
-            if (answer.status() >= 500) {
-                answers.release(scope, idemKey); // nothing to keep: a retry may act
-            } else {
-                remember(scope, idemKey, answer, secret);
-            }
+    }
+
+    /** A request body's canonical form: its JSON with object keys sorted, no insignificant whitespace. */
+    private String canonical(JsonNode body) {
+        try {
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(body, Object.class));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return answer;
     }
 
     private Command command(String action, JsonNode body) {
@@ -299,25 +315,6 @@ public class CiWebhook {
         return HttpAnswer.json(kind.httpStatus(), o.toString());
     }
 
-    // ---------------------------------------------------------------- first answers
-
-    private HttpAnswer stored(FirstAnswer item, String secret, String what) {
-        if (item == null) {
-            return error(ErrorKind.CONFLICT, what + " The first attempt did not finish; send a new request.", null);
-        }
-        if (item.inProgress()) {
-            return error(ErrorKind.CONFLICT, what + " The first attempt is still running; retry shortly.", null);
-        }
-        String body = item.sealed() ? Sealer.open(secret, item.sealContext(), item.answer()) : item.answer();
-        return HttpAnswer.json(item.status(), body).withHeader("Idempotent-Replayed", "true");
-    }
-
-    private void remember(String scope, String key, HttpAnswer answer, String secret) {
-        boolean sealed = answer.body().contains("\"password\"");
-        String stored = sealed ? Sealer.seal(secret, FirstAnswers.sealContext(scope, key), answer.body()) : answer.body();
-        answers.complete(scope, key, answer.status(), stored, sealed);
-    }
-
     // ---------------------------------------------------------------- crypto
 
     private String secretOf(String keyId) {
@@ -331,14 +328,6 @@ public class CiWebhook {
         }
         // a key the deployment declares only by its secret's ARN
         return secrets.ciKeyFromArns(keyId);
-    }
-
-    private static String sha256Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static Map<String, String> none() { return Map.of(); }

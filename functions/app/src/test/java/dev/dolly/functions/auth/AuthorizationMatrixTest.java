@@ -104,6 +104,18 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void grantsMatchSlackGroupsByIdOnlyNeverByHandle() {
+        // a handle (mutable, reusable by anyone who renames a group) in a grant is refused when the config loads
+        assertThatThrownBy(() -> new Authorizer(ConfigLoader.fromYaml(Harness.yaml("").replace("slackGroups: [SDEVS]", "slackGroups: [devs]"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'devs'")
+                .hasMessageContaining("group id");
+        // a principal whose groups carry a handle equal to nothing but its id is matched by id only
+        assertThat(auth.roleOn(Principal.slackUser("UOTHER", Set.of("devs", "sdevs")), "shop")).isEmpty();
+        assertThat(auth.roleOn(Principal.slackUser("UOTHER", Set.of("SDEVS")), "shop")).contains(Role.DEVELOPER);
+    }
+
+    @Test
     void quotas() {
         assertThat(auth.maxClones(Who.DEVELOPER.principal)).isEqualTo(3);
         assertThat(auth.maxClones(Who.ADMIN.principal)).isEqualTo(Authorizer.DEFAULT_MAX_CLONES_ADMIN);

@@ -62,4 +62,22 @@ class CommandIdempotencyTest {
                 .isInstanceOf(DollyException.class)
                 .hasMessageContaining("different command");
     }
+
+    @Test
+    void theRequestHashIsTheSha256OfTheCanonicalCommand() {
+        h.service.execute(DEV, Front.SLACK, new Command.Templates(), "slack:t5");
+        assertThat(h.store.idempotency("cmd:slack:UDEV", "slack:t5").getRequestHash()).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void answersThatSayTryAgainAreNeverMemoized() {
+        // over quota (3 clones for a developer): 429; once a clone is gone the same key creates
+        h.seedClone("a1", "slack:UDEV", "shop", null, Duration.ofHours(2));
+        h.seedClone("a2", "slack:UDEV", "shop", null, Duration.ofHours(2));
+        h.seedClone("a3", "slack:UDEV", "shop", null, Duration.ofHours(2));
+        Command create = new Command.Create("shop", "a4", Duration.ofHours(1), null, true);
+        assertThatThrownBy(() -> h.service.execute(DEV, Front.SLACK, create, "slack:t6"))
+                .satisfies(e -> assertThat(((DollyException) e).kind()).isEqualTo(ErrorKind.QUOTA_EXCEEDED));
+        assertThat(h.store.idempotency("cmd:slack:UDEV", "slack:t6")).as("nothing kept for a 429").isNull();
+    }
 }

@@ -86,6 +86,28 @@ class CiWebhookTest {
     }
 
     @Test
+    void hugeOrMalformedTimestampsAre401WithAClearMessage() throws Exception {
+        for (String ts : new String[] {"9223372036854775807", "-9223372036854775808", "31556889864403200", "99999999999999999999",
+                "1e9", "", "12abc", "-1", "0x10"}) {
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(Signed.call("ci-dev", "dev-secret", now, STATUS, null).headers());
+            headers.put("X-Dolly-Timestamp", ts);
+            headers.put("X-Dolly-Signature", "sha256=" + Hmac.hex("dev-secret", ts + "." + STATUS));
+            HttpAnswer a = h.webhook.handle(new HttpCall("POST", "/webhooks/ci", headers, STATUS.getBytes()));
+            assertThat(a.status()).as(ts).isEqualTo(401);
+            assertThat(body(a).get("message").asText()).as(ts).contains("X-Dolly-Timestamp");
+        }
+    }
+
+    @Test
+    void anUnknownKeyIdComputesAnHmacLikeAWrongSignature() {
+        long before = h.webhook.signaturesComputed();
+        assertThat(h.webhook.handle(Signed.call("ci-dev", "not-the-secret", now, STATUS, null)).status()).isEqualTo(401);
+        assertThat(h.webhook.signaturesComputed()).as("a wrong signature is checked against the key's secret").isEqualTo(before + 1);
+        assertThat(h.webhook.handle(Signed.call("ci-nobody", "dev-secret", now, STATUS, null)).status()).isEqualTo(401);
+        assertThat(h.webhook.signaturesComputed()).as("an unknown key costs the same HMAC (against a dummy secret)").isEqualTo(before + 2);
+    }
+
+    @Test
     void missingHeadersAndMalformedSignatureAre401() {
         HttpCall noSig = new HttpCall("POST", "/webhooks/ci", java.util.Map.of("X-Dolly-Key", "ci-dev", "X-Dolly-Timestamp", "" + now),
                 STATUS.getBytes());
