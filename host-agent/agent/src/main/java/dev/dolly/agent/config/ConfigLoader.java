@@ -87,6 +87,7 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("agent.ports '" + ports + "' must be a range within 1024-65535");
         }
         String secretEnv = text(a, "secretEnv", "DOLLY_AGENT_SECRET");
+        String name = Names.host(text(a, "name", text(a.path("callback"), "host", text(a, "host", "localhost"))));
         String secret = env.get(secretEnv);
         String pool = Names.datasetRoot(text(a, "pool", "dolly"));
         long defaultCloneMemory = Units.bytes(text(a, "cloneMemory", "256m"));
@@ -125,7 +126,8 @@ public final class ConfigLoader {
                 a.path("postgresGid").asInt(999),
                 defaultRetention,
                 Map.copyOf(templates),
-                callback(a.path("callback"), text(a, "host", "localhost")));
+                callback(a.path("callback"), name),
+                name);
     }
 
     static AgentConfig.Callback callback(JsonNode c, String defaultHost) {

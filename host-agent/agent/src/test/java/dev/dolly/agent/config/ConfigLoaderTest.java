@@ -51,6 +51,7 @@ class ConfigLoaderTest {
         assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(c.callback().url()).hasToString("http://cp.internal:8080/agent/callback");
         assertThat(c.callback().host()).isEqualTo("db.example.internal");
+        assertThat(c.name()).as("the host's name, signed into requests").isEqualTo("db.example.internal");
         assertThat(c.callback().heartbeat()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.network()).isEqualTo(AgentConfig.Network.BRIDGE);
         assertThat(c.toString()).doesNotContain("0123456789abcdef-secret").contains("secret=***");
