@@ -87,7 +87,9 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("agent.ports '" + ports + "' must be a range within 1024-65535");
         }
         String secretEnv = text(a, "secretEnv", "DOLLY_AGENT_SECRET");
-        String name = Names.host(text(a, "name", text(a.path("callback"), "host", text(a, "host", "localhost"))));
+        // the control plane's name for this host: agent.name, else DOLLY_AGENT_NAME (the AWS host's bootstrap sets it
+        // to the name the functions call it by), else the callback's host, else agent.host
+        String name = Names.host(text(a, "name", env.getOrDefault("DOLLY_AGENT_NAME", text(a.path("callback"), "host", text(a, "host", "localhost")))));
         String secret = env.get(secretEnv);
         String pool = Names.datasetRoot(text(a, "pool", "dolly"));
         long defaultCloneMemory = Units.bytes(text(a, "cloneMemory", "256m"));
