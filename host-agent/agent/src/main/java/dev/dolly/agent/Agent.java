@@ -102,7 +102,7 @@ public final class Agent implements AutoCloseable {
         sampler.start(config.activityInterval());
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), config.name(), clock,
-                        new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory"), clock.instant())));
+                        new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory." + layout.rootSlug()), clock.instant())));
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
                 config.pool(), config.portFrom(), config.portTo());

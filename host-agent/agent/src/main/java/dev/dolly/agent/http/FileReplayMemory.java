@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's replay memory, kept in a small file under its state ({@code <workDir>/replay-memory}) so that a
+ * The agent's replay memory, kept in a small file under its state ({@code <workDir>/replay-memory.<dataset root>}) so that a
  * request accepted before a restart is refused after it. One line per accepted signature,
  * {@code <expiry epoch seconds> <signature>}; entries live only until their timestamp leaves the 5-minute window,
  * and the file is rewritten without the expired ones whenever it has grown to twice the live entries (so it stays
