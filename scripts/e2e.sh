@@ -17,6 +17,8 @@ export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=$(cat "$SECRETS/agent-secret")
 . "$ROOT/scripts/lib/agent.sh"
 # shellcheck source=lib/slack.sh
 . "$ROOT/scripts/lib/slack.sh"
+# shellcheck source=lib/admin.sh
+. "$ROOT/scripts/lib/admin.sh"
 POOL=${DOLLY_POOL:-dolly}
 RUN=$(date +%s)$$
 CI="$ROOT/clients/dolly-ci"
@@ -121,7 +123,7 @@ eval "$("$CI" create --template shop --clone "$OLD" --ttl 1h --wait)"; old_url="
 before=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot')
 runuser -u postgres -- "${SRC_ADMIN[@]}" -c "INSERT INTO products VALUES ((SELECT max(id) + 1 FROM products), 'e2e-$RUN', 1.00)"
 t0=$(ms)
-job=$(curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
+job=$(admin_curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
   -d '{"version":"0","id":"e2e","detail-type":"Scheduled Event","source":"aws.scheduler","detail":{"template":"shop"}}' | jq -r '.job // empty')
 check "the scheduled event starts a refresh job" test -n "$job"
 state=RUNNING

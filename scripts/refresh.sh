@@ -12,9 +12,11 @@ export DOLLY_AGENT_URL=${DOLLY_AGENT_URL:-http://127.0.0.1:${DOLLY_AGENT_PORT:-7
 export DOLLY_AGENT_SECRET; DOLLY_AGENT_SECRET=${DOLLY_AGENT_SECRET:-$(cat "$SECRETS/agent-secret")}
 # shellcheck source=lib/agent.sh
 . "$ROOT/scripts/lib/agent.sh"
+# shellcheck source=lib/admin.sh
+. "$ROOT/scripts/lib/admin.sh"
 
 before=$(curl -fsS "$DOLLY_URL/health" | jq -r --arg t "$TEMPLATE" '.templates[$t].currentSnapshot // empty')
-answer=$(curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
+answer=$(admin_curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
   -d "$(jq -nc --arg t "$TEMPLATE" '{source: "dolly.local", "detail-type": "Scheduled Event", detail: {template: $t}}')")
 job=$(jq -r '.job // empty' <<<"$answer")
 [ -n "$job" ] || { echo "refresh of $TEMPLATE did not start: $(jq -r '.error // .' <<<"$answer")" >&2; exit 1; }

@@ -7,6 +7,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ -f "$ROOT/.dolly/local.env" ] || { echo "slack.sh: .dolly/local.env is missing: run ./dolly up first" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$ROOT/.dolly/local.env"
+# shellcheck source=lib/state.sh
+. "$ROOT/scripts/lib/state.sh"
+# shellcheck source=lib/admin.sh
+. "$ROOT/scripts/lib/admin.sh"
 # shellcheck source=lib/slack.sh
 . "$ROOT/scripts/lib/slack.sh"
 USER_ID=$DOLLY_DEMO_SLACK_USER; JSON=false

@@ -47,6 +47,7 @@ export DOLLY_CI_SECRET; DOLLY_CI_SECRET=$(secret ci-demo-secret)
 export SLACK_SIGNING_SECRET; SLACK_SIGNING_SECRET=$(secret slack-signing-secret)
 export SLACK_BOT_TOKEN; SLACK_BOT_TOKEN=$(secret slack-bot-token xoxb-local-)
 export DOLLY_MASKING_SALT; DOLLY_MASKING_SALT=$(secret masking-salt)
+export DOLLY_ADMIN_SECRET; DOLLY_ADMIN_SECRET=$(secret admin-secret)   # the functions server's local admin routes
 export DOLLY_AGENT_URL="http://127.0.0.1:$AGENT_PORT"
 DOLLY_URL="http://127.0.0.1:$HTTP_PORT"
 

@@ -1,5 +1,6 @@
 # Talking to the local stack's Slack request URL the way Slack does (sourced by scripts/slack.sh
-# and scripts/e2e.sh). Needs DOLLY_URL, DOLLY_SLACK_URL and DOLLY_SLACK_SIGNING_SECRET (.dolly/local.env).
+# and scripts/e2e.sh). Needs DOLLY_URL, DOLLY_SLACK_URL and DOLLY_SLACK_SIGNING_SECRET (.dolly/local.env), and
+# admin_curl (scripts/lib/admin.sh) for the stand-in's recording.
 
 uri() { jq -rn --arg v "$1" '$v|@uri'; }
 
@@ -20,13 +21,13 @@ slash_form() {
 }
 
 # last_seq: the sequence number of the newest call the Slack stand-in recorded
-last_seq() { curl -fsS "$DOLLY_URL/slack-api/recorded" | jq '[.[].seq] | max // 0'; }
+last_seq() { admin_curl -fsS "$DOLLY_URL/slack-api/recorded" | jq '[.[].seq] | max // 0'; }
 
 # await_response <response id> <after seq> [seconds]: the first body posted to that response_url
 await_response() {
   local i body
   for i in $(seq 1 $(( ${3:-60} * 5 ))); do
-    body=$(curl -fsS "$DOLLY_URL/slack-api/recorded?after=$2" | jq -c --arg t "response_url/$1" '[.[] | select(.target == $t)] | first | .body // empty')
+    body=$(admin_curl -fsS "$DOLLY_URL/slack-api/recorded?after=$2" | jq -c --arg t "response_url/$1" '[.[] | select(.target == $t)] | first | .body // empty')
     [ -n "$body" ] && { echo "$body"; return 0; }
     sleep 0.2
   done

@@ -86,6 +86,7 @@ public final class Schema {
     /** The {@code agent:} section. */
     public static final Fields AGENT_SECTION = new Fields(keys(
             "host", key(Kind.TEXT, AGENT),
+            "name", key(Kind.TEXT, AGENT),
             "bindAddress", key(Kind.TEXT, AGENT),
             "listen", key(Kind.TEXT, AGENT),
             "pool", key(Kind.TEXT, AGENT),

@@ -14,6 +14,7 @@ import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.service.RefreshTracker;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.Dynamo;
+import dev.dolly.functions.store.ReplayStore;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.CiWebhook;
 import java.time.Clock;
@@ -194,7 +195,8 @@ public class DollyConfiguration {
     }
 
     @Bean
-    AgentCallback agentCallbackHandler(DollyConfig config, Secrets secrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock) {
-        return new AgentCallback(hostSecrets(config, secrets), refreshes, monitor, clock);
+    AgentCallback agentCallbackHandler(DollyConfig config, Secrets secrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock,
+                                       Dynamo dynamo, DollySettings s) {
+        return new AgentCallback(hostSecrets(config, secrets), refreshes, monitor, clock, new ReplayStore(dynamo.client(), s.dynamodb().tableOrDefault()));
     }
 }

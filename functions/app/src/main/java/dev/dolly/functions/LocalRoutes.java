@@ -28,8 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The local HTTP routes (the same handlers the Lambda functions use): {@code POST /webhooks/ci},
  * {@code POST /slack/events}, {@code POST /agent/callback}, {@code GET /health} (hosts, templates and their
- * refreshes; unauthenticated, so the server listens on 127.0.0.1 unless told otherwise). Spring Cloud
- * Function's web support also serves every function at {@code /<name>} (e.g. {@code POST /scheduledRefresh}).
+ * refreshes; unauthenticated, so the server listens on 127.0.0.1 unless told otherwise). The scheduled
+ * functions are triggered through {@code local.LocalAdminRoutes} (admin secret); nothing else answers.
  */
 @RestController
 @ConditionalOnWebApplication

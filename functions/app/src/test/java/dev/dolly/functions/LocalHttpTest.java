@@ -52,6 +52,7 @@ class LocalHttpTest {
         r.add("dolly.config", () -> "classpath:test-dolly-slack.yaml");
         r.add("dolly.dynamodb.endpoint", () -> "embedded");
         r.add("dolly.reaper.local-schedule", () -> "false");
+        r.add("dolly.admin-secret", () -> "local-admin-secret");
     }
 
     @AfterAll
@@ -114,11 +115,12 @@ class LocalHttpTest {
     }
 
     @Test
-    void functionsAreAlsoServedByFunctionWeb() throws Exception {
-        HttpResponse<String> r = send("/scheduledRefresh", "application/json", "{\"detail\":{\"template\":\"shop\"}}");
+    void scheduledFunctionsAreTriggeredByTheLocalAdmin() throws Exception {
+        HttpResponse<String> r = send("/scheduledRefresh", "application/json", "{\"detail\":{\"template\":\"shop\"}}",
+                "Authorization", "Bearer local-admin-secret");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).get("template").asText()).isEqualTo("shop");
-        HttpResponse<String> reaper = send("/reaper", "application/json", "{}");
+        HttpResponse<String> reaper = send("/reaper", "application/json", "{}", "Authorization", "Bearer local-admin-secret");
         assertThat(reaper.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(reaper.body()).has("expired")).isTrue();
     }

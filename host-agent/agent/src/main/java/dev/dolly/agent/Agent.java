@@ -101,16 +101,17 @@ public final class Agent implements AutoCloseable {
         Reconciler.Report report = reconciler.reconcile();
         sampler.start(config.activityInterval());
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
-                new RequestSigning.Verifier(config.secret(), clock));
+                new RequestSigning.Verifier(config.secret(), config.name(), clock,
+                        new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory." + layout.rootSlug()), clock.instant())));
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
                 config.pool(), config.portFrom(), config.portTo());
         if (config.callback() != null) {
-            callback = new dev.dolly.agent.http.CallbackNotifier(config.callback().url(), config.callback().host(), config.secret(), clock);
+            callback = new dev.dolly.agent.http.CallbackNotifier(config.callback().url(), config.name(), config.secret(), clock);
             jobs.onChange(callback::job);
             callback.startHeartbeats(config.callback().heartbeat(), this::health);
             log.info("pushing refresh jobs and heartbeats (every {}) to {} as host {}", config.callback().heartbeat(),
-                    config.callback().url(), config.callback().host());
+                    config.callback().url(), config.name());
         }
         if (config.buildMissingTemplates()) {
             for (TemplateConfig t : config.templates().values()) {

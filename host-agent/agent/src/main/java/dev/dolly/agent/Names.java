@@ -23,6 +23,8 @@ public final class Names {
     private static final Pattern DATASET_ROOT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}(/[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}){0,7}");
     /** a ZFS user property: {@code dolly:<name>}. */
     private static final Pattern USER_PROPERTY = Pattern.compile("dolly:[a-z][a-z0-9_.-]{0,40}");
+    /** a host's name ({@code agent.name}): signed into requests, sent as a header. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Set<String> RESERVED_ROLES = Set.of("dolly_agent", "postgres", "public", "none", "current_user", "session_user", "current_role", "user");
 
     private static final String ID_RULE = "1–63 lower-case letters, digits, '-' or '_', starting with a letter";
@@ -31,6 +33,10 @@ public final class Names {
 
     public static String cloneId(String s) {
         return check(s, ID, "clone id", ID_RULE);
+    }
+
+    public static String host(String s) {
+        return check(s, HOST, "host name", "1–63 letters, digits, '.', '-' or '_', starting with a letter or digit");
     }
 
     public static String template(String s) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.api.AgentJson;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -16,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,9 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 @ConditionalOnProperty(prefix = "dolly.slack-stand-in", name = "enabled", havingValue = "true")
 public class SlackStandInRoutes {
     private final SlackStandIn standIn;
+    private final LocalAdmin admin;
 
-    public SlackStandInRoutes(SlackStandIn standIn) {
+    public SlackStandInRoutes(SlackStandIn standIn, LocalAdmin admin) {
         this.standIn = standIn;
+        this.admin = admin;
     }
 
     @PostMapping(path = "/slack-api/{method:[a-zA-Z.]+}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,8 +51,10 @@ public class SlackStandInRoutes {
     }
 
     @GetMapping(path = "/slack-api/recorded", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<SlackStandIn.Recorded> recorded(@RequestParam(name = "after", defaultValue = "0") long after) {
-        return standIn.since(after);
+    public ResponseEntity<Object> recorded(@RequestHeader(name = LocalAdmin.HEADER, required = false) String authorization,
+                                           @RequestParam(name = "after", defaultValue = "0") long after) {
+        // the recording holds ephemeral replies, clone passwords included: the local admin's only
+        return admin.allows(authorization) ? ResponseEntity.ok(standIn.since(after)) : LocalAdminRoutes.refused();
     }
 
     /** The stand-in itself, created only when enabled. */

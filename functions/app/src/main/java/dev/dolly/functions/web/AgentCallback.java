@@ -17,22 +17,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /agent/callback}: a host agent reports refresh progress or completion (body: a
- * {@link JobView}) or pushes a heartbeat (body: a {@link HealthResponse}); header {@code X-Dolly-Host} names the host, and the request is signed like every
- * agent API call ({@link RequestSigning}: method, path {@code /agent/callback}, timestamp, optional
- * nonce, body) with that host's secret.
+ * {@link JobView}) or pushes a heartbeat (body: a {@link HealthResponse}); header {@code X-Dolly-Host} names the
+ * host, and the request is signed like every agent API call ({@link RequestSigning}: method, that host's name, path
+ * {@code /agent/callback}, timestamp, optional nonce, body) with that host's secret. Each signature is accepted
+ * once across every control-plane instance (the replay memory is in DynamoDB).
  */
 public class AgentCallback {
     private static final Logger log = LoggerFactory.getLogger(AgentCallback.class);
     public static final String PATH = "/agent/callback";
-    public static final String HOST_HEADER = "X-Dolly-Host";
+    public static final String HOST_HEADER = RequestSigning.HOST_HEADER;
 
     private final Map<String, RequestSigning.Verifier> verifiers = new ConcurrentHashMap<>();
     private final RefreshTracker refreshes;
     private final HostMonitor monitor;
     private final ObjectMapper json = AgentJson.mapper();
 
-    public AgentCallback(Map<String, String> hostSecrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock) {
-        hostSecrets.forEach((host, secret) -> verifiers.put(host, new RequestSigning.Verifier(secret.getBytes(StandardCharsets.UTF_8), clock)));
+    /**
+     * @param hostSecrets each host's secret by its name
+     * @param replays     the replay memory shared by every control-plane instance ({@code store.ReplayStore})
+     */
+    public AgentCallback(Map<String, String> hostSecrets, RefreshTracker refreshes, HostMonitor monitor, Clock clock,
+                         RequestSigning.ReplayMemory replays) {
+        hostSecrets.forEach((host, secret) -> verifiers.put(host,
+                new RequestSigning.Verifier(secret.getBytes(StandardCharsets.UTF_8), host, clock, replays)));
         this.refreshes = refreshes;
         this.monitor = monitor;
     }

@@ -1,6 +1,7 @@
 package dev.dolly.functions.web;
 
 import dev.dolly.agent.api.signing.Hmac;
+import dev.dolly.agent.api.signing.SigningScheme;
 import dev.dolly.slack.SlackFront;
 import dev.dolly.slack.SlackHttpRequest;
 import dev.dolly.slack.SlackHttpResponse;
@@ -51,10 +52,24 @@ public final class SlackBridge implements SlackEntry {
             runWork(body);
             return HttpAnswer.json(202, "{\"accepted\":true}");
         }
+        if (!signedBySlack(call)) {
+            // refused before anything parses the body (Bolt checks the signature only after parsing it)
+            return HttpAnswer.json(401, "{\"error\":\"unauthorized\"}");
+        }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         call.headers().forEach((k, v) -> headers.put(k, List.of(v)));
         SlackHttpResponse r = front.handle(new SlackHttpRequest(path, headers, call.bodyText()));
         return new HttpAnswer(r.status(), r.headers(), r.body());
+    }
+
+    /** The request carries Slack's signature of its exact body (the front checks the timestamp's age). */
+    private boolean signedBySlack(HttpCall call) {
+        String ts = call.header(SigningScheme.SLACK.timestampHeader());
+        String sig = call.header(SigningScheme.SLACK.signatureHeader());
+        if (ts == null || sig == null || !ts.matches("[0-9]{1,12}")) {
+            return false;
+        }
+        return SigningScheme.same(SigningScheme.SLACK.sign(front.settings().signingSecret(), Long.parseLong(ts), call.bodyText()), sig);
     }
 
     @Override

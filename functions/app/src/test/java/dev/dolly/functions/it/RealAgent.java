@@ -64,6 +64,7 @@ public final class RealAgent implements AutoCloseable {
         Path config = dir.resolve("dolly.yaml");
         Files.writeString(config, """
                 agent:
+                  name: local
                   host: localhost
                   listen: 127.0.0.1:%d
                   pool: %s
@@ -129,7 +130,7 @@ public final class RealAgent implements AutoCloseable {
 
     public String url() { return "http://127.0.0.1:" + port; }
 
-    /** The {@code hosts:} section for this agent under {@code name}. */
+    /** The {@code hosts:} section for this agent under {@code name} (the agent is named {@code local}: its requests are signed for that name). */
     public String hostsYaml(String name) {
         return "hosts:\n  - { name: " + name + ", url: \"" + url() + "\", secret: " + SECRET + " }\n";
     }

@@ -33,7 +33,13 @@ class AgentCallbackTest {
             public void refreshFinished(CommandResult.RefreshInfo r) { notices.add("finished " + r.state() + " " + r.snapshot()); }
             public void expiryWarning(String owner, CloneInfo clone, Instant at) {}
         });
-        callback = new AgentCallback(Map.of("h1", SECRET), h.refreshes, h.monitor, h.clock);
+        callback = instance();
+    }
+
+    /** One control-plane instance: its own verifiers, the shared table's replay memory. */
+    private AgentCallback instance() {
+        return new AgentCallback(Map.of("h1", SECRET, "h2", SECRET, "h3", "h3-own-secret"), h.refreshes, h.monitor, h.clock,
+                new dev.dolly.functions.store.ReplayStore(h.dynamo.client(), "dolly"));
     }
 
     @AfterEach
@@ -42,12 +48,18 @@ class AgentCallbackTest {
     }
 
     private HttpCall signed(Object payload, String host, String secret) throws Exception {
+        return signed(payload, host, host, secret);
+    }
+
+    /** A callback signed by {@code signer} and sent under {@code host}'s name. */
+    private HttpCall signed(Object payload, String signer, String host, String secret) throws Exception {
         byte[] body = AgentJson.mapper().writeValueAsBytes(payload);
         long ts = h.clock.instant().getEpochSecond();
         String nonce = RequestSigning.newNonce();
         return new HttpCall("POST", AgentCallback.PATH, Map.of(AgentCallback.HOST_HEADER, host,
                 RequestSigning.TIMESTAMP_HEADER, "" + ts, RequestSigning.NONCE_HEADER, nonce,
-                RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(secret.getBytes(StandardCharsets.UTF_8), "POST", AgentCallback.PATH, ts, nonce, body)),
+                RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(secret.getBytes(StandardCharsets.UTF_8), "POST", signer,
+                        AgentCallback.PATH, ts, nonce, body)),
                 body);
     }
 
@@ -87,10 +99,28 @@ class AgentCallbackTest {
     @Test
     void unsignedOrWronglySignedCallbacksAreRefused() throws Exception {
         assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h1", "wrong")).status()).isEqualTo(401);
-        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h2", SECRET)).status()).isEqualTo(401);
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h9", SECRET)).status()).isEqualTo(401);
         HttpCall ok = signed(job("RUNNING", "data", 1, null), "h1", SECRET);
         assertThat(callback.handle(ok).status()).isEqualTo(200);
         assertThat(callback.handle(ok).status()).as("replayed").isEqualTo(401);
         assertThat(notices).hasSize(1);
+    }
+
+    @Test
+    void aCallbackCannotBeReplayedToAnotherControlPlaneInstance() throws Exception {
+        HttpCall ok = signed(job("RUNNING", "data", 1, null), "h1", SECRET);
+        assertThat(callback.handle(ok).status()).isEqualTo(200);
+        AgentCallback otherInstance = instance();
+        assertThat(otherInstance.handle(ok).status()).as("replayed to another instance").isEqualTo(401);
+    }
+
+    @Test
+    void aHostCannotSpeakForAnotherHostSharingItsSecret() throws Exception {
+        // h1 and h2 share a secret: h1's signature does not pass as h2's
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h1", "h2", SECRET)).status()).isEqualTo(401);
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h2", "h2", SECRET)).status()).isEqualTo(200);
+        // h3 has its own secret: the shared one does not sign for it
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h3", "h3", SECRET)).status()).isEqualTo(401);
+        assertThat(callback.handle(signed(job("RUNNING", "data", 1, null), "h3", "h3", "h3-own-secret")).status()).isEqualTo(200);
     }
 }

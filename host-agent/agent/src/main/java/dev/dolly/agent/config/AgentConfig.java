@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * The {@code agent:} section of the Dolly YAML plus the templates. {@code secret} is the HMAC key
  * for the API (from the environment variable named by {@code secretEnv}); it also derives the
- * password of the agent's own superuser in every cluster. {@code toString()} masks it.
+ * password of the agent's own superuser in every cluster. {@code toString()} masks it. {@code name} is the
+ * host's name ({@code agent.name}, default the callback's {@code host}, else {@code agent.host}): the control
+ * plane's {@code hosts[].name}, signed into every API request and callback.
  */
 public record AgentConfig(
         String host,
@@ -36,7 +38,8 @@ public record AgentConfig(
         int postgresGid,
         int defaultRetention,
         Map<String, TemplateConfig> templates,
-        Callback callback) {
+        Callback callback,
+        String name) {
 
     /** Where to push job updates and heartbeats ({@code agent.callback}); null: nowhere. */
     public record Callback(java.net.URI url, String host, Duration heartbeat) {}
@@ -51,49 +54,49 @@ public record AgentConfig(
     public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback, name);
     }
 
     public AgentConfig withPool(String p) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withPorts(int from, int to) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withListen(String h, int p) {
         return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withSecret(byte[] s) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withBuildMissingTemplates(boolean b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withMinFreeBytes(long b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     public AgentConfig withNetwork(Network n) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
     }
 
     @Override

@@ -83,6 +83,11 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("agent.ports '" + ports + "' must be a range within 1024-65535");
         }
         String secretEnv = or(a.secretEnv(), "DOLLY_AGENT_SECRET");
+        // the control plane's name for this host: agent.name, else DOLLY_AGENT_NAME (the AWS host's bootstrap sets it
+        // to the name the functions call it by), else the callback's host, else agent.host
+        String callbackHost = a.callback() == null ? null : a.callback().host();
+        String agentName = file.root().path("agent").hasNonNull("name") ? file.root().path("agent").get("name").asText() : null;
+        String name = Names.host(or(agentName, env.getOrDefault("DOLLY_AGENT_NAME", or(callbackHost, or(a.host(), "localhost")))));
         String secret = env.get(secretEnv);
         String pool = Names.datasetRoot(or(a.pool(), "dolly"));
         long defaultCloneMemory = or(a.cloneMemory(), Sizes.parse("256m"));
@@ -91,7 +96,7 @@ public final class ConfigLoader {
         String host = or(a.host(), "localhost");
 
         Map<String, TemplateConfig> templates = new LinkedHashMap<>();
-        file.templates().forEach((name, t) -> templates.put(name, template(t, baseDir, defaultRetention, defaultCloneMemory)));
+        file.templates().forEach((tname, t) -> templates.put(tname, template(t, baseDir, defaultRetention, defaultCloneMemory)));
         return new AgentConfig(
                 host,
                 or(a.bindAddress(), "0.0.0.0"),
@@ -118,7 +123,8 @@ public final class ConfigLoader {
                 or(a.postgresGid(), 999),
                 defaultRetention,
                 Map.copyOf(templates),
-                callback(a.callback(), host));
+                callback(a.callback(), name),
+                name);
     }
 
     static AgentConfig.Callback callback(DollyFile.Callback c, String defaultHost) {

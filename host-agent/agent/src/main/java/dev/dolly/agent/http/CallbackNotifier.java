@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * Pushes to the control plane's {@code POST /agent/callback} (optional, {@code agent.callback}):
  * refresh jobs as they start, progress and end (a {@link JobView}), and heartbeats (a
  * {@link HealthResponse}). Each request carries {@code X-Dolly-Host} and is signed with the
- * agent secret over the path {@value #SIGNED_PATH} (with a nonce). Delivery is best effort, in
+ * agent secret over the host's name and the path {@value #SIGNED_PATH} (with a nonce). Delivery is best effort, in
  * the background: the control plane also polls, so a lost push costs only freshness.
  */
 public final class CallbackNotifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallbackNotifier.class);
-    public static final String HOST_HEADER = "X-Dolly-Host";
+    public static final String HOST_HEADER = RequestSigning.HOST_HEADER;
     public static final String SIGNED_PATH = "/agent/callback";
     private final URI url;
     private final String host;
@@ -82,10 +82,9 @@ public final class CallbackNotifier implements AutoCloseable {
         sender.execute(() -> {
             try {
                 byte[] bytes = json.writeValueAsBytes(body);
-                HttpRequest req = RequestSigning.signed(HttpRequest.newBuilder(url), secret, clock, "POST", SIGNED_PATH, bytes)
+                HttpRequest req = RequestSigning.signed(HttpRequest.newBuilder(url), secret, clock, "POST", host, SIGNED_PATH, bytes)
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
-                        .header(HOST_HEADER, host)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                         .build();
                 HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

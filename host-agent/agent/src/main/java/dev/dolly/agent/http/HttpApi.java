@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's versioned JSON API over the JDK HTTP server (routes in {@link AgentPaths}). Every
- * {@code /v1} request except health must carry a valid HMAC signature over method, path (with
- * its query, if any), timestamp and body; a replay is rejected. Errors are {@link ErrorResponse}
+ * {@code /v1} request except health must carry a valid HMAC signature over method, this host's name, path (with
+ * its query, if any), timestamp and body; a replay is rejected. The signature headers are checked before the body
+ * is read, and a request must arrive within {@link #READ_TIMEOUT_SECONDS}. Errors are {@link ErrorResponse}
  * bodies with a stable code; internal errors say only "internal error" and a reference, the
  * detail goes to the log.
  */
@@ -51,6 +52,23 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<String> metrics;
     private final RequestSigning.Verifier verifier;
     private HttpServer server;
+
+    /**
+     * How long a client has to send a whole request (headers and body) and to read the answer: the JDK server closes
+     * the connection after that, so a slow upload cannot hold one of the handler threads. The JDK reads these
+     * settings once, when its server class loads; {@code -Dsun.net.httpserver.maxReqTime} overrides them.
+     */
+    public static final long READ_TIMEOUT_SECONDS = 10;
+    public static final long WRITE_TIMEOUT_SECONDS = 30;
+
+    static {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(READ_TIMEOUT_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", Long.toString(WRITE_TIMEOUT_SECONDS));
+        }
+    }
     private ExecutorService executor;
 
     public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
@@ -98,16 +116,25 @@ public final class HttpApi implements AutoCloseable {
         String query = ex.getRequestURI().getRawQuery();
         Reply reply;
         try {
-            byte[] body = readBody(ex.getRequestBody());
+            byte[] body;
             if (path.startsWith(AgentPaths.V1 + "/") && !path.equals(AgentPaths.HEALTH)) {
-                String signedPath = query == null ? path : path + "?" + query;
-                RequestSigning.Rejection rej = verifier.verify(method, signedPath,
-                        ex.getRequestHeaders().getFirst(RequestSigning.TIMESTAMP_HEADER),
-                        ex.getRequestHeaders().getFirst(RequestSigning.NONCE_HEADER),
-                        ex.getRequestHeaders().getFirst(RequestSigning.SIGNATURE_HEADER), body);
+                String ts = ex.getRequestHeaders().getFirst(RequestSigning.TIMESTAMP_HEADER);
+                String nonce = ex.getRequestHeaders().getFirst(RequestSigning.NONCE_HEADER);
+                String sig = ex.getRequestHeaders().getFirst(RequestSigning.SIGNATURE_HEADER);
+                // headers first: an unsigned, malformed or stale request is refused before its body is read
+                RequestSigning.Rejection rej = verifier.precheck(ts, nonce, sig);
+                if (rej == null) {
+                    body = readBody(ex.getRequestBody());
+                    rej = verifier.verify(method, query == null ? path : path + "?" + query, ts, nonce, sig, body);
+                } else {
+                    body = null;
+                }
                 if (rej != null) {
+                    ex.getResponseHeaders().set("Connection", "close");
                     throw new AgentException(ErrorCode.BAD_SIGNATURE, signatureMessage(rej));
                 }
+            } else {
+                body = readBody(ex.getRequestBody());
             }
             reply = route(method, path, body);
         } catch (AgentException e) {
@@ -140,7 +167,8 @@ public final class HttpApi implements AutoCloseable {
             case MISSING -> "request is not signed: send " + RequestSigning.TIMESTAMP_HEADER + " and " + RequestSigning.SIGNATURE_HEADER;
             case MALFORMED_TIMESTAMP -> RequestSigning.TIMESTAMP_HEADER + " must be unix seconds";
             case OUTSIDE_WINDOW -> "request timestamp is more than 5 minutes off the agent's clock: check the caller's clock";
-            case BAD_SIGNATURE -> "request signature does not match: sign METHOD\\nPATH\\nTIMESTAMP\\nBODY with the agent secret";
+            case BAD_SIGNATURE -> "request signature does not match: sign METHOD\\nHOST\\nPATH\\nTIMESTAMP\\n[NONCE\\n]BODY with this host's"
+                    + " secret, HOST being the agent's name (agent.name)";
             case REPLAYED -> "this signature was already used: sign every request afresh, with a new "
                     + RequestSigning.NONCE_HEADER + " when the same request may repeat within a second";
         };

@@ -245,6 +245,9 @@ public final class RefreshPipeline {
             phase = "pre-data";
             progress.phase(phase);
             List<String> warnings = new ArrayList<>();
+            if (in.source().tlsWarning() != null) {
+                warnings.add(in.source().tlsWarning());
+            }
             warnings.addAll(matchLocale(src, target, facts));
             dst = target.connect();
             open.add(dst);

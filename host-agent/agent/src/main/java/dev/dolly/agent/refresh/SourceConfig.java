@@ -20,19 +20,27 @@ import java.util.function.Function;
  *   database: shop
  *   user: dolly_reader
  *   passwordEnv: DOLLY_SOURCE_SHOP_PASSWORD   # default DOLLY_SOURCE_&lt;TEMPLATE&gt;_PASSWORD
- *   sslmode: prefer                           # libpq sslmode
+ *   sslRootCert: /etc/dolly/prod-ca.pem       # the CA that signed the server's certificate (optional)
+ *   sslmode: verify-full                      # default: verify-full with sslRootCert, require without
  *   systemIdentifier: "7312087654321098765"   # pinned: pg_control_system().system_identifier
  * </pre>
  *
  * The password never sits in the file: it is read from the environment variable named by
  * {@code passwordEnv} (absent means no password: trust, peer or a .pgpass file).
+ *
+ * <p>The source is production: by default its connections are encrypted ({@code require}) and, when a CA is
+ * configured, the server's certificate and name are verified ({@code verify-full}). A template may ask for less
+ * ({@code prefer}, {@code allow}, or {@code disable} for a source without TLS such as the local demo) only by
+ * saying so; every refresh of it then carries {@link #tlsWarning()} in its result.
  */
 public record SourceConfig(String host, int port, String database, String user, String passwordEnv, String sslmode,
-                           String systemIdentifier, int connectTimeoutSeconds) {
+                           String sslRootCert, String systemIdentifier, int connectTimeoutSeconds) {
 
-    private static final Set<String> KEYS = Set.of("host", "port", "database", "user", "passwordEnv", "sslmode",
+    private static final Set<String> KEYS = Set.of("host", "port", "database", "user", "passwordEnv", "sslmode", "sslRootCert",
             "systemIdentifier", "connectTimeout");
     private static final Set<String> SSLMODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** Modes that may connect without encryption or to an unverified server when a CA is at hand. */
+    private static final Set<String> WEAK = Set.of("disable", "allow", "prefer");
 
     public static SourceConfig parse(JsonNode n, String template) {
         String where = "templates." + template + ".source";
@@ -59,7 +67,8 @@ public record SourceConfig(String host, int port, String database, String user, 
         if (port < 1 || port > 65535) {
             throw new MaskingConfigException(where + ".port: a TCP port, got " + n.get("port"));
         }
-        String sslmode = text(n, "sslmode", "prefer").toLowerCase(Locale.ROOT);
+        String rootCert = text(n, "sslRootCert", null);
+        String sslmode = text(n, "sslmode", rootCert == null ? "require" : "verify-full").toLowerCase(Locale.ROOT);
         if (!SSLMODES.contains(sslmode)) {
             throw new MaskingConfigException(where + ".sslmode: one of " + String.join(", ", SSLMODES));
         }
@@ -70,7 +79,7 @@ public record SourceConfig(String host, int port, String database, String user, 
         }
         int timeout = n.has("connectTimeout") ? n.get("connectTimeout").asInt(10) : 10;
         return new SourceConfig(host, port, database, user, text(n, "passwordEnv", defaultPasswordEnv(template)), sslmode,
-                sysid, timeout);
+                rootCert, sysid, timeout);
     }
 
     private static String text(JsonNode n, String f, String dflt) {
@@ -95,6 +104,9 @@ public record SourceConfig(String host, int port, String database, String user, 
         m.put("PGUSER", user);
         m.put("PGDATABASE", database);
         m.put("PGSSLMODE", sslmode);
+        if (sslRootCert != null) {
+            m.put("PGSSLROOTCERT", sslRootCert);
+        }
         m.put("PGCONNECT_TIMEOUT", Integer.toString(connectTimeoutSeconds));
         m.put("PGAPPNAME", "dolly-refresh");
         m.put("PGOPTIONS", "-c default_transaction_read_only=on");
@@ -103,6 +115,15 @@ public record SourceConfig(String host, int port, String database, String user, 
             m.put("PGPASSWORD", pw);
         }
         return m;
+    }
+
+    /** The warning a refresh of this source carries when its template chose a weak sslmode; null otherwise. */
+    public String tlsWarning() {
+        if (!WEAK.contains(sslmode)) {
+            return null;
+        }
+        return "the source connection may be unencrypted (sslmode " + sslmode + ", set by the template): production data can "
+                + "cross the network in clear; use sslmode require, or verify-full with sslRootCert";
     }
 
     public String describe() {

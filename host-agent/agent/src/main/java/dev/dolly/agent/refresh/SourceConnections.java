@@ -41,6 +41,9 @@ public final class SourceConnections {
             p.setProperty("password", pw);
         }
         p.setProperty("sslmode", s.sslmode());
+        if (s.sslRootCert() != null) {
+            p.setProperty("sslrootcert", s.sslRootCert());
+        }
         p.setProperty("connectTimeout", Integer.toString(s.connectTimeoutSeconds()));
         p.setProperty("ApplicationName", "dolly-refresh");
         p.setProperty("readOnly", "true");

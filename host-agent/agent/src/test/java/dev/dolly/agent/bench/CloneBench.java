@@ -124,7 +124,7 @@ public final class CloneBench {
         Agent agent = new Agent(config, Map.of(), Clock.systemUTC());
         try {
             agent.start();
-            AgentClient api = new AgentClient(URI.create("http://127.0.0.1:" + agent.httpPort()), secret, Clock.systemUTC());
+            AgentClient api = new AgentClient(config.name(), URI.create("http://127.0.0.1:" + agent.httpPort()), secret, Clock.systemUTC());
             Map<String, Long> sizeOf = new LinkedHashMap<>();
             for (Size s : sizes) {
                 String t = "bench" + s.name();

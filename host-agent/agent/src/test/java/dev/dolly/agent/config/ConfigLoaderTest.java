@@ -53,6 +53,11 @@ class ConfigLoaderTest {
         assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(c.callback().url()).hasToString("http://cp.internal:8080/agent/callback");
         assertThat(c.callback().host()).isEqualTo("db.example.internal");
+        assertThat(c.name()).as("the host's name, signed into requests").isEqualTo("db.example.internal");
+        assertThat(ConfigLoader.parse(YAML, Path.of("/etc/dolly"), Map.of("MY_SECRET", "0123456789abcdef-secret", "DOLLY_AGENT_NAME", "zfs-1"))
+                .name()).as("named by the AWS bootstrap").isEqualTo("zfs-1");
+        assertThat(ConfigLoader.parse(YAML.replace("agent:\n", "agent:\n  name: h7\n"), Path.of("/etc/dolly"),
+                Map.of("MY_SECRET", "0123456789abcdef-secret", "DOLLY_AGENT_NAME", "zfs-1")).name()).isEqualTo("h7");
         assertThat(c.callback().heartbeat()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.network()).isEqualTo(AgentConfig.Network.BRIDGE);
         assertThat(c.toString()).doesNotContain("0123456789abcdef-secret").contains("secret=***");

@@ -23,7 +23,7 @@ class CallbackNotifierTest {
     @Test
     void pushesSignedJobsAndHeartbeats() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
-        RequestSigning.Verifier verifier = new RequestSigning.Verifier(SECRET, Clock.systemUTC());
+        RequestSigning.Verifier verifier = new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC());
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/prod/agent/callback", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();

@@ -110,10 +110,10 @@ class HttpApiTest {
     @BeforeEach
     void start() throws Exception {
         api = new HttpApi(clones, templates, () -> new HealthResponse("ok", "h", "dev", 1, 2, 3), () -> "dolly_clones 3\n",
-                new RequestSigning.Verifier(SECRET, Clock.systemUTC()));
+                new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC()));
         int port = api.start("127.0.0.1", 0);
         base = URI.create("http://127.0.0.1:" + port);
-        client = new AgentClient(base, SECRET, Clock.systemUTC());
+        client = new AgentClient("h1", base, SECRET, Clock.systemUTC());
     }
 
     @AfterEach
@@ -171,14 +171,14 @@ class HttpApiTest {
         assertThat(calls).isEmpty();
         long old = Instant.now().minusSeconds(600).getEpochSecond();
         r = http.send(HttpRequest.newBuilder(base.resolve("/v1/clones")).header(RequestSigning.TIMESTAMP_HEADER, "" + old)
-                .header(RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(SECRET, "GET", "/v1/clones", old, new byte[0])).build(),
+                .header(RequestSigning.SIGNATURE_HEADER, RequestSigning.sign(SECRET, "GET", "h1", "/v1/clones", old, new byte[0])).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("5 minutes");
         // the body is signed: a tampered body is refused
         long ts = Instant.now().getEpochSecond();
         byte[] body = "{\"cloneId\":\"c1\",\"template\":\"shop\",\"owner\":\"u\"}".getBytes(StandardCharsets.UTF_8);
-        String sig = RequestSigning.sign(SECRET, "POST", "/v1/clones", ts, body);
+        String sig = RequestSigning.sign(SECRET, "POST", "h1", "/v1/clones", ts, body);
         r = http.send(HttpRequest.newBuilder(base.resolve("/v1/clones")).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
                 .header(RequestSigning.SIGNATURE_HEADER, sig)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"cloneId\":\"c2\",\"template\":\"shop\",\"owner\":\"u\"}")).build(),
@@ -196,13 +196,99 @@ class HttpApiTest {
     void queryStringsAreSigned() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long ts = Instant.now().getEpochSecond();
-        String sigWithoutQuery = RequestSigning.sign(SECRET, "GET", "/v1/clones", ts, new byte[0]);
+        String sigWithoutQuery = RequestSigning.sign(SECRET, "GET", "h1", "/v1/clones", ts, new byte[0]);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/clones?x=1")).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
                 .header(RequestSigning.SIGNATURE_HEADER, sigWithoutQuery).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
-        String sig = RequestSigning.sign(SECRET, "GET", "/v1/clones?x=1", ts, new byte[0]);
+        String sig = RequestSigning.sign(SECRET, "GET", "h1", "/v1/clones?x=1", ts, new byte[0]);
         r = http.send(HttpRequest.newBuilder(base.resolve("/v1/clones?x=1")).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
                 .header(RequestSigning.SIGNATURE_HEADER, sig).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    /** Opens a raw connection and sends {@code head} (request line and headers, ending with a blank line). */
+    private java.net.Socket raw(String head) throws Exception {
+        java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort());
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    private static String statusLine(java.net.Socket socket) throws Exception {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+
+    @Test
+    void signatureHeadersAreCheckedBeforeTheBodyIsRead() throws Exception {
+        // an unsigned request announcing a body it never sends is answered at once, not after the body
+        try (java.net.Socket socket = raw("POST /v1/clones HTTP/1.1\r\nHost: agent\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000\r\n\r\n")) {
+            socket.setSoTimeout(3000);
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 401");
+        }
+        long stale = Instant.now().minusSeconds(600).getEpochSecond();
+        try (java.net.Socket socket = raw("POST /v1/clones HTTP/1.1\r\nHost: agent\r\nX-Dolly-Timestamp: " + stale
+                + "\r\nX-Dolly-Signature: " + "ab".repeat(32) + "\r\nContent-Length: 100000\r\n\r\n")) {
+            socket.setSoTimeout(3000);
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 401");
+        }
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aSlowUploadIsCutOffAtTheReadTimeout() throws Exception {
+        byte[] body = "{\"cloneId\":\"slow\",\"template\":\"shop\",\"owner\":\"u\"}".getBytes(StandardCharsets.UTF_8);
+        long ts = Instant.now().getEpochSecond();
+        String sig = RequestSigning.sign(SECRET, "POST", "h1", "/v1/clones", ts, body);
+        long t0 = System.nanoTime();
+        boolean cut = false;
+        try (java.net.Socket socket = raw("POST /v1/clones HTTP/1.1\r\nHost: agent\r\nContent-Type: application/json\r\n"
+                + "X-Dolly-Timestamp: " + ts + "\r\nX-Dolly-Signature: " + sig + "\r\nContent-Length: " + body.length + "\r\n\r\n")) {
+            socket.setSoTimeout(1000);
+            // one byte a second: the whole body would take longer than the read timeout
+            for (int i = 0; i < body.length - 1 && !cut; i++) {
+                try {
+                    socket.getOutputStream().write(body[i]);
+                    socket.getOutputStream().flush();
+                    if (socket.getInputStream().read() == -1) {
+                        cut = true;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // the server is still waiting for the body
+                } catch (java.io.IOException closed) {
+                    cut = true;
+                }
+            }
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertThat(cut).as("the agent closed the connection").isTrue();
+        assertThat(seconds).isLessThanOrEqualTo(HttpApi.READ_TIMEOUT_SECONDS + 3);
+        assertThat(calls).isEmpty();
+        // and the API still answers
+        assertThat(client.clones()).hasSize(1);
+    }
+
+    @Test
+    void aReplayIsRefusedAfterTheAgentRestarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        api.close();
+        java.nio.file.Path file = dir.resolve("replay-memory");
+        api = new HttpApi(clones, templates, () -> new HealthResponse("ok", "h", "dev", 1, 2, 3), () -> "",
+                new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC(), new FileReplayMemory(file, Instant.now())));
+        base = URI.create("http://127.0.0.1:" + api.start("127.0.0.1", 0));
+        long ts = Instant.now().getEpochSecond();
+        String sig = RequestSigning.sign(SECRET, "GET", "h1", "/v1/clones", ts, new byte[0]);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/clones")).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
+                .header(RequestSigning.SIGNATURE_HEADER, sig);
+        assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        api.close();
+        // a new agent process on the same state
+        api = new HttpApi(clones, templates, () -> new HealthResponse("ok", "h", "dev", 1, 2, 3), () -> "",
+                new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC(), new FileReplayMemory(file, Instant.now())));
+        base = URI.create("http://127.0.0.1:" + api.start("127.0.0.1", 0));
+        request.uri(base.resolve("/v1/clones"));
+        HttpResponse<String> replay = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.body()).contains("already used");
     }
 }

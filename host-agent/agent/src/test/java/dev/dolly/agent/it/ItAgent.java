@@ -29,7 +29,7 @@ public final class ItAgent {
     }
 
     public static AgentClient client(Agent a) {
-        return new AgentClient(URI.create("http://127.0.0.1:" + a.httpPort()), TestRoot.SECRET, Clock.systemUTC());
+        return new AgentClient(a.config().name(), URI.create("http://127.0.0.1:" + a.httpPort()), TestRoot.SECRET, Clock.systemUTC());
     }
 
     /** A seed directory with one small schema-and-data file. */

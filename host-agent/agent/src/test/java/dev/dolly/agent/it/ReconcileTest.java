@@ -128,7 +128,7 @@ class ReconcileTest {
     }
 
     private static AgentClient processClient() throws Exception {
-        return new AgentClient(URI.create("http://" + listen()), TestRoot.SECRET, Clock.systemUTC());
+        return new AgentClient("localhost", URI.create("http://" + listen()), TestRoot.SECRET, Clock.systemUTC());
     }
 
     private static void killHard(Process p) throws Exception {

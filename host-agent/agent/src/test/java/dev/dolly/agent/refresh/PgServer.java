@@ -122,7 +122,7 @@ final class PgServer implements AutoCloseable {
 
     /** A source config for this server (as postgres, no password). */
     SourceConfig source(String db, String sysid) {
-        return new SourceConfig("127.0.0.1", port, db, "postgres", "NO_SUCH_ENV", "disable", sysid, 5);
+        return new SourceConfig("127.0.0.1", port, db, "postgres", "NO_SUCH_ENV", "disable", null, sysid, 5);
     }
 
     /** This server as a build target for its database {@code db}. */

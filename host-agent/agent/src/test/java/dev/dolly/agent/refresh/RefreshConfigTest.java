@@ -20,12 +20,34 @@ class RefreshConfigTest {
                 systemIdentifier: "7312087654321098765"
                 """), "shop-eu");
         assertThat(s.port()).isEqualTo(5432);
-        assertThat(s.sslmode()).isEqualTo("prefer");
+        assertThat(s.sslmode()).isEqualTo("require");
         assertThat(s.passwordEnv()).isEqualTo("DOLLY_SOURCE_SHOP_EU_PASSWORD");
         Map<String, String> env = s.libpqEnv(Map.of("DOLLY_SOURCE_SHOP_EU_PASSWORD", "pw")::get);
         assertThat(env).containsEntry("PGPASSWORD", "pw").containsEntry("PGHOST", "db.internal")
                 .containsEntry("PGOPTIONS", "-c default_transaction_read_only=on");
         assertThat(s.libpqEnv(k -> null)).doesNotContainKey("PGPASSWORD");
+    }
+
+    @Test
+    void sourcesUseVerifiedTlsByDefault() throws Exception {
+        SourceConfig plain = SourceConfig.parse(YAML.readTree("{host: h, database: d, user: u}"), "shop");
+        assertThat(plain.sslmode()).as("no CA: encrypted").isEqualTo("require");
+        assertThat(plain.tlsWarning()).isNull();
+        assertThat(plain.libpqEnv(k -> null)).containsEntry("PGSSLMODE", "require").doesNotContainKey("PGSSLROOTCERT");
+        SourceConfig withCa = SourceConfig.parse(YAML.readTree("{host: h, database: d, user: u, sslRootCert: /etc/dolly/prod-ca.pem}"), "shop");
+        assertThat(withCa.sslmode()).as("a CA: the server's name and certificate verified").isEqualTo("verify-full");
+        assertThat(withCa.libpqEnv(k -> null)).containsEntry("PGSSLMODE", "verify-full").containsEntry("PGSSLROOTCERT", "/etc/dolly/prod-ca.pem");
+        assertThat(withCa.tlsWarning()).isNull();
+    }
+
+    @Test
+    void weakTlsOnlyWhenTheTemplateSaysSoAndWithAWarning() throws Exception {
+        for (String mode : new String[] {"prefer", "allow", "disable"}) {
+            SourceConfig s = SourceConfig.parse(YAML.readTree("{host: h, database: d, user: u, sslmode: " + mode + "}"), "shop");
+            assertThat(s.sslmode()).isEqualTo(mode);
+            assertThat(s.tlsWarning()).contains("sslmode " + mode);
+        }
+        assertThat(SourceConfig.parse(YAML.readTree("{host: h, database: d, user: u, sslmode: verify-ca}"), "shop").tlsWarning()).isNull();
     }
 
     @Test

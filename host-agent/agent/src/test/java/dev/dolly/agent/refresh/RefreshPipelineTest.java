@@ -107,6 +107,8 @@ class RefreshPipelineTest {
         try (PgServer t1 = target(); PgServer t2 = target()) {
             JobProgress p = progress();
             Map<String, Object> result = pipeline("salt-one").run(inputs(sysid, MASKING, RefreshOptions.defaults()), t1.target("shop"), p).asMap();
+            // the test source runs without TLS (sslmode disable, said explicitly): the result warns about it
+            assertThat((List<?>) result.get("warnings")).anySatisfy(w -> assertThat(w.toString()).contains("sslmode disable"));
 
             // ---- fidelity: every table, row and unmasked value (per-table checksums)
             Map<String, List<String>> masked = Map.of(

@@ -14,11 +14,11 @@ class RequestSigningTest {
     private final byte[] body = "{\"clone\":\"a\"}".getBytes(StandardCharsets.UTF_8);
 
     private RequestSigning.Verifier verifier() {
-        return new RequestSigning.Verifier(SECRET, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new RequestSigning.Verifier(SECRET, "h1", Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private String sign(long ts) {
-        return RequestSigning.sign(SECRET, "POST", "/v1/clones", ts, body);
+        return RequestSigning.sign(SECRET, "POST", "h1", "/v1/clones", ts, body);
     }
 
     @Test
@@ -33,7 +33,7 @@ class RequestSigningTest {
     void rejectsWrongSecretTamperedBodyAndOtherPath() {
         var v = verifier();
         long ts = NOW.getEpochSecond();
-        String other = RequestSigning.sign("other".getBytes(), "POST", "/v1/clones", ts, body);
+        String other = RequestSigning.sign("other".getBytes(), "POST", "h1", "/v1/clones", ts, body);
         assertThat(v.verify("POST", "/v1/clones", "" + ts, other, body)).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
         assertThat(v.verify("POST", "/v1/clones", "" + ts, sign(ts), "{}".getBytes())).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
         assertThat(v.verify("DELETE", "/v1/clones", "" + ts, sign(ts), body)).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
@@ -64,8 +64,8 @@ class RequestSigningTest {
         String n1 = RequestSigning.newNonce();
         String n2 = RequestSigning.newNonce();
         assertThat(n1).isNotEqualTo(n2).matches("[0-9a-f]{32}");
-        String s1 = RequestSigning.sign(SECRET, "GET", "/v1/jobs/j1", ts, n1, new byte[0]);
-        String s2 = RequestSigning.sign(SECRET, "GET", "/v1/jobs/j1", ts, n2, new byte[0]);
+        String s1 = RequestSigning.sign(SECRET, "GET", "h1", "/v1/jobs/j1", ts, n1, new byte[0]);
+        String s2 = RequestSigning.sign(SECRET, "GET", "h1", "/v1/jobs/j1", ts, n2, new byte[0]);
         assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n1, s1, new byte[0])).isNull();
         assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n2, s2, new byte[0])).isNull();
         assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, n2, s2, new byte[0])).isEqualTo(RequestSigning.Rejection.REPLAYED);
@@ -74,6 +74,40 @@ class RequestSigningTest {
         assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, null, s1, new byte[0])).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
         assertThat(v.verify("GET", "/v1/jobs/j1", "" + ts, "bad nonce!", s1, new byte[0])).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
         // without a nonce the signed text is unchanged
-        assertThat(RequestSigning.sign(SECRET, "POST", "/v1/clones", ts, null, body)).isEqualTo(sign(ts));
+        assertThat(RequestSigning.sign(SECRET, "POST", "h1", "/v1/clones", ts, null, body)).isEqualTo(sign(ts));
+    }
+
+    @Test
+    void aRequestSignedForAnotherHostDoesNotVerifyWithTheSameSecret() {
+        long ts = NOW.getEpochSecond();
+        String forH2 = RequestSigning.sign(SECRET, "POST", "h2", "/v1/clones", ts, body);
+        assertThat(verifier().verify("POST", "/v1/clones", "" + ts, forH2, body)).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
+        var h2 = new RequestSigning.Verifier(SECRET, "h2", Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(h2.verify("POST", "/v1/clones", "" + ts, forH2, body)).isNull();
+    }
+
+    @Test
+    void theReplayMemoryIsShared() {
+        var memory = new RequestSigning.InMemory();
+        var first = new RequestSigning.Verifier(SECRET, "h1", Clock.fixed(NOW, ZoneOffset.UTC), memory);
+        var second = new RequestSigning.Verifier(SECRET, "h1", Clock.fixed(NOW, ZoneOffset.UTC), memory);
+        long ts = NOW.getEpochSecond();
+        assertThat(first.verify("POST", "/v1/clones", "" + ts, sign(ts), body)).isNull();
+        assertThat(second.verify("POST", "/v1/clones", "" + ts, sign(ts), body)).isEqualTo(RequestSigning.Rejection.REPLAYED);
+        // forgotten once out of the window
+        var later = new RequestSigning.Verifier(SECRET, "h1", Clock.fixed(NOW.plusSeconds(302), ZoneOffset.UTC), memory);
+        assertThat(later.verify("POST", "/v1/clones", "" + ts, sign(ts), body)).isEqualTo(RequestSigning.Rejection.OUTSIDE_WINDOW);
+    }
+
+    @Test
+    void precheckRefusesMissingMalformedAndStaleHeadersWithoutABody() {
+        var v = verifier();
+        long ts = NOW.getEpochSecond();
+        String sig = sign(ts);
+        assertThat(v.precheck(null, null, sig)).isEqualTo(RequestSigning.Rejection.MISSING);
+        assertThat(v.precheck("99999999999999999999", null, sig)).isEqualTo(RequestSigning.Rejection.MALFORMED_TIMESTAMP);
+        assertThat(v.precheck("" + ts, null, "not-hex")).isEqualTo(RequestSigning.Rejection.BAD_SIGNATURE);
+        assertThat(v.precheck("" + (ts - 400), null, sig)).isEqualTo(RequestSigning.Rejection.OUTSIDE_WINDOW);
+        assertThat(v.precheck("" + ts, "n1", sig)).isNull();
     }
 }

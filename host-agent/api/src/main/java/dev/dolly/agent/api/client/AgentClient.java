@@ -48,7 +48,7 @@ public final class AgentClient {
     public record Answer(int status, String body, long agentNanos) {}
 
     /**
-     * @param host    the host's name, for messages
+     * @param host    the host's name (its {@code agent.name}): signed into every request, and used in messages
      * @param base    the agent's base URL (without a trailing slash)
      * @param timeout how long {@link #execute} waits for one answer
      */
@@ -62,9 +62,9 @@ public final class AgentClient {
         this.timeout = timeout;
     }
 
-    /** A client for tools and tests: named by its address, waiting up to 5 minutes per answer. */
-    public AgentClient(URI base, byte[] secret, Clock clock) {
-        this(base.getAuthority(), base, secret,
+    /** A client for tools and tests of the agent named {@code host}, waiting up to 5 minutes per answer. */
+    public AgentClient(String host, URI base, byte[] secret, Clock clock) {
+        this(host, base, secret,
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), clock, Duration.ofMinutes(5));
     }
 
@@ -129,7 +129,7 @@ public final class AgentClient {
 
     /** Sends one signed request (signed now, with a fresh nonce); the answer carries its round-trip time. */
     public CompletableFuture<Answer> send(String method, String path, byte[] body, Duration requestTimeout) {
-        HttpRequest.Builder b = RequestSigning.signed(HttpRequest.newBuilder(base.resolve(path)), secret, clock, method, path, body)
+        HttpRequest.Builder b = RequestSigning.signed(HttpRequest.newBuilder(base.resolve(path)), secret, clock, method, host, path, body)
                 .header("Accept", "application/json")
                 .timeout(requestTimeout);
         if (body.length > 0 || method.equals("POST") || method.equals("PATCH")) {

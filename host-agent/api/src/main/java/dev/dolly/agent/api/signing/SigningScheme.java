@@ -19,34 +19,45 @@ import java.util.Locale;
  *
  * <p>The signed text is {@code textPrefix SEP part1 SEP part2 …} (no leading separator when
  * {@code textPrefix} is empty); {@link Part#NONCE} is left out, with its separator, when the
- * request carries none; {@link Part#METHOD} is upper case; {@link Part#BODY} is the raw bytes.
+ * request carries none; {@link Part#METHOD} is upper case; {@link Part#HOST} is the name of the agent host the request is for (sent as
+ * {@link #hostHeader}); {@link Part#BODY} is the raw bytes.
  */
-public record SigningScheme(String name, String timestampHeader, String nonceHeader, String signatureHeader,
+public record SigningScheme(String name, String timestampHeader, String nonceHeader, String hostHeader, String signatureHeader,
                             String textPrefix, List<Part> parts, String separator,
                             String signaturePrefix, Encoding encoding, Duration window) {
 
-    public enum Part { METHOD, PATH, TIMESTAMP, NONCE, BODY }
+    public enum Part { METHOD, HOST, PATH, TIMESTAMP, NONCE, BODY }
 
     public enum Encoding { HEX, BASE64URL }
 
-    /** Requests to the agent API and the agent's callbacks: {@code METHOD\nPATH\nTIMESTAMP\n[NONCE\n]BODY}, hex. */
-    public static final SigningScheme AGENT = new SigningScheme("agent", "X-Dolly-Timestamp", "X-Dolly-Nonce", "X-Dolly-Signature",
-            "", List.of(Part.METHOD, Part.PATH, Part.TIMESTAMP, Part.NONCE, Part.BODY), "\n", "", Encoding.HEX, Duration.ofMinutes(5));
+    /**
+     * Requests to the agent API and the agent's callbacks: {@code METHOD\nHOST\nPATH\nTIMESTAMP\n[NONCE\n]BODY}, hex.
+     * HOST is the agent's name (the control plane's {@code hosts[].name}, the agent's {@code agent.name}), also
+     * sent as {@code X-Dolly-Host}: a request signed for one host does not verify on another sharing its secret.
+     */
+    public static final SigningScheme AGENT = new SigningScheme("agent", "X-Dolly-Timestamp", "X-Dolly-Nonce", "X-Dolly-Host",
+            "X-Dolly-Signature", "", List.of(Part.METHOD, Part.HOST, Part.PATH, Part.TIMESTAMP, Part.NONCE, Part.BODY), "\n", "",
+            Encoding.HEX, Duration.ofMinutes(5));
 
     /** The CI webhook (clients/dolly-ci): {@code sha256=hex(HMAC(secret, "TIMESTAMP.BODY"))}. */
-    public static final SigningScheme CI = new SigningScheme("ci", "X-Dolly-Timestamp", null, "X-Dolly-Signature",
+    public static final SigningScheme CI = new SigningScheme("ci", "X-Dolly-Timestamp", null, null, "X-Dolly-Signature",
             "", List.of(Part.TIMESTAMP, Part.BODY), ".", "sha256=", Encoding.HEX, Duration.ofMinutes(5));
 
     /** Slack's v0 scheme: {@code v0=hex(HMAC(secret, "v0:TIMESTAMP:BODY"))}. */
-    public static final SigningScheme SLACK = new SigningScheme("slack", "X-Slack-Request-Timestamp", null, "X-Slack-Signature",
+    public static final SigningScheme SLACK = new SigningScheme("slack", "X-Slack-Request-Timestamp", null, null, "X-Slack-Signature",
             "v0", List.of(Part.TIMESTAMP, Part.BODY), ":", "v0=", Encoding.HEX, Duration.ofMinutes(5));
 
     public SigningScheme {
         parts = List.copyOf(parts);
     }
 
-    /** The exact bytes that are signed. */
+    /** The exact bytes that are signed, for a scheme without {@link Part#HOST}. */
     public byte[] text(String method, String path, long timestamp, String nonce, byte[] body) {
+        return text(method, null, path, timestamp, nonce, body);
+    }
+
+    /** The exact bytes that are signed; {@code host} is required when the scheme signs {@link Part#HOST}. */
+    public byte[] text(String method, String host, String path, long timestamp, String nonce, byte[] body) {
         List<byte[]> pieces = new ArrayList<>();
         if (!textPrefix.isEmpty()) {
             pieces.add(utf8(textPrefix));
@@ -54,6 +65,10 @@ public record SigningScheme(String name, String timestampHeader, String nonceHea
         for (Part p : parts) {
             switch (p) {
                 case METHOD -> pieces.add(utf8(method.toUpperCase(Locale.ROOT)));
+                case HOST -> {
+                    if (host == null || host.isEmpty()) throw new IllegalArgumentException(name + " signatures name the host");
+                    pieces.add(utf8(host));
+                }
                 case PATH -> pieces.add(utf8(path));
                 case TIMESTAMP -> pieces.add(utf8(Long.toString(timestamp)));
                 case NONCE -> {
@@ -73,7 +88,12 @@ public record SigningScheme(String name, String timestampHeader, String nonceHea
 
     /** The signature header's value: {@code signaturePrefix + encode(HMAC(secret, text))}. */
     public String sign(byte[] secret, String method, String path, long timestamp, String nonce, byte[] body) {
-        return signaturePrefix + digest(secret, method, path, timestamp, nonce, body);
+        return sign(secret, method, null, path, timestamp, nonce, body);
+    }
+
+    /** As {@link #sign(byte[], String, String, long, String, byte[])}, for a scheme that signs the {@link Part#HOST}. */
+    public String sign(byte[] secret, String method, String host, String path, long timestamp, String nonce, byte[] body) {
+        return signaturePrefix + digest(secret, method, host, path, timestamp, nonce, body);
     }
 
     /** As {@link #sign(byte[], String, String, long, String, byte[])} for schemes that sign only the timestamp and body. */
@@ -83,7 +103,12 @@ public record SigningScheme(String name, String timestampHeader, String nonceHea
 
     /** The encoded HMAC without {@link #signaturePrefix}. */
     public String digest(byte[] secret, String method, String path, long timestamp, String nonce, byte[] body) {
-        byte[] mac = Hmac.sha256(secret, text(method, path, timestamp, nonce, body));
+        return digest(secret, method, null, path, timestamp, nonce, body);
+    }
+
+    /** The encoded HMAC without {@link #signaturePrefix}, for a scheme that signs the {@link Part#HOST}. */
+    public String digest(byte[] secret, String method, String host, String path, long timestamp, String nonce, byte[] body) {
+        byte[] mac = Hmac.sha256(secret, text(method, host, path, timestamp, nonce, body));
         return encoding == Encoding.HEX ? HexFormat.of().formatHex(mac) : Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 

@@ -31,7 +31,7 @@ class AgentClientTest {
 
     @BeforeEach
     void start() throws IOException {
-        RequestSigning.Verifier verifier = new RequestSigning.Verifier(SECRET, Clock.systemUTC());
+        RequestSigning.Verifier verifier = new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
@@ -47,7 +47,7 @@ class AgentClientTest {
             }
         });
         server.start();
-        client = new AgentClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), SECRET, Clock.systemUTC());
+        client = new AgentClient("h1", URI.create("http://127.0.0.1:" + server.getAddress().getPort()), SECRET, Clock.systemUTC());
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
@@ -122,8 +122,15 @@ class AgentClientTest {
     }
 
     @Test
+    void aClientForAnotherHostIsRefusedAsABadSignature() {
+        AgentClient other = new AgentClient("h2", URI.create("http://127.0.0.1:" + server.getAddress().getPort()), SECRET, Clock.systemUTC());
+        assertThatThrownBy(other::templates).isInstanceOfSatisfying(AgentException.Refused.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+    }
+
+    @Test
     void aWrongSecretIsRefusedAsABadSignature() {
-        AgentClient wrong = new AgentClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "other".getBytes(), Clock.systemUTC());
+        AgentClient wrong = new AgentClient("h1", URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "other".getBytes(), Clock.systemUTC());
         assertThatThrownBy(wrong::templates).isInstanceOfSatisfying(AgentException.Refused.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_SIGNATURE));
     }

@@ -36,14 +36,15 @@ class SigningSchemeTest {
     }
 
     @Test
-    void agentMatchesTheBashHelperWithAndWithoutANonce() {
-        // printf 'POST\n/v1/clones\n1700000000\n0123abcd\n{"clone":"a"}' | openssl dgst -sha256 -mac HMAC -macopt key:s3cret
+    void agentSignsTheHostAndMatchesTheBashHelperWithAndWithoutANonce() {
+        // printf 'POST\nlocal\n/v1/clones\n1700000000\n0123abcd\n{"clone":"a"}' | openssl dgst -sha256 -mac HMAC -macopt key:s3cret
         byte[] secret = utf8("s3cret");
-        assertThat(SigningScheme.AGENT.sign(secret, "post", "/v1/clones", 1700000000L, "0123abcd", utf8("{\"clone\":\"a\"}")))
-                .isEqualTo("87a46e411d7daa5d5314600e628eb6b10f125c4a190513682396f1782e17dd58");
-        // without a nonce the nonce and its separator are left out: "GET\n/v1/clones\n1700000000\n" + empty body
-        assertThat(SigningScheme.AGENT.sign(secret, "GET", "/v1/clones", 1700000000L, null, new byte[0]))
-                .isEqualTo("bfaa93edc39cd3f118c3cfaa490a2d864071d2f7440d8420c52a72945df84f11");
+        assertThat(SigningScheme.AGENT.sign(secret, "post", "local", "/v1/clones", 1700000000L, "0123abcd", utf8("{\"clone\":\"a\"}")))
+                .isEqualTo("860be4a1c7ce77b9e2c17dc885b6a041f641b8db746042de10e80e5cdd72d955");
+        // without a nonce the nonce and its separator are left out: "GET\nh1\n/v1/clones\n1700000000\n" + empty body
+        assertThat(SigningScheme.AGENT.sign(secret, "GET", "h1", "/v1/clones", 1700000000L, null, new byte[0]))
+                .isEqualTo("2330eebc821337ac157b45137bc9fb35474879aa4f2290fe9f0507ad5e04c6cb");
+        assertThat(SigningScheme.AGENT.hostHeader()).isEqualTo("X-Dolly-Host");
         assertThat(SigningScheme.AGENT.nonceHeader()).isEqualTo("X-Dolly-Nonce");
     }
 
@@ -56,12 +57,12 @@ class SigningSchemeTest {
 
     @Test
     void base64EncodingAndTheWindowAreData() {
-        SigningScheme b64 = new SigningScheme("b64", "T", null, "S", "", SigningScheme.AGENT.parts(), "\n", "x=",
+        SigningScheme b64 = new SigningScheme("b64", "T", null, null, "S", "", SigningScheme.AGENT.parts(), "\n", "x=",
                 SigningScheme.Encoding.BASE64URL, java.time.Duration.ofSeconds(10));
         byte[] secret = utf8("s3cret");
-        String hex = SigningScheme.AGENT.sign(secret, "GET", "/v1/clones", 1700000000L, null, new byte[0]);
+        String hex = SigningScheme.AGENT.sign(secret, "GET", "h1", "/v1/clones", 1700000000L, null, new byte[0]);
         byte[] raw = java.util.HexFormat.of().parseHex(hex);
-        assertThat(b64.sign(secret, "GET", "/v1/clones", 1700000000L, null, new byte[0]))
+        assertThat(b64.sign(secret, "GET", "h1", "/v1/clones", 1700000000L, null, new byte[0]))
                 .isEqualTo("x=" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
         Instant now = Instant.ofEpochSecond(1700000000L);
         assertThat(b64.fresh(1700000010L, now)).isTrue();
