@@ -41,6 +41,12 @@ import java.util.Map;
  *   activityInterval: 60s      # how often clone activity is sampled
  *   buildMissingTemplates: true  # on start, build seed templates that have no snapshot yet
  *   retention: 3               # default snapshots kept per template
+ *   clone:                     # host defaults of what confines a clone (templates' clone.* win): CloneLimits
+ *     cpus: 1                  # CPU quota in cores (0: none)
+ *     pids: 512                # process limit of a clone's container
+ *     quota: 10g               # ZFS quota of a clone, savepoints included (0: none)
+ *     savepoints: 10           # most savepoints per clone
+ *   poolReserve: 10%           # creates, savepoints and refreshes must leave this much of the pool free
  *   callback:                  # optional: push refresh jobs and heartbeats to the control plane
  *     url: http://127.0.0.1:8080/agent/callback
  *     host: h1                 # X-Dolly-Host (default: agent.host)
@@ -93,11 +99,14 @@ public final class ConfigLoader {
         int defaultRetention = a.path("retention").asInt(3);
         String image = text(a, "image", "dolly/postgres:15");
 
+        CloneLimits hostLimits = limits("agent.clone", a.path("clone"), CloneLimits.DEFAULT);
+        AgentConfig.Isolation isolation = new AgentConfig.Isolation(hostLimits, fraction("agent.poolReserve", text(a, "poolReserve", "10%")),
+                AgentConfig.Isolation.DEFAULT.dockerNetwork());
         Map<String, TemplateConfig> templates = new LinkedHashMap<>();
         JsonNode t = root.path("templates");
         for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            templates.put(e.getKey(), template(e.getKey(), e.getValue(), baseDir, defaultRetention, defaultCloneMemory));
+            templates.put(e.getKey(), template(e.getKey(), e.getValue(), baseDir, defaultRetention, defaultCloneMemory, hostLimits));
         }
         return new AgentConfig(
                 text(a, "host", "localhost"),
@@ -125,7 +134,47 @@ public final class ConfigLoader {
                 a.path("postgresGid").asInt(999),
                 defaultRetention,
                 Map.copyOf(templates),
-                callback(a.path("callback"), text(a, "host", "localhost")));
+                callback(a.path("callback"), text(a, "host", "localhost")),
+                isolation);
+    }
+
+    /** {@code <where>.{cpus,pids,quota,savepoints,capAdd,readOnlyRoot,ownerRole}} over {@code base}. */
+    static CloneLimits limits(String where, JsonNode c, CloneLimits base) {
+        List<String> caps = new ArrayList<>(base.capAdd());
+        if (c.has("capAdd")) {
+            caps.clear();
+            c.path("capAdd").forEach(x -> caps.add(x.asText().toUpperCase().replaceFirst("^CAP_", "")));
+        }
+        try {
+            return new CloneLimits(
+                    c.hasNonNull("cpus") ? c.get("cpus").asDouble() : base.cpus(),
+                    c.hasNonNull("pids") ? c.get("pids").asLong() : base.pids(),
+                    c.hasNonNull("quota") ? Units.bytes(c.get("quota").asText()) : base.quotaBytes(),
+                    c.hasNonNull("savepoints") ? c.get("savepoints").asInt() : base.savepoints(),
+                    caps,
+                    c.hasNonNull("readOnlyRoot") ? c.get("readOnlyRoot").asBoolean() : base.readOnlyRoot(),
+                    c.hasNonNull("ownerRole") ? ownerRole(where, c.get("ownerRole").asText()) : base.ownerRole());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CloneLimits.OwnerRole ownerRole(String where, String v) {
+        return switch (v) {
+            case "superuser" -> CloneLimits.OwnerRole.SUPERUSER;
+            case "owner" -> CloneLimits.OwnerRole.OWNER;
+            default -> throw new IllegalArgumentException(where + ".ownerRole '" + v + "' must be superuser or owner");
+        };
+    }
+
+    /** {@code 10%} or {@code 0.1} as a fraction in [0, 0.9]. */
+    static double fraction(String where, String v) {
+        String t = v.trim();
+        double f = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+        if (f < 0 || f > 0.9) {
+            throw new IllegalArgumentException(where + " '" + v + "' must be between 0% and 90%");
+        }
+        return f;
     }
 
     static AgentConfig.Callback callback(JsonNode c, String defaultHost) {
@@ -136,7 +185,7 @@ public final class ConfigLoader {
                 Units.duration(text(c, "heartbeat", "30s")));
     }
 
-    static TemplateConfig template(String name, JsonNode n, Path baseDir, int defaultRetention, long defaultCloneMemory) {
+    static TemplateConfig template(String name, JsonNode n, Path baseDir, int defaultRetention, long defaultCloneMemory, CloneLimits hostLimits) {
         Names.template(name);
         String database = Names.database(text(n, "database", name.replace('-', '_')));
         List<Path> seed = new ArrayList<>();
@@ -152,7 +201,7 @@ public final class ConfigLoader {
                 c.hasNonNull("maxTtl") ? Units.duration(c.get("maxTtl").asText()) : null,
                 c.hasNonNull("idle") ? Units.duration(c.get("idle").asText()) : null,
                 c.hasNonNull("memory") ? Units.bytes(c.get("memory").asText()) : defaultCloneMemory,
-                c.hasNonNull("quota") ? Units.bytes(c.get("quota").asText()) : 0L);
+                limits("templates." + name + ".clone", c, hostLimits));
         int retention = n.path("retention").asInt(defaultRetention);
         if (retention < 1) {
             throw new IllegalArgumentException("templates." + name + ".retention must be at least 1");

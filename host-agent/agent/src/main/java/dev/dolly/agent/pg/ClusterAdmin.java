@@ -29,6 +29,14 @@ public final class ClusterAdmin {
         }
     }
 
+    /** Gives {@link Passwords#AGENT_ROLE} a new SCRAM verifier (its password in this cluster only). */
+    public static void setAgentVerifier(Connection c, String verifier) throws SQLException {
+        Passwords.checkVerifier(verifier);
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + PgConnect.ident(Passwords.AGENT_ROLE) + " WITH SUPERUSER LOGIN PASSWORD '" + verifier + "'");
+        }
+    }
+
     public static void checkpoint(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");

@@ -46,16 +46,22 @@ public final class Passwords {
     }
 
     /**
-     * The password of {@link #AGENT_ROLE}, derived from the agent's secret (HMAC-SHA256), so it
-     * is stored nowhere and the same for every cluster this agent makes.
+     * The password of {@link #AGENT_ROLE} in ONE cluster: an HMAC-SHA256 of the cluster's dataset
+     * {@code guid} (ZFS's unique id of the dataset) under the agent's secret. It is stored nowhere and
+     * opens no other cluster, so a tenant who captures it (their own clone) gains nothing they lack.
+     * A build dataset's password is what a clone's {@code @created} state carries: the agent sends it
+     * only to a server it has just started from untouched data, and re-keys the clone at once.
      */
-    public static char[] agentPassword(byte[] secret) {
+    public static char[] clusterPassword(byte[] secret, String datasetGuid) {
+        if (datasetGuid == null || !datasetGuid.matches("[0-9]+")) {
+            throw new IllegalArgumentException("a cluster password needs the dataset's numeric guid");
+        }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] d = mac.doFinal("dolly host agent: dolly_agent password v1".getBytes(StandardCharsets.UTF_8));
+            byte[] d = mac.doFinal(("dolly host agent: dolly_agent password v2 of dataset " + datasetGuid).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(d).toCharArray();
-        } catch (Exception e) {
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
