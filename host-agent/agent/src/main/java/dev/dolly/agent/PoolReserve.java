@@ -47,8 +47,8 @@ public final class PoolReserve {
         if (s.availableBytes() > reserve) {
             return;
         }
-        throw new AgentException(ErrorCode.POOL_FULL, describe(s, reserve) + ": refusing " + what + ". Destroy clones or savepoints"
-                + " that are no longer needed" + largestClones() + ", or old template snapshots, or grow the pool");
+        throw new AgentException(ErrorCode.POOL_FULL, describe(s, reserve) + ": refusing " + what + "; destroy clones or old snapshots"
+                + " that are no longer needed" + largestClones() + ", delete savepoints, or grow the pool");
     }
 
     /** "the pool is 93% full (7.3 GiB used, 0.5 GiB available, 0.8 GiB kept in reserve …)". */
