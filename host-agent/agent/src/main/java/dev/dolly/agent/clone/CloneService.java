@@ -16,6 +16,7 @@ import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.CloneLimits;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.CloneContainers;
 import dev.dolly.agent.docker.ContainerInfo;
@@ -197,7 +198,7 @@ public class CloneService implements CloneOperations {
                     keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
             Faults.pause("create.after-container");
             try (Connection c = s.connection()) {
-                administer(c, dataset, null, user, verifier);
+                administer(c, dataset, null, user, verifier, template, port, tc.database());
             }
             phases.mark("role");
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
@@ -390,7 +391,7 @@ public class CloneService implements CloneOperations {
                     : keys.password(c.dataset(), c.guid());
             try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
                 phases.mark("ready");
-                administer(conn, c.dataset(), c.guid(), c.user(), c.verifier());
+                administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
             }
             zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
             zfs.inherit(c.dataset(), Props.RESETTING);
@@ -418,14 +419,26 @@ public class CloneService implements CloneOperations {
      * their stored verifier. The template's key, which every fresh clone of a build shares, is gone
      * from the cluster before its owner can reach it.
      */
-    private void administer(Connection conn, String dataset, String guid, String user, String verifier) throws SQLException {
+    private void administer(Connection conn, String dataset, String guid, String user, String verifier, String template, int port,
+                            String database) throws SQLException {
         char[] own = keys.password(dataset, guid);
         try {
             ClusterAdmin.setAgentVerifier(conn, Passwords.scramVerifier(own));
+            boolean superuser = ownerRole(template) == CloneLimits.OwnerRole.SUPERUSER;
+            ClusterAdmin.ensureLoginRole(conn, user, verifier, superuser);
+            if (!superuser) {
+                // templates.<t>.clone.ownerRole: owner: a non-superuser who owns the database and everything in it
+                try (Connection db = PgConnect.connect("127.0.0.1", port, database, Passwords.AGENT_ROLE, own, 120)) {
+                    ClusterAdmin.giveDatabaseTo(db, database, user);
+                }
+            }
         } finally {
             Arrays.fill(own, '\0');
         }
-        ClusterAdmin.ensureLoginRole(conn, user, verifier, true);
+    }
+
+    private CloneLimits.OwnerRole ownerRole(String template) {
+        return config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults()).ownerRole();
     }
 
     // ------------------------------------------------------------------ password
@@ -442,7 +455,7 @@ public class CloneService implements CloneOperations {
         try {
             String verifier = Passwords.scramVerifier(password);
             try (Connection conn = adminConnection(c)) {
-                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, true);
+                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
             } catch (SQLException e) {
                 throw new AgentException(ErrorCode.CONTAINER_FAILED, "cannot set the password of clone " + c.id() + ": " + e.getMessage()
                         + " (if its owner changed the agent's role, reset the clone)", e);

@@ -66,9 +66,14 @@ class AttackSuiteTest {
                   database: shop
                   seed: [ %s ]
                   clone: { memory: 256m, quota: %d, pids: %d, savepoints: %d, cpus: 1 }
-                """.formatted(seed, QUOTA, PIDS, SAVEPOINTS)));
+                owned:
+                  database: owned
+                  seed: [ %s ]
+                  clone: { memory: 256m, ownerRole: owner }
+                """.formatted(seed, QUOTA, PIDS, SAVEPOINTS, seed)));
         api = ItAgent.client(agent);
         ItAgent.build(api, "shop");
+        ItAgent.build(api, "owned");
         attacker = create("attacker", "slack:UATTACK");
         victim = create("victim", "slack:UVICTIM");
         standInAgent = new ServerSocket();
@@ -104,8 +109,12 @@ class AttackSuiteTest {
     }
 
     private static CloneCredentials create(String id, String owner) {
+        return create(id, "shop", owner);
+    }
+
+    private static CloneCredentials create(String id, String template, String owner) {
         long t0 = System.nanoTime();
-        CloneCredentials c = api.create(new CreateCloneRequest(id, "shop", null, owner, null, false));
+        CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, owner, null, false));
         createSeconds.add(Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
         return c;
     }
@@ -147,9 +156,13 @@ class AttackSuiteTest {
 
     /** Runs one attack as the attacker, then checks that the victim and the agent still serve. */
     private static void attempt(String name, Attack a) throws Exception {
+        attempt(name, attacker, a);
+    }
+
+    private static void attempt(String name, CloneCredentials as, Attack a) throws Exception {
         tried.add(name);
         String result;
-        try (Connection c = ItAgent.connect(attacker)) {
+        try (Connection c = ItAgent.connect(as)) {
             result = a.run(c);
         }
         if (result != null) {
@@ -184,6 +197,48 @@ class AttackSuiteTest {
     }
 
     // ------------------------------------------------------------------ the suite
+
+    /** A statement the owner must be refused: answers null when refused, else that it ran. */
+    private static String refused(Connection c, String sql) {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+            return "ran: " + sql;
+        } catch (SQLException e) {
+            log.info("refused as it should be: {} ({} {})", sql, e.getSQLState(), e.getMessage());
+            return null;
+        }
+    }
+
+    @Test
+    void anOwnerRoleCannotRunProgramsReadFilesOrAlterTheSystemButCanMigrate() throws Exception {
+        CloneCredentials owner = create("owner-role", "owned", "slack:UOWNER");
+        attempt("owner role: COPY … FROM PROGRAM", owner, c -> refused(c, "COPY (SELECT 1) TO PROGRAM 'id'"));
+        attempt("owner role: read a server file", owner, c -> refused(c, "SELECT pg_read_file('/etc/passwd')"));
+        attempt("owner role: COPY from a server file", owner, c -> refused(c, "CREATE TEMP TABLE f(l text); COPY f FROM '/etc/passwd'"));
+        attempt("owner role: ALTER SYSTEM", owner, c -> refused(c, "ALTER SYSTEM SET log_min_messages = 'debug5'"));
+        attempt("owner role: become superuser", owner, c -> refused(c, "ALTER ROLE CURRENT_USER SUPERUSER"));
+        attempt("owner role: untrusted language", owner, c -> refused(c, "CREATE FUNCTION sh() RETURNS int LANGUAGE c AS '/bin/sh', 'main'"));
+
+        // a realistic migration, with every kind of object the application's own role would touch
+        for (int round = 0; round < 2; round++) {
+            try (Connection c = ItAgent.connect(owner); Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE customer ADD COLUMN name text");
+                st.execute("CREATE INDEX customer_email ON customer(email)");
+                st.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer_id bigint REFERENCES customer(id), total numeric)");
+                st.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.total := coalesce(NEW.total, 0); RETURN NEW; END $$");
+                st.execute("CREATE TRIGGER orders_touch BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION touch()");
+                st.execute("INSERT INTO orders(customer_id) VALUES (1)");
+                st.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+                st.execute("UPDATE customer SET name = encode(digest(email, 'sha256'), 'hex') WHERE id < 10");
+                st.execute("ALTER TABLE customer RENAME COLUMN email TO email_address");
+                st.execute("DROP TABLE orders");
+                st.execute("DROP FUNCTION touch()");
+            }
+            reset("owner-role", null); // ownership comes back with the reset
+        }
+        api.destroy("owner-role");
+        assertThat(successes).as("attacks: %d tried, %d succeeded", tried.size(), successes.size()).isEmpty();
+    }
 
     @Test
     void noAttackOfACloneOwnerSucceeds() throws Exception {
