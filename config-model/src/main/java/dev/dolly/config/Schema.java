@@ -56,7 +56,10 @@ public final class Schema {
 
     /** The {@code clone:} defaults of a template. */
     public static final Fields CLONE = fields(EnumSet.allOf(Reader.class),
-            "ttl", Kind.DURATION, "maxTtl", Kind.DURATION, "idle", Kind.DURATION, "memory", Kind.SIZE, "quota", Kind.SIZE);
+            "ttl", Kind.DURATION, "maxTtl", Kind.DURATION, "idle", Kind.DURATION, "memory", Kind.SIZE, "quota", Kind.SIZE,
+            // what confines a clone (the agent's CloneLimits): host defaults under agent.clone, a template's win
+            "cpus", Kind.NUMBER, "pids", Kind.INTEGER, "savepoints", Kind.INTEGER, "capAdd", Kind.TEXT_LIST,
+            "readOnlyRoot", Kind.BOOLEAN, "ownerRole", Kind.TEXT);
 
     /** A template: the agent builds and refreshes it, the control plane serves its clones. */
     public static final Fields TEMPLATE = new Fields(keys(
@@ -107,6 +110,8 @@ public final class Schema {
             "postgresUid", key(Kind.INTEGER, AGENT),
             "postgresGid", key(Kind.INTEGER, AGENT),
             "retention", key(Kind.INTEGER, AGENT),
+            "clone", new Key(CLONE, AGENT),
+            "poolReserve", key(Kind.TEXT, AGENT),
             "callback", new Key(fields(AGENT, "url", Kind.TEXT, "host", Kind.TEXT, "heartbeat", Kind.DURATION), AGENT)));
 
     /** The whole file. */

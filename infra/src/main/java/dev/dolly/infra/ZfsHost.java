@@ -17,6 +17,8 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.CfnInstance;
+import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
@@ -150,7 +152,6 @@ final class ZfsHost extends Construct {
                 .role(role)
                 .instanceType(instanceType)
                 .machineImage(machineImage(config, instanceType))
-                .requireImdsv2(true)
                 .userData(userData)
                 // the pool lives on its own volume, so a new agent jar or bootstrap rolls a fresh host
                 .userDataCausesReplacement(true)
@@ -160,6 +161,7 @@ final class ZfsHost extends Construct {
                                 .volumeType(EbsDeviceVolumeType.GP3).encrypted(true).deleteOnTermination(true).build()))
                         .build()))
                 .build();
+        requireImdsV2WithHopLimitOne(instance);
         // resolve:ssm: image ids are resolved by EC2 at launch, which the template validator does not know
         acknowledge(instance, "CloudFormation-Validate::E1152", "resolve:ssm: parameter as ImageId");
         Tags.of(instance).add(HOST_TAG, config.stackName());
@@ -173,6 +175,28 @@ final class ZfsHost extends Construct {
                 .build();
         acknowledge(record, "CloudFormation-Validate::E3023",
                 "the record's address is the instance's private IP (Fn::GetAtt), known only at deploy time");
+    }
+
+    /**
+     * IMDSv2 only, and a PUT response hop limit of 1 set explicitly: a token never reaches a process
+     * one network hop away, such as a clone's container (the host firewall drops the address too).
+     * CDK's {@code requireImdsv2} leaves the hop limit to the AMI's default; this launch template
+     * states both.
+     */
+    private void requireImdsV2WithHopLimitOne(Instance instance) {
+        CfnLaunchTemplate lt = CfnLaunchTemplate.Builder.create(this, "LaunchTemplate")
+                .launchTemplateData(CfnLaunchTemplate.LaunchTemplateDataProperty.builder()
+                        .metadataOptions(CfnLaunchTemplate.MetadataOptionsProperty.builder()
+                                .httpTokens("required")
+                                .httpPutResponseHopLimit(1)
+                                .httpEndpoint("enabled")
+                                .build())
+                        .build())
+                .build();
+        ((CfnInstance) instance.getNode().getDefaultChild()).setLaunchTemplate(CfnInstance.LaunchTemplateSpecificationProperty.builder()
+                .launchTemplateId(lt.getRef())
+                .version(lt.getAttrLatestVersionNumber())
+                .build());
     }
 
     private static void acknowledge(Construct construct, String rule, String reason) {
@@ -191,6 +215,20 @@ final class ZfsHost extends Construct {
         return MachineImage.resolveSsmParameterAtLaunch(String.format(UBUNTU_AMI_PARAMETER, arch));
     }
 
+    /** Where bootstrap.sh takes in host/firewall.sh (the same script `./dolly setup` runs). */
+    static final String FIREWALL_MARKER = "#>>> host/firewall.sh <<<#";
+
+    private static String resource(String name) {
+        try (InputStream in = ZfsHost.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource dev/dolly/infra/" + name + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name, e);
+        }
+    }
+
     /** The bootstrap script with every {@code @@NAME@@} replaced; fails on an unknown or missing name. */
     static String renderBootstrap(Map<String, String> values) {
         String script;
@@ -202,6 +240,7 @@ final class ZfsHost extends Construct {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the host bootstrap script", e);
         }
+        script = script.replace(FIREWALL_MARKER, resource("host/firewall.sh").strip());
         for (Map.Entry<String, String> v : values.entrySet()) {
             String placeholder = "@@" + v.getKey() + "@@";
             if (!script.contains(placeholder)) {

@@ -72,8 +72,12 @@ class NetworkAndHostTest {
                 "ImageId", "resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/sda1", "Ebs", Map.of(
                         "VolumeSize", 30, "VolumeType", "gp3", "Encrypted", true, "DeleteOnTermination", true)))));
+        // IMDSv2 only, hop limit 1 stated explicitly (a container is one hop away), and the instance uses it
+        template.resourceCountIs("AWS::EC2::LaunchTemplate", 1);
         template.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Map.of(
-                "MetadataOptions", Map.of("HttpTokens", "required"))));
+                "MetadataOptions", Map.of("HttpTokens", "required", "HttpPutResponseHopLimit", 1, "HttpEndpoint", "enabled"))));
+        template.hasResourceProperties("AWS::EC2::Instance", Map.of("LaunchTemplate", Map.of(
+                "LaunchTemplateId", Map.of("Ref", Match.stringLikeRegexp("ZfsHostLaunchTemplate.*")))));
         // no public address, no SSH key
         template.hasResourceProperties("AWS::EC2::Instance", Map.of("KeyName", Match.absent()));
         template.hasResourceProperties("AWS::EC2::Subnet", Map.of(
@@ -113,6 +117,27 @@ class NetworkAndHostTest {
                 // secrets are fetched by ARN at each agent start, never embedded
                 .contains("secretsmanager get-secret-value", "AGENT_SECRET_ARN='{Ref=SecretsAgentSigningKey")
                 .doesNotContain("@@");
+    }
+
+    @Test
+    void bootstrapIsolatesClonesWithTheFirewallRules() {
+        String userData = userData();
+        assertThat(userData)
+                // the firewall script is inlined (no marker left) and run at every boot before the agent
+                .doesNotContain(ZfsHost.FIREWALL_MARKER)
+                .contains("cat >/usr/local/lib/dolly/firewall <<'DOLLY_FIREWALL'")
+                .contains("ExecStart=/usr/local/lib/dolly/firewall apply", "systemctl enable dolly-firewall",
+                        "/usr/local/lib/dolly/firewall check")
+                .contains("Requires=docker.service dolly-firewall.service")
+                // a network with inter-container traffic off, on a named bridge
+                .contains("--opt com.docker.network.bridge.enable_icc=false", "com.docker.network.bridge.name=$BRIDGE")
+                // containers on the bridge reach nothing they start: not the host, not other containers, not metadata
+                .contains("\"-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\"", "\"-j DROP\"")
+                .contains("first INPUT -i \"$BRIDGE\" -j DOLLY-ISOLATE")
+                .contains("first DOCKER-USER -i \"$BRIDGE\" -j DOLLY-ISOLATE")
+                .contains("METADATA=169.254.169.254/32", "first DOCKER-USER -d \"$METADATA\" -j DROP");
+        // installed before the agent is started
+        assertThat(userData.indexOf("systemctl enable dolly-firewall")).isLessThan(userData.indexOf("systemctl restart dolly-agent"));
     }
 
     @Test

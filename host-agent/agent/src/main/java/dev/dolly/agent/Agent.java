@@ -1,5 +1,6 @@
 package dev.dolly.agent;
 
+import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.clone.ActivitySampler;
@@ -11,6 +12,7 @@ import dev.dolly.agent.docker.Docker;
 import dev.dolly.agent.docker.PostgresContainers;
 import dev.dolly.agent.http.HttpApi;
 import dev.dolly.agent.metrics.Metrics;
+import dev.dolly.agent.pg.ClusterKeys;
 import dev.dolly.agent.ports.PortPool;
 import dev.dolly.agent.process.LocalProcessRunner;
 import dev.dolly.agent.process.ProcessRunner;
@@ -27,6 +29,7 @@ import dev.dolly.agent.zfs.ZfsCommands;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,13 +72,15 @@ public final class Agent implements AutoCloseable {
         this.layout = new Layout(config.pool());
         this.zfs = new Zfs(runner, new ZfsCommands(config.zfsBinary()), Duration.ofSeconds(15));
         this.containers = new Containers(Docker.forHost(config.dockerHost()));
-        this.pg = new PostgresContainers(containers, config.secret());
+        this.pg = new PostgresContainers(containers);
+        ClusterKeys keys = new ClusterKeys(config.secret(), ds -> zfs.get(ds, List.of("guid")).map(e -> e.get("guid"))
+                .orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "dataset " + ds + " has no guid (is it gone?)")));
         this.ports = new PortPool(config.portFrom(), config.portTo());
         this.catalog = new TemplateCatalog(config, layout, zfs);
-        this.builds = new TemplateBuilds(config, layout, zfs, pg, catalog, clock);
+        this.builds = new TemplateBuilds(config, layout, zfs, pg, catalog, keys, clock);
         this.jobs = new RefreshJobs(config, builds, populators(config, runner, env), clock, metrics);
-        this.clones = new CloneService(config, layout, zfs, pg, ports, catalog, clock, metrics);
-        this.sampler = new ActivitySampler(clones, zfs, pg.agentPassword(), clock);
+        this.clones = new CloneService(config, layout, zfs, pg, ports, catalog, keys, clock, metrics);
+        this.sampler = new ActivitySampler(clones, zfs, clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
         metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
         metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());

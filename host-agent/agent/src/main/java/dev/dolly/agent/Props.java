@@ -18,6 +18,11 @@ public final class Props {
     public static final String ACTIVITY = "dolly:activity";
     /** the SCRAM verifier (never the password) of the owner's role, re-applied after a reset. */
     public static final String VERIFIER = "dolly:verifier";
+    /**
+     * on a clone being reset: the snapshot it is being reset to ({@code created} or {@code sp-<name>}); set before its
+     * server stops, cleared once it serves again with the owner's verifier. The reconciler finishes such a reset.
+     */
+    public static final String RESETTING = "dolly:resetting";
     /** on the template dataset: the build id clones are made from by default. */
     public static final String CURRENT = "dolly:current";
     /** on a build dataset: the refresh job that made it. */

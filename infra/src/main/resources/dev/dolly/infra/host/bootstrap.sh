@@ -88,6 +88,37 @@ zpool list "$POOL"
 # ---------------------------------------------------------------- 4. Docker
 systemctl enable --now docker
 
+# ---------------------------------------------------------------- 4b. clone isolation
+# Clone owners are PostgreSQL superusers with a shell in their container. Their containers join the
+# docker network `dolly` (inter-container traffic off) and the host drops everything they start:
+# to the host itself (the agent listens on 0.0.0.0), to other containers and networks, and to the
+# instance metadata address (whose role reads the sources' passwords). The launch template also
+# sets the metadata hop limit to 1, so no container gets a metadata token either way.
+install -d -m 0755 /usr/local/lib/dolly
+cat >/usr/local/lib/dolly/firewall <<'DOLLY_FIREWALL'
+#>>> host/firewall.sh <<<#
+DOLLY_FIREWALL
+chmod 0755 /usr/local/lib/dolly/firewall
+cat >/etc/systemd/system/dolly-firewall.service <<'EOF'
+[Unit]
+Description=Dolly clone isolation (docker network dolly, iptables INPUT and DOCKER-USER rules)
+After=docker.service
+Requires=docker.service
+Before=dolly-agent.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/lib/dolly/firewall apply
+
+[Install]
+WantedBy=multi-user.target
+EOF
+systemctl daemon-reload
+systemctl enable dolly-firewall
+systemctl restart dolly-firewall
+/usr/local/lib/dolly/firewall check
+
 # ---------------------------------------------------------------- 5. the PostgreSQL image
 # The same recipe as `./dolly setup`: Debian bookworm minbase with postgresql-$PG_MAJOR, user
 # postgres remapped to uid/gid 999, imported as a local image (no registry needed).
@@ -178,8 +209,8 @@ cat >/etc/systemd/system/dolly-agent.service <<'EOF'
 [Unit]
 Description=Dolly host agent
 Wants=network-online.target
-After=network-online.target docker.service zfs.target
-Requires=docker.service
+After=network-online.target docker.service zfs.target dolly-firewall.service
+Requires=docker.service dolly-firewall.service
 
 [Service]
 Type=simple

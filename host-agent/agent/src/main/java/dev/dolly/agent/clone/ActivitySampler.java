@@ -1,8 +1,6 @@
 package dev.dolly.agent.clone;
 
 import dev.dolly.agent.Props;
-import dev.dolly.agent.pg.Passwords;
-import dev.dolly.agent.pg.PgConnect;
 import dev.dolly.agent.zfs.Zfs;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,15 +33,13 @@ public final class ActivitySampler {
                      WHERE datname NOT IN ('postgres', 'template0', 'template1')) AS xacts""";
     private final CloneService clones;
     private final Zfs zfs;
-    private final char[] agentPassword;
     private final Clock clock;
     private final Map<String, Long> lastXacts = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    public ActivitySampler(CloneService clones, Zfs zfs, char[] agentPassword, Clock clock) {
+    public ActivitySampler(CloneService clones, Zfs zfs, Clock clock) {
         this.clones = clones;
         this.zfs = zfs;
-        this.agentPassword = agentPassword.clone();
         this.clock = clock;
     }
 
@@ -77,7 +73,7 @@ public final class ActivitySampler {
     boolean sample(CloneRecord c) {
         boolean[] active = {false};
         clones.locks().tryWith(c.id(), () -> {
-            try (Connection conn = PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, agentPassword, 10);
+            try (Connection conn = clones.connectAsAgent(c, 10);
                  Statement st = conn.createStatement();
                  ResultSet rs = st.executeQuery(SQL)) {
                 rs.next();

@@ -1,5 +1,6 @@
 package dev.dolly.agent.clone;
 
+import dev.dolly.agent.PoolReserve;
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.api.ErrorCode;
@@ -31,9 +32,9 @@ final class CloneErrors {
     }
 
     AgentException poolFull(Zfs.Space space, Throwable cause) {
-        return new AgentException(ErrorCode.POOL_FULL, "the pool is full: " + (space.availableBytes() >> 20) + " MiB available under "
-                + layout.root() + ", less than agent.minFree " + (config.minFreeBytes() >> 20)
-                + " MiB; destroy clones or old snapshots, or grow the pool", cause);
+        PoolReserve r = new PoolReserve(config, layout, zfs);
+        return new AgentException(ErrorCode.POOL_FULL, r.describe(space, r.reserveBytes(space))
+                + "; destroy clones or old snapshots, or grow the pool", cause);
     }
 
     /** Maps a failure to an error code; a failure while the pool is (nearly) full is reported as POOL_FULL. */

@@ -5,6 +5,7 @@ import dev.dolly.agent.Faults;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
 import dev.dolly.agent.Phases;
+import dev.dolly.agent.PoolReserve;
 import dev.dolly.agent.Props;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CloneView;
@@ -15,6 +16,7 @@ import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.CloneLimits;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.CloneContainers;
 import dev.dolly.agent.docker.ContainerInfo;
@@ -23,6 +25,7 @@ import dev.dolly.agent.docker.Containers;
 import dev.dolly.agent.docker.PostgresContainers;
 import dev.dolly.agent.metrics.Metrics;
 import dev.dolly.agent.pg.ClusterAdmin;
+import dev.dolly.agent.pg.ClusterKeys;
 import dev.dolly.agent.pg.Passwords;
 import dev.dolly.agent.pg.PgConnect;
 import dev.dolly.agent.ports.PortPool;
@@ -65,7 +68,7 @@ public class CloneService implements CloneOperations {
     private static final Logger log = LoggerFactory.getLogger(CloneService.class);
     static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
             Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
-            Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER);
+            Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER, Props.RESETTING, "guid");
 
     private final AgentConfig config;
     private final Layout layout;
@@ -78,6 +81,8 @@ public class CloneService implements CloneOperations {
     private final TemplateCatalog catalog;
     private final Clock clock;
     private final Metrics metrics;
+    private final ClusterKeys keys;
+    private final PoolReserve reserve;
     private final CloneLocks locks = new CloneLocks();
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clone-background");
@@ -87,7 +92,7 @@ public class CloneService implements CloneOperations {
     private volatile String clonesMountpoint;
 
     public CloneService(AgentConfig config, Layout layout, Zfs zfs, PostgresContainers pg, PortPool ports,
-                        TemplateCatalog catalog, Clock clock, Metrics metrics) {
+                        TemplateCatalog catalog, ClusterKeys keys, Clock clock, Metrics metrics) {
         this.config = config;
         this.layout = layout;
         this.zfs = zfs;
@@ -99,6 +104,8 @@ public class CloneService implements CloneOperations {
         this.catalog = catalog;
         this.clock = clock;
         this.metrics = metrics;
+        this.keys = keys;
+        this.reserve = new PoolReserve(config, layout, zfs);
     }
 
     public CloneLocks locks() {
@@ -137,11 +144,8 @@ public class CloneService implements CloneOperations {
     }
 
     private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
-        Zfs.Space space = zfs.space(layout.root());
-        if (space.availableBytes() < config.minFreeBytes()) {
-            throw errors.poolFull(space, null);
-        }
         String template = tc.name();
+        reserve.check("a new clone of template " + template);
         String user = Names.roleForOwner(owner);
         char[] password = Passwords.random();
         String verifier = Passwords.scramVerifier(password);
@@ -173,8 +177,8 @@ public class CloneService implements CloneOperations {
                     props.put(Props.EXPIRES, expiresAt.toString());
                 }
                 if (tc.cloneDefaults().quotaBytes() > 0) {
-                    // the clone may grow by `quota` beyond the snapshot it starts from
-                    props.put("refquota", Long.toString(build.referencedBytes() + tc.cloneDefaults().quotaBytes()));
+                    // what the clone writes, its savepoints included (a fresh clone uses nothing: it shares the snapshot's blocks)
+                    props.put("quota", Long.toString(tc.cloneDefaults().quotaBytes()));
                 }
                 // docker create needs only names: it runs while zfs clones and snapshots
                 ContainerSpec spec = cloneContainers.spec(id, template, b, owner, port, clonesMountpoint() + "/" + id);
@@ -189,10 +193,12 @@ public class CloneService implements CloneOperations {
             Faults.pause("create.after-clone");
             String containerId = join(creating.get());
             phases.mark("docker create");
-            PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, "postgres", config.readyTimeout(), phases);
+            // the server runs the template's untouched data: the build's password is safe to present, once
+            PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, "postgres",
+                    keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
             Faults.pause("create.after-container");
             try (Connection c = s.connection()) {
-                ClusterAdmin.ensureLoginRole(c, user, verifier, true);
+                administer(c, dataset, null, user, verifier, template, port, tc.database());
             }
             phases.mark("role");
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
@@ -339,42 +345,100 @@ public class CloneService implements CloneOperations {
                 target = layout.savepointSnapshot(id, savepoint);
             }
             Phases phases = new Phases();
-            Optional<ContainerInfo> ci = container(id);
-            phases.mark("find");
-            // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
-            // running (network, published port) while only PostgreSQL is stopped and started again.
-            boolean inPlace = ci.isPresent() && ci.get().running() && "1".equals(ci.get().labels().get(Layout.LABEL_SUPERVISED))
-                    && pg.holdDown(ci.get().id(), Duration.ofSeconds(15));
-            if (!inPlace) {
-                ci.ifPresent(x -> {
-                    containers.kill(x.id());
-                    containers.awaitExit(x.id(), Duration.ofSeconds(30));
-                });
-            }
-            phases.mark(inPlace ? "stop server" : "stop container");
-            try {
-                zfs.rollback(target);
-                phases.mark("zfs rollback");
-                String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
-                if (inPlace) {
-                    pg.release(containerId);
-                    phases.mark("start server");
-                } else {
-                    containers.start(containerId);
-                    phases.mark("docker start");
-                }
-                try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", config.readyTimeout())) {
-                    phases.mark("ready");
-                    ClusterAdmin.ensureLoginRole(conn, c.user(), c.verifier(), true);
-                }
-                zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
-                phases.mark("role");
-            } catch (RuntimeException | SQLException e) {
-                throw errors.translate("reset clone " + id, e);
-            }
+            resetTo(c, target.substring(target.indexOf('@') + 1), phases);
             log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
             return view(require(id), "ready");
         }));
+    }
+
+    /**
+     * Resets clone {@code c} to its snapshot {@code snapName} ({@code created} or {@code sp-<name>}). Caller holds the lock.
+     * {@link Props#RESETTING} records the target before the server stops and is cleared only once the clone serves
+     * again with its owner's verifier, so an agent killed in between finishes the reset on its next start.
+     */
+    private void resetTo(CloneRecord c, String snapName, Phases phases) {
+        String id = c.id();
+        String target = c.dataset() + "@" + snapName;
+        zfs.set(c.dataset(), Props.RESETTING, snapName);
+        Optional<ContainerInfo> ci = container(id);
+        phases.mark("find");
+        // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
+        // running (network, published port) while only PostgreSQL is stopped and started again; the hold
+        // kills every process of the container's user, so nothing of the owner's survives into the restored data.
+        boolean inPlace = ci.isPresent() && ci.get().running() && "1".equals(ci.get().labels().get(Layout.LABEL_SUPERVISED))
+                && pg.holdDown(ci.get().id(), Duration.ofSeconds(15));
+        if (!inPlace) {
+            ci.ifPresent(x -> {
+                containers.kill(x.id());
+                containers.awaitExit(x.id(), Duration.ofSeconds(30));
+            });
+        }
+        phases.mark(inPlace ? "stop server" : "stop container");
+        Faults.pause("reset.after-stop");
+        try {
+            zfs.rollback(target);
+            phases.mark("zfs rollback");
+            String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
+            if (inPlace) {
+                pg.release(containerId);
+                phases.mark("start server");
+            } else {
+                containers.start(containerId);
+                phases.mark("docker start");
+            }
+            // @created holds the template's data as built (the build's key); a savepoint holds the clone's own key
+            char[] password = Layout.CREATED.equals(snapName) ? keys.password(layout.build(c.template(), c.snapshot()))
+                    : keys.password(c.dataset(), c.guid());
+            try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
+                phases.mark("ready");
+                administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+            }
+            zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
+            zfs.inherit(c.dataset(), Props.RESETTING);
+            phases.mark("role");
+        } catch (RuntimeException | SQLException e) {
+            throw errors.translate("reset clone " + id, e);
+        }
+    }
+
+    /** For the reconciler: finishes a reset an earlier agent was killed in the middle of (takes the clone's lock). */
+    public void finishInterruptedReset(CloneRecord c) {
+        locks.with(c.id(), () -> {
+            CloneRecord now = require(c.id());
+            if (now.resetting() != null && !now.resetting().isBlank()) {
+                Phases phases = new Phases();
+                resetTo(now, now.resetting(), phases);
+                log.info("clone {}: finished the interrupted reset to @{} in {}", c.id(), now.resetting(), phases);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Gives the agent's role this clone's own key (its dataset's guid) and the owner their role with
+     * their stored verifier. The template's key, which every fresh clone of a build shares, is gone
+     * from the cluster before its owner can reach it.
+     */
+    private void administer(Connection conn, String dataset, String guid, String user, String verifier, String template, int port,
+                            String database) throws SQLException {
+        char[] own = keys.password(dataset, guid);
+        try {
+            ClusterAdmin.setAgentVerifier(conn, Passwords.scramVerifier(own));
+            boolean superuser = ownerRole(template) == CloneLimits.OwnerRole.SUPERUSER;
+            ClusterAdmin.ensureLoginRole(conn, user, verifier, superuser);
+            if (!superuser) {
+                // templates.<t>.clone.ownerRole: owner: a non-superuser who owns the database and everything in it
+                try (Connection db = PgConnect.connect("127.0.0.1", port, database, Passwords.AGENT_ROLE, own, 120)) {
+                    ClusterAdmin.giveDatabaseTo(db, database, user);
+                }
+            }
+        } finally {
+            Arrays.fill(own, '\0');
+        }
+    }
+
+    private CloneLimits.OwnerRole ownerRole(String template) {
+        return config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults()).ownerRole();
     }
 
     // ------------------------------------------------------------------ password
@@ -391,7 +455,7 @@ public class CloneService implements CloneOperations {
         try {
             String verifier = Passwords.scramVerifier(password);
             try (Connection conn = adminConnection(c)) {
-                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, true);
+                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
             } catch (SQLException e) {
                 throw new AgentException(ErrorCode.CONTAINER_FAILED, "cannot set the password of clone " + c.id() + ": " + e.getMessage()
                         + " (if its owner changed the agent's role, reset the clone)", e);
@@ -425,8 +489,14 @@ public class CloneService implements CloneOperations {
             if (existing.isPresent()) {
                 return new SavepointView(id, name, existing.get().createdAt());
             }
+            int cap = config.template(c.template()).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults()).savepoints();
+            if (c.savepoints().size() >= cap) {
+                throw new AgentException(ErrorCode.CONFLICT, "clone '" + id + "' already has " + c.savepoints().size() + " savepoints, the most "
+                        + "its template allows (clone.savepoints " + cap + "): delete one first (DELETE /v1/clones/" + id + "/savepoints/<name>)");
+            }
+            reserve.check("a savepoint of clone " + id);
             // a CHECKPOINT first keeps the crash recovery short when the clone is rolled back to it
-            try (Connection conn = PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, pg.agentPassword(), 60)) {
+            try (Connection conn = connectAsAgent(c, 60)) {
                 ClusterAdmin.checkpoint(conn);
             } catch (SQLException e) {
                 log.info("savepoint {} of {}: no CHECKPOINT ({}); taking the snapshot anyway", name, id, e.getMessage());
@@ -524,10 +594,20 @@ public class CloneService implements CloneOperations {
      */
     Connection adminConnection(CloneRecord c) {
         try {
-            return PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, pg.agentPassword(), 60);
+            return connectAsAgent(c, 60);
         } catch (SQLException first) {
             String containerId = ensureContainer(c);
-            return pg.awaitReady("clone " + c.id(), containerId, c.port(), "postgres", config.readyTimeout());
+            return pg.awaitReady("clone " + c.id(), containerId, c.port(), "postgres", keys.password(c.dataset(), c.guid()), config.readyTimeout());
+        }
+    }
+
+    /** A connection to a ready clone as the agent, with this clone's own key (SCRAM only: {@link dev.dolly.agent.pg.ScramOnly}). */
+    public Connection connectAsAgent(CloneRecord c, int socketTimeoutSeconds) throws SQLException {
+        char[] password = keys.password(c.dataset(), c.guid());
+        try {
+            return PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, password, socketTimeoutSeconds);
+        } finally {
+            Arrays.fill(password, '\0');
         }
     }
 

@@ -39,7 +39,18 @@ public record AgentConfig(
         int defaultRetention,
         Map<String, TemplateConfig> templates,
         Callback callback,
-        String name) {
+        String name,
+        Isolation isolation) {
+
+    /**
+     * How tenants are kept apart: {@code cloneDefaults} ({@code agent.clone}, see {@link CloneLimits});
+     * {@code poolReserve} ({@code agent.poolReserve}, a fraction of the pool that creates, savepoints and
+     * refreshes must leave free); {@code dockerNetwork}: the bridge every clone and build container joins
+     * (inter-container traffic off; the host firewall from {@code ./dolly setup} drops what leaves it).
+     */
+    public record Isolation(CloneLimits cloneDefaults, double poolReserve, String dockerNetwork) {
+        public static final Isolation DEFAULT = new Isolation(CloneLimits.DEFAULT, 0.10, "dolly");
+    }
 
     /** Where to push job updates and heartbeats ({@code agent.callback}); null: nowhere. */
     public record Callback(java.net.URI url, String host, Duration heartbeat) {}
@@ -54,49 +65,49 @@ public record AgentConfig(
     public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback, name, isolation);
     }
 
     public AgentConfig withPool(String p) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withPorts(int from, int to) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withListen(String h, int p) {
         return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withSecret(byte[] s) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withBuildMissingTemplates(boolean b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withMinFreeBytes(long b) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withNetwork(Network n) {
         return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
-                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name);
+                activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dolly.agent.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dolly.agent.Names;
 import dev.dolly.config.ConfigReader;
 import dev.dolly.config.DollyFile;
@@ -41,6 +42,12 @@ import java.util.Map;
  *   activityInterval: 60s      # how often clone activity is sampled
  *   buildMissingTemplates: true  # on start, build seed templates that have no snapshot yet
  *   retention: 3               # default snapshots kept per template
+ *   clone:                     # host defaults of what confines a clone (templates' clone.* win): CloneLimits
+ *     cpus: 1                  # CPU quota in cores (0: none)
+ *     pids: 512                # process limit of a clone's container
+ *     quota: 10g               # ZFS quota of a clone, savepoints included (0: none)
+ *     savepoints: 10           # most savepoints per clone
+ *   poolReserve: 10%           # creates, savepoints and refreshes must leave this much of the pool free
  *   callback:                  # optional: push refresh jobs and heartbeats to the control plane
  *     url: http://127.0.0.1:8080/agent/callback
  *     host: h1                 # X-Dolly-Host (default: agent.host)
@@ -95,8 +102,13 @@ public final class ConfigLoader {
         String image = or(a.image(), "dolly/postgres:15");
         String host = or(a.host(), "localhost");
 
+        JsonNode rawAgent = file.root().path("agent");
+        CloneLimits hostLimits = limits("agent.clone", rawAgent.path("clone"), CloneLimits.DEFAULT);
+        String poolReserve = rawAgent.hasNonNull("poolReserve") ? rawAgent.get("poolReserve").asText() : "10%";
+        AgentConfig.Isolation isolation = new AgentConfig.Isolation(hostLimits, fraction("agent.poolReserve", poolReserve),
+                AgentConfig.Isolation.DEFAULT.dockerNetwork());
         Map<String, TemplateConfig> templates = new LinkedHashMap<>();
-        file.templates().forEach((tname, t) -> templates.put(tname, template(t, baseDir, defaultRetention, defaultCloneMemory)));
+        file.templates().forEach((tname, t) -> templates.put(tname, template(t, baseDir, defaultRetention, defaultCloneMemory, hostLimits)));
         return new AgentConfig(
                 host,
                 or(a.bindAddress(), "0.0.0.0"),
@@ -124,7 +136,47 @@ public final class ConfigLoader {
                 defaultRetention,
                 Map.copyOf(templates),
                 callback(a.callback(), name),
-                name);
+                name,
+                isolation);
+    }
+
+    /** {@code <where>.{cpus,pids,quota,savepoints,capAdd,readOnlyRoot,ownerRole}} over {@code base}. */
+    static CloneLimits limits(String where, JsonNode c, CloneLimits base) {
+        List<String> caps = new ArrayList<>(base.capAdd());
+        if (c.has("capAdd")) {
+            caps.clear();
+            c.path("capAdd").forEach(x -> caps.add(x.asText().toUpperCase().replaceFirst("^CAP_", "")));
+        }
+        try {
+            return new CloneLimits(
+                    c.hasNonNull("cpus") ? c.get("cpus").asDouble() : base.cpus(),
+                    c.hasNonNull("pids") ? c.get("pids").asLong() : base.pids(),
+                    c.hasNonNull("quota") ? Sizes.parse(c.get("quota").asText()) : base.quotaBytes(),
+                    c.hasNonNull("savepoints") ? c.get("savepoints").asInt() : base.savepoints(),
+                    caps,
+                    c.hasNonNull("readOnlyRoot") ? c.get("readOnlyRoot").asBoolean() : base.readOnlyRoot(),
+                    c.hasNonNull("ownerRole") ? ownerRole(where, c.get("ownerRole").asText()) : base.ownerRole());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CloneLimits.OwnerRole ownerRole(String where, String v) {
+        return switch (v) {
+            case "superuser" -> CloneLimits.OwnerRole.SUPERUSER;
+            case "owner" -> CloneLimits.OwnerRole.OWNER;
+            default -> throw new IllegalArgumentException(where + ".ownerRole '" + v + "' must be superuser or owner");
+        };
+    }
+
+    /** {@code 10%} or {@code 0.1} as a fraction in [0, 0.9]. */
+    static double fraction(String where, String v) {
+        String t = v.trim();
+        double f = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+        if (f < 0 || f > 0.9) {
+            throw new IllegalArgumentException(where + " '" + v + "' must be between 0% and 90%");
+        }
+        return f;
     }
 
     static AgentConfig.Callback callback(DollyFile.Callback c, String defaultHost) {
@@ -134,7 +186,7 @@ public final class ConfigLoader {
         return new AgentConfig.Callback(java.net.URI.create(c.url()), or(c.host(), defaultHost), or(c.heartbeat(), Duration.ofSeconds(30)));
     }
 
-    static TemplateConfig template(DollyFile.Template t, Path baseDir, int defaultRetention, long defaultCloneMemory) {
+    static TemplateConfig template(DollyFile.Template t, Path baseDir, int defaultRetention, long defaultCloneMemory, CloneLimits hostLimits) {
         String name = t.name();
         Names.template(name);
         String database = Names.database(or(t.database(), name.replace('-', '_')));
@@ -142,7 +194,7 @@ public final class ConfigLoader {
         t.seed().forEach(x -> seed.add(resolve(baseDir, x)));
         DollyFile.Clone c = t.cloneDefaults();
         TemplateConfig.CloneDefaults clone = new TemplateConfig.CloneDefaults(c.ttl(), c.maxTtl(), c.idle(),
-                or(c.memory(), defaultCloneMemory), or(c.quota(), 0L));
+                or(c.memory(), defaultCloneMemory), limits("templates." + name + ".clone", t.raw().path("clone"), hostLimits));
         int retention = or(t.retention(), defaultRetention);
         if (retention < 1) {
             throw new IllegalArgumentException("templates." + name + ".retention must be at least 1");

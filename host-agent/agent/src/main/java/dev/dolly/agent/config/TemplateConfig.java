@@ -37,6 +37,19 @@ public record TemplateConfig(
         return !seed.isEmpty();
     }
 
-    /** Per-clone defaults: TTL hints for the control plane, and what the agent enforces (memory limit, disk quota). */
-    public record CloneDefaults(Duration ttl, Duration maxTtl, Duration idle, long memoryBytes, long quotaBytes) {}
+    /**
+     * Per-clone defaults: TTL hints for the control plane, and what the agent enforces (memory limit,
+     * and the {@link CloneLimits}, already merged with the host's defaults).
+     */
+    public record CloneDefaults(Duration ttl, Duration maxTtl, Duration idle, long memoryBytes, CloneLimits limits) {
+        public CloneDefaults(Duration ttl, Duration maxTtl, Duration idle, long memoryBytes, long quotaBytes) {
+            this(ttl, maxTtl, idle, memoryBytes, new CloneLimits(CloneLimits.DEFAULT.cpus(), CloneLimits.DEFAULT.pids(), quotaBytes,
+                    CloneLimits.DEFAULT.savepoints(), List.of(), true, CloneLimits.OwnerRole.SUPERUSER));
+        }
+
+        /** The clone's ZFS {@code quota} (counts its savepoints); 0: none. */
+        public long quotaBytes() {
+            return limits.quotaBytes();
+        }
+    }
 }

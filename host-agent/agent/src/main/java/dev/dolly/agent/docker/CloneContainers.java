@@ -2,6 +2,7 @@ package dev.dolly.agent.docker;
 
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.config.CloneLimits;
 import dev.dolly.agent.config.TemplateConfig;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Optional;
 /**
  * The PostgreSQL container of a clone: what docker gets (image, the clone's dataset bound on
  * {@code /pgdata}, the published port, the {@code dolly.*} labels, memory and shared memory, the
- * supervised server command), and finding a clone's containers by their labels.
+ * supervised server command, its confinement: capabilities, pids, CPU, read-only root, the isolated network), and finding a clone's containers by their labels.
  */
 public final class CloneContainers {
     private final AgentConfig config;
@@ -43,7 +44,13 @@ public final class CloneContainers {
         String image = config.template(template).map(TemplateConfig::image).orElse(null);
         return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
-                Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4));
+                Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4),
+                confinement(config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults())));
+    }
+
+    /** A clone's container confinement from its template's limits, on the isolated network. */
+    ContainerSpec.Confinement confinement(CloneLimits l) {
+        return new ContainerSpec.Confinement(l.cpus(), l.pids(), l.capAdd(), l.readOnlyRoot(), config.isolation().dockerNetwork());
     }
 
     private long memoryFor(String template) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
@@ -75,6 +76,7 @@ public class Containers {
         if (spec.shmBytes() > 0) {
             hc.withShmSize(spec.shmBytes());
         }
+        confine(hc, spec.confinement());
         CreateContainerCmd cmd = dc().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withCmd(spec.cmd())
@@ -88,11 +90,63 @@ public class Containers {
         } else if (spec.hostPort() > 0) {
             hc.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(spec.bindIp(), spec.hostPort()), PG_PORT));
             cmd.withExposedPorts(PG_PORT);
+            if (spec.confinement().network() != null) {
+                hc.withNetworkMode(ensureNetwork(spec.confinement().network()));
+            }
         } else {
             hc.withNetworkMode("none");
         }
         cmd.withHostConfig(hc);
         return cmd.exec().getId();
+    }
+
+    /** Capabilities (all dropped but the given), no-new-privileges, pids and CPU limits, read-only root with tmpfs. */
+    static void confine(HostConfig hc, ContainerSpec.Confinement c) {
+        hc.withCapDrop(Capability.ALL);
+        if (!c.capAdd().isEmpty()) {
+            hc.withCapAdd(c.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        hc.withSecurityOpts(List.of("no-new-privileges:true"));
+        if (c.pids() > 0) {
+            hc.withPidsLimit(c.pids());
+        }
+        if (c.cpus() > 0) {
+            hc.withNanoCPUs(Math.round(c.cpus() * 1e9));
+        }
+        if (c.readOnlyRoot()) {
+            hc.withReadonlyRootfs(true);
+            hc.withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=64m,mode=1777",
+                    "/run/postgresql", "rw,nosuid,nodev,noexec,size=1m,mode=1777"));
+        }
+    }
+
+    private final java.util.Set<String> networks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Makes sure the bridge network {@code name} exists with inter-container traffic off and its
+     * bridge interface named {@code <name>0} (the host firewall rules of {@code ./dolly setup} and the
+     * host bootstrap name it), and returns its name.
+     */
+    public String ensureNetwork(String name) {
+        if (networks.contains(name)) {
+            return name;
+        }
+        synchronized (networks) {
+            if (dc().listNetworksCmd().withNameFilter(name).exec().stream().noneMatch(n -> name.equals(n.getName()))) {
+                try {
+                    dc().createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
+                            .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false",
+                                    "com.docker.network.bridge.name", name + "0"))
+                            .withLabels(Map.of("dolly.network", "isolated"))
+                            .exec();
+                    log.info("created docker network {} (bridge {}0, inter-container traffic off)", name, name);
+                } catch (ConflictException e) {
+                    // made by another agent meanwhile
+                }
+            }
+            networks.add(name);
+            return name;
+        }
     }
 
     public void start(String id) {

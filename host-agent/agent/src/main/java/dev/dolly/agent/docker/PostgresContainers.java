@@ -20,20 +20,13 @@ public class PostgresContainers {
     /** How many log lines a failure message carries. */
     public static final int LOG_TAIL = 20;
     private final Containers containers;
-    private final char[] agentPassword;
 
-    public PostgresContainers(Containers containers, byte[] agentSecret) {
+    public PostgresContainers(Containers containers) {
         this.containers = containers;
-        this.agentPassword = Passwords.agentPassword(agentSecret);
     }
 
     public Containers containers() {
         return containers;
-    }
-
-    /** The agent's superuser password in clusters this agent made (never logged). */
-    public char[] agentPassword() {
-        return agentPassword.clone();
     }
 
     /**
@@ -57,15 +50,17 @@ public class PostgresContainers {
     /**
      * The clone supervisor: a POSIX sh loop under docker's init that runs PostgreSQL in its own
      * process group and lets the agent restart it in place, keeping the container (and its
-     * network and published port) up. USR2: kill the server's process group, write
-     * {@link #DOWN_MARKER} when every process is gone, and hold; USR1: start it again.
+     * network and published port) up. USR2: kill every process of the container's user but
+     * itself (the server, and whatever a tenant started with {@code COPY … PROGRAM}, even in
+     * another session or process group: nothing of theirs outlives a reset to touch the restored
+     * data or the port), write {@link #DOWN_MARKER} when every one is gone, and hold; USR1: start it again.
      * INT/TERM (docker stop): fast shutdown, then exit. A server that dies on its own ends the
      * container with its exit code, as without the supervisor.
      */
     static final String SUPERVISOR = String.join("\n",
             "go=0; hold=0; stop=0; pg=",
             "trap 'go=1' USR1",
-            "trap 'hold=1; [ -z \"$pg\" ] || kill -KILL -\"$pg\" 2>/dev/null' USR2",
+            "trap 'hold=1; kill -KILL -1 2>/dev/null' USR2",
             "trap 'stop=1; [ -z \"$pg\" ] || kill -INT \"$pg\" 2>/dev/null' INT TERM",
             "while :; do",
             "  rm -f " + DOWN_MARKER,
@@ -75,7 +70,7 @@ public class PostgresContainers {
             "  while kill -0 \"$pg\" 2>/dev/null; do wait \"$pg\"; rc=$?; done",
             "  [ \"$stop\" = 1 ] && exit 0",
             "  [ \"$hold\" = 1 ] || exit \"$rc\"",
-            "  while kill -0 -\"$pg\" 2>/dev/null; do sleep 0.005; done",
+            "  while kill -KILL -1 2>/dev/null; do sleep 0.005; done",
             "  pg=",
             "  : > " + DOWN_MARKER,
             "  while [ \"$go\" = 0 ]; do sleep 1 & s=$!; [ \"$go\" = 1 ] || wait \"$s\"; kill \"$s\" 2>/dev/null; done",
@@ -125,22 +120,17 @@ public class PostgresContainers {
     }
 
     /** Creates and starts a container, then waits until it accepts the agent's login; removes it again on failure. */
-    public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, Duration timeout) {
-        return createAndAwait(what, spec, hostPort, database, timeout, new Phases());
-    }
-
-    public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, Duration timeout, Phases phases) {
+    public Started createAndAwait(String what, ContainerSpec spec, int hostPort, String database, char[] password, Duration timeout) {
         String id = containers.create(spec);
-        phases.mark("docker create");
-        return startAndAwait(what, id, hostPort, database, timeout, phases);
+        return startAndAwait(what, id, hostPort, database, password, timeout, new Phases());
     }
 
     /** Starts a created container, then waits until it accepts the agent's login; removes it again on failure. */
-    public Started startAndAwait(String what, String id, int hostPort, String database, Duration timeout, Phases phases) {
+    public Started startAndAwait(String what, String id, int hostPort, String database, char[] password, Duration timeout, Phases phases) {
         try {
             containers.start(id);
             phases.mark("docker start");
-            Connection c = awaitReady(what, id, hostPort, database, timeout);
+            Connection c = awaitReady(what, id, hostPort, database, password, timeout);
             phases.mark("ready");
             return new Started(id, c);
         } catch (RuntimeException e) {
@@ -149,10 +139,10 @@ public class PostgresContainers {
         }
     }
 
-    /** Waits until the server in container {@code id} accepts the agent's login on 127.0.0.1:port. */
-    public Connection awaitReady(String what, String id, int hostPort, String database, Duration timeout) {
+    /** Waits until the server in container {@code id} accepts the agent's login (SCRAM only, with this cluster's password) on 127.0.0.1:port. */
+    public Connection awaitReady(String what, String id, int hostPort, String database, char[] password, Duration timeout) {
         try {
-            return PgConnect.awaitReady(what, "127.0.0.1", hostPort, database, Passwords.AGENT_ROLE, agentPassword, timeout,
+            return PgConnect.awaitReady(what, "127.0.0.1", hostPort, database, Passwords.AGENT_ROLE, password, timeout,
                     () -> {
                         Optional<ContainerState> st = containers.inspect(id);
                         if (st.isEmpty()) {

@@ -44,11 +44,17 @@ public final class Passwords {
     }
 
     /**
-     * The password of {@link #AGENT_ROLE}, derived from the agent's secret (HMAC-SHA256), so it
-     * is stored nowhere and the same for every cluster this agent makes.
+     * The password of {@link #AGENT_ROLE} in ONE cluster: an HMAC-SHA256 of the cluster's dataset
+     * {@code guid} (ZFS's unique id of the dataset) under the agent's secret. It is stored nowhere and
+     * opens no other cluster, so a tenant who captures it (their own clone) gains nothing they lack.
+     * A build dataset's password is what a clone's {@code @created} state carries: the agent sends it
+     * only to a server it has just started from untouched data, and re-keys the clone at once.
      */
-    public static char[] agentPassword(byte[] secret) {
-        byte[] d = Hmac.derive(secret, "dolly host agent: dolly_agent password v1");
+    public static char[] clusterPassword(byte[] secret, String datasetGuid) {
+        if (datasetGuid == null || !datasetGuid.matches("[0-9]+")) {
+            throw new IllegalArgumentException("a cluster password needs the dataset's numeric guid");
+        }
+        byte[] d = Hmac.derive(secret, "dolly host agent: dolly_agent password v2 of dataset " + datasetGuid);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(d).toCharArray();
     }
 }

@@ -26,7 +26,9 @@ public final class PgConnect {
             throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
-        p.setProperty("password", new String(password));
+        // the password goes only into a SCRAM exchange: a server asking for cleartext or MD5 gets nothing
+        p.setProperty("authenticationPluginClassName", ScramOnly.class.getName());
+        p.setProperty(ScramOnly.PROPERTY, new String(password));
         p.setProperty("connectTimeout", "2");
         p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         p.setProperty("sslmode", "disable");

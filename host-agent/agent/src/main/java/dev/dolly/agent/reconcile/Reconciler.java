@@ -145,6 +145,16 @@ public class Reconciler {
             if (!c.ready()) {
                 continue;
             }
+            if (c.resetting() != null && !c.resetting().isBlank()) {
+                // an agent killed mid-reset: its server may be held down or serving data without the owner's role
+                try {
+                    clones.finishInterruptedReset(c);
+                    r.startedClones().add(c.id());
+                } catch (RuntimeException ex) {
+                    log.error("reconcile: cannot finish the interrupted reset of clone {}: {}", c.id(), ex.getMessage());
+                }
+                continue;
+            }
             ContainerInfo ci = byClone.get(c.id());
             if (ci == null || !ci.running()) {
                 try {

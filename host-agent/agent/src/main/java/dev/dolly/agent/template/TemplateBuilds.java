@@ -3,6 +3,7 @@ package dev.dolly.agent.template;
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
+import dev.dolly.agent.PoolReserve;
 import dev.dolly.agent.Props;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.SnapshotView;
@@ -14,6 +15,7 @@ import dev.dolly.agent.docker.Containers;
 import dev.dolly.agent.docker.PostgresContainers;
 import dev.dolly.agent.pg.ClusterAdmin;
 import dev.dolly.agent.pg.ClusterFiles;
+import dev.dolly.agent.pg.ClusterKeys;
 import dev.dolly.agent.pg.PgConnect;
 import dev.dolly.agent.pg.Passwords;
 import dev.dolly.agent.ports.PortPool;
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>{@link #start}: a NEW dataset {@code <root>/templates/<t>/<build-id>}, {@code initdb} in a
  *     container from the image (as postgres, uid 999; the agent's superuser {@code dolly_agent}
- *     gets a SCRAM verifier of a password derived from the agent secret), then a temporary
+ *     gets a SCRAM verifier of this build's own password, derived from the agent secret and the
+ *     build dataset's guid: {@link ClusterKeys}), then a temporary
  *     non-durable build server published on 127.0.0.1 only, with the template database created;</li>
  * <li>a populator (package {@code refresh}) fills it;</li>
  * <li>{@link #finish}: CHECKPOINT, clean shutdown (checked), snapshot {@code @ready}, promote to
@@ -65,14 +68,16 @@ public class TemplateBuilds {
     private final Containers containers;
     private final TemplateCatalog catalog;
     private final Clock clock;
+    private final ClusterKeys keys;
 
-    public TemplateBuilds(AgentConfig config, Layout layout, Zfs zfs, PostgresContainers pg, TemplateCatalog catalog, Clock clock) {
+    public TemplateBuilds(AgentConfig config, Layout layout, Zfs zfs, PostgresContainers pg, TemplateCatalog catalog, ClusterKeys keys, Clock clock) {
         this.config = config;
         this.layout = layout;
         this.zfs = zfs;
         this.pg = pg;
         this.containers = pg.containers();
         this.catalog = catalog;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -109,6 +114,7 @@ public class TemplateBuilds {
         String database = Names.database(t.database());
         String dataset = layout.build(template, buildId);
         String image = t.image() != null ? t.image() : config.image();
+        new PoolReserve(config, layout, zfs).check("a refresh of template " + template);
         Path bootDir = null;
         try {
             zfs.create(layout.template(template), Map.of());
@@ -125,7 +131,8 @@ public class TemplateBuilds {
             bootDir = Files.createDirectories(config.workDir()).resolve(bootDirName(template, buildId));
             Files.createDirectories(bootDir);
             Path pw = bootDir.resolve("pw");
-            Files.writeString(pw, Passwords.scramVerifier(Passwords.agentPassword(config.secret())) + "\n", StandardCharsets.UTF_8);
+            char[] password = keys.password(dataset); // this build's own: opens no other cluster
+            Files.writeString(pw, Passwords.scramVerifier(password) + "\n", StandardCharsets.UTF_8);
             chownForPostgres(pw, "r--------");
             chownForPostgres(bootDir, "r-x------");
             Map<String, String> labels = layout.labels(Layout.KIND_INIT);
@@ -148,9 +155,10 @@ public class TemplateBuilds {
             ContainerSpec spec = new ContainerSpec(layout.buildContainer(template, buildId), image,
                     PostgresContainers.serverCommand(hostNet ? "127.0.0.1" : "*", hostNet ? port : 5432, buildSettings()),
                     "postgres", labels, Map.of(mountpoint.toString(), "/pgdata"), "127.0.0.1", port, hostNet,
-                    config.buildMemoryBytes(), false, Math.max(256L << 20, config.buildMemoryBytes() / 2));
+                    config.buildMemoryBytes(), false, Math.max(256L << 20, config.buildMemoryBytes() / 2),
+                    ContainerSpec.Confinement.DEFAULT.onNetwork(config.isolation().dockerNetwork()));
             PostgresContainers.Started s = pg.createAndAwait("build server for template " + template, spec, port, "postgres",
-                    config.buildReadyTimeout());
+                    password, config.buildReadyTimeout());
             try (Connection c = s.connection(); Statement st = c.createStatement()) {
                 if (!ClusterAdmin.databaseExists(c, database)) {
                     st.execute("CREATE DATABASE " + PgConnect.ident(database));
@@ -158,7 +166,7 @@ public class TemplateBuilds {
             }
             log.info("template {}: build {} started on 127.0.0.1:{}", template, buildId, port);
             return new BuildServer(template, buildId, dataset, mountpoint, s.containerId(), "127.0.0.1", port,
-                    Passwords.AGENT_ROLE, pg.agentPassword(), database);
+                    Passwords.AGENT_ROLE, password, database);
         } catch (IOException e) {
             discard(template, buildId);
             throw new AgentException(ErrorCode.REFRESH_FAILED, "cannot prepare the build of template " + template + ": " + e.getMessage(), e);
@@ -254,13 +262,9 @@ public class TemplateBuilds {
         return "boot." + layout.rootSlug() + "@" + template + "@" + buildId;
     }
 
-    /** True when the dataset root has less than {@code agent.minFree} available. */
+    /** True when the dataset root is into its reserve ({@code agent.poolReserve}, at least {@code agent.minFree}). */
     public boolean poolFull() {
-        try {
-            return zfs.space(layout.root()).availableBytes() < config.minFreeBytes();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return new PoolReserve(config, layout, zfs).exhausted();
     }
 
     private Path mountpoint(String dataset) {

@@ -117,4 +117,42 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> Sizes.parse("lots")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void cloneLimitsAreSecureByDefaultAndTemplatesOverrideTheHostDefaults() {
+        AgentConfig d = ConfigLoader.parse("templates: { t: { seed: x.sql } }", Path.of("/cfg"), Map.of());
+        assertThat(d.isolation()).isEqualTo(AgentConfig.Isolation.DEFAULT);
+        CloneLimits l = d.template("t").orElseThrow().cloneDefaults().limits();
+        assertThat(l).isEqualTo(CloneLimits.DEFAULT);
+        assertThat(l.capAdd()).isEmpty();
+        assertThat(l.readOnlyRoot()).isTrue();
+        assertThat(l.quotaBytes()).isEqualTo(10L << 30);
+        assertThat(l.savepoints()).isEqualTo(10);
+        assertThat(d.isolation().poolReserve()).isEqualTo(0.10);
+
+        AgentConfig c = ConfigLoader.parse("""
+                agent:
+                  clone: { cpus: 2, pids: 300, quota: 2g, savepoints: 4 }
+                  poolReserve: 15%
+                templates:
+                  a: { seed: x.sql }
+                  b: { seed: x.sql, clone: { cpus: 0.5, quota: 0, savepoints: 1, capAdd: [ cap_chown ], readOnlyRoot: false, ownerRole: owner } }
+                """, Path.of("/cfg"), Map.of());
+        assertThat(c.isolation().poolReserve()).isEqualTo(0.15);
+        assertThat(c.template("a").orElseThrow().cloneDefaults().limits())
+                .isEqualTo(new CloneLimits(2, 300, 2L << 30, 4, java.util.List.of(), true, CloneLimits.OwnerRole.SUPERUSER));
+        assertThat(c.template("b").orElseThrow().cloneDefaults().limits())
+                .isEqualTo(new CloneLimits(0.5, 300, 0, 1, java.util.List.of("CHOWN"), false, CloneLimits.OwnerRole.OWNER));
+        assertThat(c.template("b").orElseThrow().cloneDefaults().quotaBytes()).isZero();
+    }
+
+    @Test
+    void cloneLimitsRefuseWhatWouldLetAContainerOut() {
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { t: { seed: x.sql, clone: { capAdd: [ SYS_ADMIN ] } } }", Path.of("/cfg"), Map.of()))
+                .hasMessageContaining("templates.t.clone").hasMessageContaining("SYS_ADMIN");
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { t: { seed: x.sql, clone: { ownerRole: root } } }", Path.of("/cfg"), Map.of()))
+                .hasMessageContaining("ownerRole 'root' must be superuser or owner");
+        assertThatThrownBy(() -> ConfigLoader.parse("agent: { poolReserve: 95% }", Path.of("/cfg"), Map.of()))
+                .hasMessageContaining("agent.poolReserve");
+    }
 }

@@ -218,9 +218,9 @@ class CloneLifecycleTest {
         assertThat(listed.owner()).isEqualTo("ci:deploy-bot");
         assertThat(listed.user()).isEqualTo("ci_deploy_bot");
         assertThat(listed.snapshot()).isEqualTo(agent.catalog().current("shop").orElseThrow());
-        // per-clone disk quota (refquota = snapshot size + clone.quota) and memory limit
-        long refquota = agent.zfs().get(agent.layout().clone("with-meta"), List.of("refquota")).orElseThrow().getLong("refquota", 0);
-        assertThat(refquota).isGreaterThan(1L << 30).isLessThan(2L << 30);
+        // per-clone disk quota (`quota`, which counts savepoints = clone.quota) and memory limit
+        long quota = agent.zfs().get(agent.layout().clone("with-meta"), List.of("quota")).orElseThrow().getLong("quota", 0);
+        assertThat(quota).isEqualTo(1L << 30);
         String container = agent.clones().container("with-meta").orElseThrow().id();
         var hc = dev.dolly.agent.docker.Docker.forHost("unix:///var/run/docker.sock").client().inspectContainerCmd(container).exec().getHostConfig();
         assertThat(hc.getMemory()).isEqualTo(256L << 20);

@@ -48,7 +48,8 @@ class EnvironmentSmokeTest {
 
     @Test
     void datasetInitdbSnapshotCloneServeDestroy() throws Exception {
-        PostgresContainers pg = new PostgresContainers(t.containers, TestRoot.SECRET);
+        PostgresContainers pg = new PostgresContainers(t.containers);
+        char[] agentPassword = Passwords.clusterPassword(TestRoot.SECRET, "1");
         Map<String, String> labels = Map.of(Layout.LABEL_ROOT, t.root, Layout.LABEL_KIND, "smoke");
         String base = t.root + "/smoke";
         t.zfs.create(base, Map.of());
@@ -57,7 +58,7 @@ class EnvironmentSmokeTest {
 
         // initdb as postgres (uid 999) in a container from the local image
         Path boot = Files.createDirectories(t.workDir.resolve("boot"));
-        Files.writeString(boot.resolve("pw"), Passwords.scramVerifier(pg.agentPassword()) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(boot.resolve("pw"), Passwords.scramVerifier(agentPassword) + "\n", StandardCharsets.UTF_8);
         ClusterFiles.chown(boot.resolve("pw"), 999, 999, "r--------");
         ClusterFiles.chown(boot, 999, 999, "r-x------");
         pg.runOnce("initdb", new ContainerSpec(t.root.replace('/', '.') + ".smoke-initdb", "dolly/postgres:15",
@@ -70,7 +71,7 @@ class EnvironmentSmokeTest {
         // start, write, stop cleanly
         PortPool ports = new PortPool(21000, 21009);
         int port = ports.allocate();
-        var first = pg.createAndAwait("smoke server", spec("smoke-base", pgdata, port, labels), port, "postgres", Duration.ofSeconds(60));
+        var first = pg.createAndAwait("smoke server", spec("smoke-base", pgdata, port, labels), port, "postgres", agentPassword, Duration.ofSeconds(60));
         try (Connection c = first.connection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE smoke(id int primary key, note text)");
             st.execute("INSERT INTO smoke VALUES (1, 'written before the snapshot')");
@@ -88,7 +89,7 @@ class EnvironmentSmokeTest {
         String clone = t.root + "/smoke-clone";
         t.zfs.clone(base + "@clean", clone, Map.of());
         Path clonePath = Path.of(t.zfs.get(clone, List.of("mountpoint")).orElseThrow().get("mountpoint"));
-        var served = pg.createAndAwait("smoke clone", spec("smoke-clone", clonePath, port, labels), port, "postgres", Duration.ofSeconds(60));
+        var served = pg.createAndAwait("smoke clone", spec("smoke-clone", clonePath, port, labels), port, "postgres", agentPassword, Duration.ofSeconds(60));
         try (Connection c = served.connection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO smoke VALUES (2, 'written in the clone')");
             try (ResultSet rs = st.executeQuery("SELECT string_agg(note, '|' ORDER BY id) FROM smoke")) {

@@ -188,6 +188,41 @@ class ReconcileTest {
     }
 
     @Test
+    void agentKilledInTheMiddleOfAResetFinishesItAfterARestart() throws Exception {
+        Process p = startProcess("reset.after-stop=120s");
+        AgentClient api = processClient();
+        CloneCredentials c = api.create(new CreateCloneRequest("mid-reset", "shop", null, "u", null, false));
+        try (Connection conn = ItAgent.connect(c); Statement st = conn.createStatement()) {
+            st.execute("INSERT INTO customer VALUES (9999, 'gone@example.com')");
+        }
+        CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return api.reset("mid-reset", null);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        // the server is held down (the container runs on) and the reset is recorded on the dataset
+        boolean midway = waitFor(() -> "created".equals(t.zfs.get(t.root + "/clones/mid-reset", List.of(dev.dolly.agent.Props.RESETTING))
+                .map(e -> e.get(dev.dolly.agent.Props.RESETTING)).orElse(null)), Duration.ofSeconds(60));
+        assertThat(midway).as("the reset reached reset.after-stop").isTrue();
+        Thread.sleep(500);
+        killHard(p);
+        assertThat(call.get(30, TimeUnit.SECONDS)).isInstanceOf(RuntimeException.class);
+
+        Process again = startProcess(null); // reconciles before it serves: finishes the reset
+        try (Connection conn = ItAgent.connect(c); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM customer")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the reset is finished: the write is gone, the owner's password works").isEqualTo(1000);
+        }
+        assertThat(t.zfs.get(t.root + "/clones/mid-reset", List.of(dev.dolly.agent.Props.RESETTING)).orElseThrow()
+                .get(dev.dolly.agent.Props.RESETTING)).isNull();
+        processClient().destroy("mid-reset");
+        killHard(again);
+    }
+
+    @Test
     void agentKilledDuringABuildLeavesNoHalfBuiltSnapshot() throws Exception {
         Process p = startProcess(null);
         AgentClient api = processClient();

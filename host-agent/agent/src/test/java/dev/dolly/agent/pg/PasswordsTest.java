@@ -27,10 +27,13 @@ class PasswordsTest {
     }
 
     @Test
-    void theAgentPasswordDerivesFromTheSecret() {
-        char[] a = Passwords.agentPassword("secret-one-0123456789".getBytes());
-        assertThat(a).isEqualTo(Passwords.agentPassword("secret-one-0123456789".getBytes()));
-        assertThat(a).isNotEqualTo(Passwords.agentPassword("secret-two-0123456789".getBytes()));
+    void theAgentPasswordIsOneClustersOwn() {
+        char[] a = Passwords.clusterPassword("secret-one-0123456789".getBytes(), "123456789");
+        assertThat(a).isEqualTo(Passwords.clusterPassword("secret-one-0123456789".getBytes(), "123456789"));
+        assertThat(a).isNotEqualTo(Passwords.clusterPassword("secret-two-0123456789".getBytes(), "123456789"));
+        assertThat(a).isNotEqualTo(Passwords.clusterPassword("secret-one-0123456789".getBytes(), "123456790"));
         assertThat(new String(a)).hasSize(43);
+        assertThatThrownBy(() -> Passwords.clusterPassword("secret-one-0123456789".getBytes(), "x'; --"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -130,9 +130,11 @@ public final class RefreshBench {
             Populators populators = Agent.populators(config, RUN, env);
             Layout layout = new Layout(config.pool());
             Zfs agentZfs = new Zfs(RUN, new ZfsCommands(config.zfsBinary()), Duration.ofSeconds(15));
-            PostgresContainers pg = new PostgresContainers(new Containers(Docker.forHost(config.dockerHost())), config.secret());
+            PostgresContainers pg = new PostgresContainers(new Containers(Docker.forHost(config.dockerHost())));
             TemplateCatalog catalog = new TemplateCatalog(config, layout, agentZfs);
-            TemplateBuilds builds = new TemplateBuilds(config, layout, agentZfs, pg, catalog, Clock.systemUTC());
+            TemplateBuilds builds = new TemplateBuilds(config, layout, agentZfs, pg, catalog,
+                    new dev.dolly.agent.pg.ClusterKeys(config.secret(), ds -> agentZfs.get(ds, java.util.List.of("guid")).orElseThrow().get("guid")),
+                    Clock.systemUTC());
             RefreshJobs jobs = new RefreshJobs(config, builds, populators, Clock.systemUTC(), new Metrics());
             try {
                 for (int i = 1; i <= runs; i++) {
