@@ -266,14 +266,19 @@ class CloneLifecycleTest {
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(unsigned.body()).contains("BAD_SIGNATURE");
         long ts = Instant.now().getEpochSecond();
-        String sig = RequestSigning.sign(TestRoot.SECRET, "GET", "local", AgentPaths.CLONES, ts, new byte[0]);
+        String name = agent.config().name();
+        String forAnotherHost = RequestSigning.sign(TestRoot.SECRET, "GET", name + "-other", AgentPaths.CLONES, ts, new byte[0]);
+        assertThat(http.send(HttpRequest.newBuilder(base.resolve(AgentPaths.CLONES)).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
+                .header(RequestSigning.SIGNATURE_HEADER, forAnotherHost).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("signed for another host").isEqualTo(401);
+        String sig = RequestSigning.sign(TestRoot.SECRET, "GET", name, AgentPaths.CLONES, ts, new byte[0]);
         HttpRequest signed = HttpRequest.newBuilder(base.resolve(AgentPaths.CLONES))
                 .header(RequestSigning.TIMESTAMP_HEADER, "" + ts).header(RequestSigning.SIGNATURE_HEADER, sig).build();
         assertThat(http.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         HttpResponse<String> replay = http.send(signed, HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(replay.body()).contains("already used");
-        String wrong = RequestSigning.sign("wrong-secret".getBytes(), "GET", "local", AgentPaths.CLONES, ts, new byte[0]);
+        String wrong = RequestSigning.sign("wrong-secret".getBytes(), "GET", name, AgentPaths.CLONES, ts, new byte[0]);
         assertThat(http.send(HttpRequest.newBuilder(base.resolve(AgentPaths.CLONES)).header(RequestSigning.TIMESTAMP_HEADER, "" + ts)
                 .header(RequestSigning.SIGNATURE_HEADER, wrong).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         // health and metrics are open
