@@ -28,7 +28,9 @@ import java.util.Map;
  *   listen: 127.0.0.1:7070     # where the API listens
  *   pool: dolly                # dataset root
  *   ports: 6000-6099           # host ports for clone containers
- *   image: dolly/postgres:15
+ *   image: dolly/postgres:15   # the 15 image, and the repository of the other majors' (dolly/postgres:17, …)
+ *   images:                    # optional: the image per PostgreSQL major, when not repository:major
+ *     17: registry.local/pg:17
  *   secretEnv: DOLLY_AGENT_SECRET
  *   dockerHost: unix:///var/run/docker.sock
  *   workDir: /var/lib/dolly/agent
@@ -92,6 +94,7 @@ public final class ConfigLoader {
         long defaultCloneMemory = Units.bytes(text(a, "cloneMemory", "256m"));
         int defaultRetention = a.path("retention").asInt(3);
         String image = text(a, "image", "dolly/postgres:15");
+        Map<Integer, String> images = images(a.path("images"));
 
         Map<String, TemplateConfig> templates = new LinkedHashMap<>();
         JsonNode t = root.path("templates");
@@ -108,6 +111,7 @@ public final class ConfigLoader {
                 portFrom,
                 portTo,
                 image,
+                images,
                 secretEnv,
                 secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8),
                 text(a, "dockerHost", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
@@ -161,7 +165,73 @@ public final class ConfigLoader {
                 node(n, "source"), node(n, "masking"), node(n, "refresh"), retention, clone,
                 n.hasNonNull("image") ? n.get("image").asText() : null,
                 n.hasNonNull("slackChannel") ? n.get("slackChannel").asText() : null,
+                postgres(n, name),
+                allowFailures(n.path("upgrade"), name),
                 n);
+    }
+
+    /** {@code agent.images}: major → image. */
+    static Map<Integer, String> images(JsonNode n) {
+        Map<Integer, String> m = new LinkedHashMap<>();
+        if (n.isMissingNode() || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("agent.images must be a map from PostgreSQL major to image, e.g. {17: dolly/postgres:17}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(major(e.getKey(), "agent.images." + e.getKey()), e.getValue().asText());
+        }
+        return Map.copyOf(m);
+    }
+
+    /** {@code templates.<t>.postgres}: the clone engine's major, or null (the default). */
+    static Integer postgres(JsonNode n, String template) {
+        JsonNode v = n.get("postgres");
+        return v == null || v.isNull() ? null : major(v.asText(), "templates." + template + ".postgres");
+    }
+
+    /** {@code templates.<t>.upgrade.allowFailures}: objects an upgrade rehearsal may fail to restore. */
+    static List<String> allowFailures(JsonNode upgrade, String template) {
+        if (upgrade.isMissingNode() || upgrade.isNull()) {
+            return List.of();
+        }
+        String where = "templates." + template + ".upgrade";
+        if (!upgrade.isObject()) {
+            throw new IllegalArgumentException(where + " must be a map such as {allowFailures: [public.old_view]}");
+        }
+        for (Iterator<String> it = upgrade.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("allowFailures")) {
+                throw new IllegalArgumentException(where + ": unknown key '" + f + "' (allowed: allowFailures)");
+            }
+        }
+        JsonNode a = upgrade.path("allowFailures");
+        if (a.isMissingNode() || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw new IllegalArgumentException(where + ".allowFailures must be a list of object names (schema.name)");
+        }
+        List<String> out = new ArrayList<>();
+        a.forEach(x -> out.add(x.asText()));
+        return List.copyOf(out);
+    }
+
+    private static int major(String text, String where) {
+        Integer m = majorOfTag(text);
+        if (m == null || m < AgentConfig.MIN_MAJOR || m > AgentConfig.MAX_MAJOR) {
+            throw new IllegalArgumentException(where + ": a PostgreSQL major version from " + AgentConfig.MIN_MAJOR + " to "
+                    + AgentConfig.MAX_MAJOR + ", got '" + text + "'");
+        }
+        return m;
+    }
+
+    /** The major an image tag or version names ({@code 17}, {@code 17-abc123}, {@code 17.2}), or null. */
+    static Integer majorOfTag(String tag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,3})(?:[.-].*)?$").matcher(tag.trim());
+        return m.matches() ? Integer.valueOf(m.group(1)) : null;
     }
 
     private static Path resolve(Path baseDir, String p) {
