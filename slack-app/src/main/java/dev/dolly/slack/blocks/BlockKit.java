@@ -187,7 +187,7 @@ public final class BlockKit {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = "*`" + c.id() + "`*   " + stateLabel(c.state()) + (c.protectedClone() ? "   :lock: protected" : "");
         List<TextObject> fields = new ArrayList<>();
-        fields.add(markdownText("*Template*\n" + esc(c.template())));
+        fields.add(markdownText("*Template*\n" + esc(c.template()) + (c.postgres() == null ? "" : " · PostgreSQL " + c.postgres())));
         fields.add(markdownText("*Snapshot*\n" + (c.snapshot() == null ? "–" : "`" + esc(c.snapshot()) + "`")
                 + (c.snapshotCreatedAt() == null ? "" : " (" + age(c.snapshotCreatedAt()) + " old)")));
         fields.add(markdownText("*Expires*\n" + expiry(c)));
@@ -285,6 +285,8 @@ public final class BlockKit {
             if (t.description() != null && !t.description().isBlank()) b.append(": ").append(esc(t.description()));
             b.append(t.currentSnapshot() == null ? " (no snapshot yet)"
                     : " (snapshot `" + esc(t.currentSnapshot()) + "`" + (t.currentSnapshotAt() == null ? "" : ", " + age(t.currentSnapshotAt()) + " old") + ")");
+            if (t.postgres() != null) b.append(" · PostgreSQL ").append(t.postgres());
+            if (t.upgrade() != null) b.append("\n    upgrade rehearsal ").append(esc(t.upgrade()));
             b.append('\n');
         }
         List<LayoutBlock> blocks = new ArrayList<>(sections(b.toString()));

@@ -24,7 +24,13 @@ public sealed interface CommandResult {
 
     record SnapshotList(String template, List<SnapshotInfo> snapshots) implements CommandResult {}
 
-    record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {}
+    /** {@code postgres}: the major of its current snapshot; {@code upgrade}: the last upgrade rehearsal's summary (both may be null). */
+    record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule,
+                        Integer postgres, String upgrade) {
+        public TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {
+            this(name, description, currentSnapshot, currentSnapshotAt, schedule, null, null);
+        }
+    }
 
     record TemplateList(List<TemplateInfo> templates) implements CommandResult {}
 

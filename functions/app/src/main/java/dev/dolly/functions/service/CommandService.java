@@ -311,6 +311,7 @@ public class CommandService implements CommandPort {
         it.setUser(v.user());
         if (v.host() != null) it.setConnectHost(v.host());
         if (v.snapshot() != null) it.setSnapshot(v.snapshot());
+        if (v.postgres() != null) it.setPostgres(v.postgres());
     }
 
     /** The answer when the name exists: the owner gets it back (or retakes a FAILED one: null), others 409. */
@@ -576,7 +577,8 @@ public class CommandService implements CommandPort {
             TemplateItem t = state.get(e.getKey());
             out.add(new CommandResult.TemplateInfo(e.getKey(), e.getValue().description(),
                     t == null ? null : t.getCurrentSnapshot(), t == null ? null : t.getCurrentSnapshotAt(),
-                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule()));
+                    e.getValue().refresh() == null ? null : e.getValue().refresh().schedule(),
+                    t == null ? null : t.getPostgres(), t == null ? null : t.getUpgrade()));
         });
         return new CommandResult.TemplateList(out);
     }

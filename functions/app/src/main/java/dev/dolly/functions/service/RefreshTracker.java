@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +132,9 @@ public class RefreshTracker {
             if (finished && "SUCCEEDED".equals(v.state()) && v.snapshot() != null) {
                 t.setCurrentSnapshot(v.snapshot());
                 t.setCurrentSnapshotAt(v.finishedAt() != null ? v.finishedAt() : clock.instant());
+                Map<String, Object> result = v.result() == null ? Map.of() : v.result();
+                if (result.get("postgres") instanceof Number n) t.setPostgres(n.intValue());
+                t.setUpgrade(result.get("upgrade") instanceof Map<?, ?> u && u.get("summary") != null ? u.get("summary").toString() : null);
             }
             try {
                 store.putTemplate(t);

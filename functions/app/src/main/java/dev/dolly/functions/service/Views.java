@@ -21,6 +21,6 @@ public final class Views {
     public static CloneInfo info(CloneItem c) {
         return new CloneInfo(c.getId(), c.getState(), c.getTemplate(), c.getSnapshot(), c.getSnapshotCreatedAt(),
                 ownerForDisplay(c.getOwner()), c.getConnectHost(), c.getPort(), c.getDatabase(), c.getUser(), connectionString(c),
-                c.getCreatedAt(), c.getExpiresAt(), c.isProtectedClone(), c.getLastActivityAt());
+                c.getCreatedAt(), c.getExpiresAt(), c.isProtectedClone(), c.getLastActivityAt(), c.getPostgres());
     }
 }
