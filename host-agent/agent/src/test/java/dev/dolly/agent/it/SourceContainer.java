@@ -19,29 +19,35 @@ import java.util.Properties;
  * 127.0.0.1:port with trust auth, labelled under the test's dataset root so {@link TestRoot#close}
  * removes it.
  */
-public final class SourceContainer {
+public final class SourceContainer implements AutoCloseable {
     public final int major;
     public final int port;
     public final String containerId;
+    private final Containers containers;
 
-    private SourceContainer(int major, int port, String containerId) {
+    private SourceContainer(int major, int port, String containerId, Containers containers) {
         this.major = major;
         this.port = port;
         this.containerId = containerId;
+        this.containers = containers;
     }
 
     public static SourceContainer start(TestRoot root, int major) throws Exception {
+        return start(root.containers, new Layout(root.root), major);
+    }
+
+    /** A source of {@code major} labelled under {@code layout}'s dataset root; {@link #close()} removes it. */
+    public static SourceContainer start(Containers c, Layout layout, int major) throws Exception {
         int port = PortPool.ephemeralLoopbackPort();
-        Map<String, String> labels = new Layout(root.root).labels("test-source");
+        Map<String, String> labels = layout.labels("test-source");
         String script = "initdb -D /tmp/data -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null"
                 + " && echo 'host all all 0.0.0.0/0 trust' >> /tmp/data/pg_hba.conf"
                 + " && exec postgres -D /tmp/data -c listen_addresses=* -c unix_socket_directories=/tmp -c fsync=off";
-        ContainerSpec spec = new ContainerSpec(new Layout(root.root).rootSlug() + ".source" + major + "." + port,
+        ContainerSpec spec = new ContainerSpec(layout.rootSlug() + ".source" + major + "." + port,
                 "dolly/postgres:" + major, List.of("sh", "-c", script), "postgres", labels, Map.of(), "127.0.0.1", port, false, 512L << 20);
-        Containers c = root.containers;
         String id = c.create(spec);
         c.start(id);
-        SourceContainer s = new SourceContainer(major, port, id);
+        SourceContainer s = new SourceContainer(major, port, id, c);
         long deadline = System.nanoTime() + 90_000_000_000L;
         while (true) {
             try (Connection x = s.connect("postgres")) {
@@ -72,6 +78,11 @@ public final class SourceContainer {
         try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    @Override
+    public void close() {
+        containers.removeForce(containerId);
     }
 
     public String systemIdentifier() throws SQLException {
