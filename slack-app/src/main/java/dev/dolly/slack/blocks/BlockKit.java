@@ -324,7 +324,8 @@ public final class BlockKit {
                     + "\nThe previous snapshot keeps serving."));
         } else if (r.snapshot() != null && !running(r)) {
             blocks.add(mrkdwn(":white_check_mark: *Refresh of " + t + " finished*: new snapshot `" + esc(r.snapshot())
-                    + "`. New clones use it; `" + grammar.command() + " reset` keeps a clone on its snapshot."));
+                    + "`. New clones use it; `" + grammar.command() + " reset` keeps a clone on its snapshot."
+                    + (r.upgrade() == null ? "" : "\n:arrow_up: Upgrade rehearsal " + esc(r.upgrade()))));
         } else if (!running(r) && r.state() != null) {
             blocks.add(mrkdwn(":heavy_minus_sign: *Refresh of " + t + " ended*: " + esc(r.state().toLowerCase(Locale.ROOT))
                     + ". The previous snapshot keeps serving."));

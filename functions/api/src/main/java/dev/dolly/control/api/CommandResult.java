@@ -35,8 +35,14 @@ public sealed interface CommandResult {
     record TemplateList(List<TemplateInfo> templates) implements CommandResult {}
 
     /** A refresh job: running, or finished with {@code snapshot} or {@code error}. */
+    /** {@code upgrade}: the upgrade rehearsal's summary when this refresh made an upgraded snapshot (else null). */
     record RefreshInfo(String template, String job, String state, String phase, int tablesDone, int tablesTotal,
-                       long rowsCopied, Long etaSeconds, String snapshot, String error) implements CommandResult {}
+                       long rowsCopied, Long etaSeconds, String snapshot, String error, String upgrade) implements CommandResult {
+        public RefreshInfo(String template, String job, String state, String phase, int tablesDone, int tablesTotal,
+                           long rowsCopied, Long etaSeconds, String snapshot, String error) {
+            this(template, job, state, phase, tablesDone, tablesTotal, rowsCopied, etaSeconds, snapshot, error, null);
+        }
+    }
 
     record HostInfo(String name, boolean healthy, long freeBytes, int clones, Instant lastHeartbeat) {}
 

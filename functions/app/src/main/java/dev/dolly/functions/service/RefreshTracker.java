@@ -51,7 +51,9 @@ public class RefreshTracker {
 
     static CommandResult.RefreshInfo info(TemplateItem t) {
         return new CommandResult.RefreshInfo(t.getName(), t.getRefreshJob(), t.getRefreshState(), t.getRefreshPhase(),
-                t.getTablesDone(), t.getTablesTotal(), t.getRowsCopied(), t.getEtaSeconds(), t.getRefreshSnapshot(), t.getRefreshError());
+                t.getTablesDone(), t.getTablesTotal(), t.getRowsCopied(), t.getEtaSeconds(), t.getRefreshSnapshot(), t.getRefreshError(),
+                "SUCCEEDED".equals(t.getRefreshState()) && t.getRefreshSnapshot() != null
+                        && t.getRefreshSnapshot().equals(t.getCurrentSnapshot()) ? t.getUpgrade() : null);
     }
 
     /** Starts a refresh of {@code template} unless one runs; returns the running one either way. */
