@@ -95,7 +95,8 @@ public final class ToolContainers {
                             (f.getStreamType() == StreamType.STDERR ? err : out).writeBytes(f.getPayload());
                         }
                     });
-            attached.awaitStarted(30, TimeUnit.SECONDS);
+            // attach, then start (docker answers an attach to a created container at once, so no output is missed)
+            attached.awaitStarted(5, TimeUnit.SECONDS);
             dc.startContainerCmd(id).exec();
             if (!attached.awaitCompletion(inv.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ProcessFailedException(inv.argv(), -1, "timed out after " + inv.timeout().toSeconds() + " s in " + image);
