@@ -95,6 +95,16 @@ public class Containers {
         return cmd.exec().getId();
     }
 
+    /** True when the engine holds {@code image} (a clone image is built locally, never pulled). */
+    public boolean imageExists(String image) {
+        try {
+            dc().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     public void start(String id) {
         try {
             dc().startContainerCmd(id).exec();

@@ -112,6 +112,11 @@ public class TemplateBuilds {
         String database = Names.database(t.database());
         String dataset = layout.build(template, buildId);
         String image = t.image() != null ? t.image() : config.imageFor(major);
+        if (!containers.imageExists(image)) {
+            throw new AgentException(ErrorCode.REFRESH_FAILED, "template " + template + " runs PostgreSQL " + major + " but the image "
+                    + image + " is not on this host; build it with  DOLLY_PG_MAJORS=" + major + " ./dolly setup  (or set agent.images."
+                    + major + ")");
+        }
         Path bootDir = null;
         try {
             zfs.create(layout.template(template), Map.of());
