@@ -49,7 +49,7 @@ start_container() {
       sh -c 'D=/var/lib/dolly-source/data
         [ -f "$D/PG_VERSION" ] || { initdb -D "$D" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
           && echo "host all all 0.0.0.0/0 scram-sha-256" >> "$D/pg_hba.conf"; }
-        exec postgres -D "$D" -c listen_addresses=* -c unix_socket_directories=/tmp' >&2
+        exec postgres -D "$D" -c "listen_addresses=*" -c unix_socket_directories=/tmp' >&2
   elif [ "$(docker inspect -f '{{.State.Running}}' "$CONTAINER")" != true ]; then
     docker start "$CONTAINER" >&2
   fi

@@ -42,7 +42,7 @@ public final class SourceContainer implements AutoCloseable {
         Map<String, String> labels = layout.labels("test-source");
         String script = "initdb -D /tmp/data -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null"
                 + " && echo 'host all all 0.0.0.0/0 trust' >> /tmp/data/pg_hba.conf"
-                + " && exec postgres -D /tmp/data -c listen_addresses=* -c unix_socket_directories=/tmp -c fsync=off";
+                + " && exec postgres -D /tmp/data -c 'listen_addresses=*' -c unix_socket_directories=/tmp -c fsync=off";
         ContainerSpec spec = new ContainerSpec(layout.rootSlug() + ".source" + major + "." + port,
                 "dolly/postgres:" + major, List.of("sh", "-c", script), "postgres", labels, Map.of(), "127.0.0.1", port, false, 512L << 20);
         String id = c.create(spec);
