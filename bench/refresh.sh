@@ -11,6 +11,11 @@
 #   pg_dump_restore_local_disk  the same into a fresh cluster on the host's disk (REFRESH_BENCH_LOCAL=false skips it)
 # Targets: masked_refresh / pg_dump_restore_baseline ≤ 1.0; masked_refresh / refresh_no_rules - 1 ≤ 0.15.
 # Prints a table and writes target/bench/refresh.json. Needs ./dolly setup (zfs-fuse, pool, dockerd, image).
+#
+# --source-postgres <s> --postgres <t>: the source runs PostgreSQL s (15: host packages; else a container of
+# dolly/postgres:s), the templates say postgres: t (t > s: an upgrade rehearsal), the baseline uses t's
+# pg_dump/pg_restore into a t cluster (in a container of dolly/postgres:t); writes
+# target/bench/refresh-pg<s>-to-pg<t>.json.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -20,10 +25,27 @@ cd "$ROOT"
 CP=$(bench_classpath "$ROOT" host-agent/agent \
   host-agent/agent/target/test-classes/dev/dolly/agent/refresh/RefreshBench.class)
 
+OUT="$ROOT/target/bench/refresh.json"
+SRC_PG=""; PG=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --source-postgres) SRC_PG="${2:?--source-postgres needs a major}"; shift 2 ;;
+    --postgres) PG="${2:?--postgres needs a major}"; shift 2 ;;
+    *) echo "usage: $0 [--source-postgres 15|17|18] [--postgres 15|17|18]" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$SRC_PG$PG" ]; then
+  SRC_PG="${SRC_PG:-15}"; PG="${PG:-$SRC_PG}"
+  OUT="$ROOT/target/bench/refresh-pg$SRC_PG-to-pg$PG.json"
+  missing=""
+  for m in $SRC_PG $PG; do docker image inspect "dolly/postgres:$m" >/dev/null 2>&1 || missing="$missing $m"; done
+  [ -z "$missing" ] || DOLLY_PG_MAJORS="${missing# }" "$ROOT/dolly" setup
+fi
+
 mkdir -p target/bench
 cd host-agent/agent
 java -Dfile.encoding=UTF-8 -Xmx1g \
   -cp "$CP" \
-  dev.dolly.agent.refresh.RefreshBench --out "$ROOT/target/bench/refresh.json" \
+  dev.dolly.agent.refresh.RefreshBench --out "$OUT" ${SRC_PG:+--source-postgres "$SRC_PG"} ${PG:+--postgres "$PG"} \
   --runs "${REFRESH_BENCH_RUNS:-3}" --customers "${REFRESH_BENCH_CUSTOMERS:-2000000}" \
   --orders "${REFRESH_BENCH_ORDERS:-3600000}" --local "${REFRESH_BENCH_LOCAL:-true}"

@@ -51,15 +51,18 @@ export DOLLY_ADMIN_SECRET; DOLLY_ADMIN_SECRET=$(secret admin-secret)   # the fun
 export DOLLY_AGENT_URL="http://127.0.0.1:$AGENT_PORT"
 DOLLY_URL="http://127.0.0.1:$HTTP_PORT"
 
-say "demo source (PostgreSQL 15, 1.3M rows of shop data)"
+say "demo source (PostgreSQL ${DOLLY_DEMO_POSTGRES:-15}, 1.3M rows of shop data)"
 SOURCE_URL=$("$ROOT/scripts/demo-source.sh" start 2>>"$LOGS/demo-source.log") || die "the demo source did not start; read $LOGS/demo-source.log"
 export DOLLY_SOURCE_SHOP_PASSWORD; DOLLY_SOURCE_SHOP_PASSWORD=$(cat "$SECRETS/demo-source-password")
 SYSID=$("$ROOT/scripts/demo-source.sh" system-identifier)
 echo "  $(echo "$SOURCE_URL" | sed 's|://\([^:]*\):[^@]*@|://\1:***@|')  system_identifier $SYSID"
 
-# the one config file, with the demo source's system identifier filled in
+SOURCE_PORT=$("$ROOT/scripts/demo-source.sh" port)
+
+# the one config file, with the demo source's system identifier and port filled in (the shop template
+# has no postgres: line, so it follows the source's major: DOLLY_DEMO_POSTGRES=17 gives 17 clones)
 CONFIG="$STATE/dolly.yaml"
-sed "s/\${DOLLY_DEMO_SOURCE_SYSTEM_ID}/$SYSID/" "$ROOT/config/dolly.yaml" >"$CONFIG"
+sed -e "s/\${DOLLY_DEMO_SOURCE_SYSTEM_ID}/$SYSID/" -e "s/^      port: 5499\$/      port: $SOURCE_PORT/" "$ROOT/config/dolly.yaml" >"$CONFIG"
 ln -sfn ../config/seed "$STATE/seed"   # seed paths are relative to the config file
 
 # clones kept across `./dolly down` (which stops their containers): serve them again

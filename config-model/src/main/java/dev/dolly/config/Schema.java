@@ -84,6 +84,9 @@ public final class Schema {
                     "pgBin", key(Kind.TEXT, AGENT),
                     "analyze", key(Kind.BOOLEAN, AGENT))), BOTH),
             "image", key(Kind.TEXT, AGENT),
+            // the PostgreSQL major its clones run (15, 17, 18; the agent checks the range) and what an upgrade rehearsal may fail
+            "postgres", key(Kind.TEXT, AGENT),
+            "upgrade", new Key(fields(AGENT, "allowFailures", Kind.TEXT_LIST), AGENT),
             "slackChannel", key(Kind.TEXT, CONTROL)));
 
     /** The {@code agent:} section. */
@@ -95,6 +98,8 @@ public final class Schema {
             "pool", key(Kind.TEXT, AGENT),
             "ports", key(Kind.TEXT, AGENT),
             "image", key(Kind.TEXT, AGENT),
+            // the image per PostgreSQL major, when not <image repository>:<major>
+            "images", new Key(new Named(new Scalar(Kind.TEXT)), AGENT),
             "secretEnv", key(Kind.TEXT, AGENT),
             "dockerHost", key(Kind.TEXT, AGENT),
             "zfs", key(Kind.TEXT, AGENT),

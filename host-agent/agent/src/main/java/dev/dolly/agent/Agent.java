@@ -9,6 +9,7 @@ import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.Containers;
 import dev.dolly.agent.docker.Docker;
+import dev.dolly.agent.docker.ToolContainers;
 import dev.dolly.agent.docker.PostgresContainers;
 import dev.dolly.agent.http.HttpApi;
 import dev.dolly.agent.metrics.Metrics;
@@ -97,7 +98,9 @@ public final class Agent implements AutoCloseable {
      */
     public static Populators populators(AgentConfig config, ProcessRunner runner, Map<String, String> env) {
         return new Populators()
-                .register(TemplateConfig::hasSource, new LiveSourcePopulator(runner, env::get, config.image()))
+                .register(TemplateConfig::hasSource, new LiveSourcePopulator(runner, env::get, config,
+                        new ToolContainers(Docker.forHost(config.dockerHost()), new Layout(config.pool()),
+                                config.network() == AgentConfig.Network.HOST)))
                 .register(TemplateConfig::hasSeed, new SeedPopulator(runner));
     }
 

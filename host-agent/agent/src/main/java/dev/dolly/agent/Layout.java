@@ -30,6 +30,8 @@ public final class Layout {
     public static final String KIND_CLONE = "clone";
     public static final String KIND_BUILD = "build";
     public static final String KIND_INIT = "initdb";
+    /** A short-lived source tool run (pg_dump, pg_dumpall of the template's major). */
+    public static final String KIND_TOOL = "tool";
 
     private final String root;
 
@@ -63,6 +65,8 @@ public final class Layout {
     public String cloneContainer(String cloneId) { return rootSlug() + ".clone." + cloneId; }
 
     public String buildContainer(String template, String buildId) { return rootSlug() + ".build." + template + "." + buildId; }
+
+    public String toolContainer(String runId) { return rootSlug() + ".tool." + runId; }
 
     public String initContainer(String template, String buildId) { return rootSlug() + ".initdb." + template + "." + buildId; }
 

@@ -12,6 +12,13 @@ public final class Props {
     /** the build id of the template snapshot a clone was made from. */
     public static final String SNAPSHOT = "dolly:snapshot";
     public static final String DATABASE = "dolly:database";
+    /** The PostgreSQL major of a template build (its clones run the image of that major). */
+    public static final String POSTGRES = "dolly:postgres";
+
+    /** The major a {@link #POSTGRES} value names; datasets made before it existed are 15. */
+    public static int major(String value) {
+        return value == null || !value.matches("\\d{1,3}") ? 15 : Integer.parseInt(value);
+    }
     public static final String CREATED = "dolly:created";
     public static final String EXPIRES = "dolly:expires";
     public static final String PROTECTED = "dolly:protected";

@@ -187,7 +187,7 @@ public final class BlockKit {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = "*`" + c.id() + "`*   " + stateLabel(c.state()) + (c.protectedClone() ? "   :lock: protected" : "");
         List<TextObject> fields = new ArrayList<>();
-        fields.add(markdownText("*Template*\n" + esc(c.template())));
+        fields.add(markdownText("*Template*\n" + esc(c.template()) + (c.postgres() == null ? "" : " · PostgreSQL " + c.postgres())));
         fields.add(markdownText("*Snapshot*\n" + (c.snapshot() == null ? "–" : "`" + esc(c.snapshot()) + "`")
                 + (c.snapshotCreatedAt() == null ? "" : " (" + age(c.snapshotCreatedAt()) + " old)")));
         fields.add(markdownText("*Expires*\n" + expiry(c)));
@@ -285,6 +285,7 @@ public final class BlockKit {
             if (t.description() != null && !t.description().isBlank()) b.append(": ").append(esc(t.description()));
             b.append(t.currentSnapshot() == null ? " (no snapshot yet)"
                     : " (snapshot `" + esc(t.currentSnapshot()) + "`" + (t.currentSnapshotAt() == null ? "" : ", " + age(t.currentSnapshotAt()) + " old") + ")");
+            if (t.postgres() != null) b.append(" · PostgreSQL ").append(t.postgres());
             if (t.lastRefreshAt() != null) {
                 b.append("; last refresh ").append(age(t.lastRefreshAt())).append(" ago")
                         .append(t.lastRefreshState() == null ? "" : " (" + esc(t.lastRefreshState().toLowerCase(java.util.Locale.ROOT)) + ")");
@@ -293,6 +294,7 @@ public final class BlockKit {
                 b.append("; schedule `").append(esc(t.schedule())).append('`');
                 if (t.nextRunAt() != null) b.append(", next run ").append(untilText(t.nextRunAt()));
             }
+            if (t.upgrade() != null) b.append("\n    upgrade rehearsal ").append(esc(t.upgrade()));
             b.append('\n');
         }
         List<LayoutBlock> blocks = new ArrayList<>(sections(b.toString()));
@@ -330,7 +332,8 @@ public final class BlockKit {
                     + "\nThe previous snapshot keeps serving."));
         } else if (r.snapshot() != null && !running(r)) {
             blocks.add(mrkdwn(":white_check_mark: *Refresh of " + t + " finished*: new snapshot `" + esc(r.snapshot())
-                    + "`. New clones use it; `" + grammar.command() + " reset` keeps a clone on its snapshot."));
+                    + "`. New clones use it; `" + grammar.command() + " reset` keeps a clone on its snapshot."
+                    + (r.upgrade() == null ? "" : "\n:arrow_up: Upgrade rehearsal " + esc(r.upgrade()))));
         } else if (!running(r) && r.state() != null) {
             blocks.add(mrkdwn(":heavy_minus_sign: *Refresh of " + t + " ended*: " + esc(r.state().toLowerCase(Locale.ROOT))
                     + ". The previous snapshot keeps serving."));

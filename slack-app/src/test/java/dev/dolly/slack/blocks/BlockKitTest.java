@@ -55,6 +55,32 @@ class BlockKitTest {
     }
 
     @Test
+    void showsThePostgresMajorAndTheUpgradeRehearsal() {
+        CloneInfo c = new CloneInfo("a", CloneState.READY, "shop", "snap-1", NOW, "U0ALICE", "h", 6001, "shop", "u", null, NOW,
+                NOW.plus(Duration.ofHours(2)), false, NOW, 17);
+        assertThat(text(kit.cloneCard(c, false))).contains("PostgreSQL 17");
+        var templates = new dev.dolly.control.api.CommandResult.TemplateList(List.of(new dev.dolly.control.api.CommandResult.TemplateInfo(
+                "shop", "Demo", "snap-1", NOW, null, 18, "15 → 18; every object restored")));
+        var reply = kit.result(new dev.dolly.slack.grammar.ParseResult.Parsed(null, new dev.dolly.control.api.Command.Templates(), false),
+                templates);
+        assertThat(text(reply.get(0).blocks())).contains("PostgreSQL 18").contains("upgrade rehearsal 15 → 18");
+        var done = new dev.dolly.control.api.CommandResult.RefreshInfo("shop", "j1", "SUCCEEDED", "finish", 2, 2, 10, null, "snap-2", null,
+                "15 → 18; 1 object failed (allowed): public.v");
+        assertThat(text(kit.refreshBlocks(done))).contains("Upgrade rehearsal 15 → 18").contains("public.v");
+    }
+
+    private static String text(List<com.slack.api.model.block.LayoutBlock> blocks) {
+        StringBuilder b = new StringBuilder();
+        for (var block : blocks) {
+            if (block instanceof SectionBlock s) {
+                if (s.getText() instanceof MarkdownTextObject m) b.append(m.getText()).append('\n');
+                if (s.getFields() != null) s.getFields().forEach(f -> b.append(f instanceof MarkdownTextObject m ? m.getText() : "").append('\n'));
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
     void formatsSizesAndEscapesMrkdwn() {
         assertThat(BlockKit.bytes(512)).isEqualTo("512 B");
         assertThat(BlockKit.bytes(1_250_000_000L)).isEqualTo("1.2 GB");

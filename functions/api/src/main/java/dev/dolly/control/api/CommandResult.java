@@ -27,19 +27,36 @@ public sealed interface CommandResult {
     /**
      * A template as {@code /dolly templates} shows it. {@code lastRefreshAt}/{@code lastRefreshState}: when the latest
      * refresh started and how it stands (RUNNING, READY, FAILED); {@code nextRunAt}: the schedule's next run (null: none known).
+     * {@code postgres}: the major of its current snapshot; {@code upgrade}: the last upgrade rehearsal's summary (both may be null).
      */
     record TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule,
-                        Instant lastRefreshAt, String lastRefreshState, Instant nextRunAt) {
+                        Instant lastRefreshAt, String lastRefreshState, Instant nextRunAt, Integer postgres, String upgrade) {
         public TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule) {
-            this(name, description, currentSnapshot, currentSnapshotAt, schedule, null, null, null);
+            this(name, description, currentSnapshot, currentSnapshotAt, schedule, null, null, null, null, null);
+        }
+
+        public TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule,
+                            Instant lastRefreshAt, String lastRefreshState, Instant nextRunAt) {
+            this(name, description, currentSnapshot, currentSnapshotAt, schedule, lastRefreshAt, lastRefreshState, nextRunAt, null, null);
+        }
+
+        public TemplateInfo(String name, String description, String currentSnapshot, Instant currentSnapshotAt, String schedule,
+                            Integer postgres, String upgrade) {
+            this(name, description, currentSnapshot, currentSnapshotAt, schedule, null, null, null, postgres, upgrade);
         }
     }
 
     record TemplateList(List<TemplateInfo> templates) implements CommandResult {}
 
     /** A refresh job: running, or finished with {@code snapshot} or {@code error}. */
+    /** {@code upgrade}: the upgrade rehearsal's summary when this refresh made an upgraded snapshot (else null). */
     record RefreshInfo(String template, String job, String state, String phase, int tablesDone, int tablesTotal,
-                       long rowsCopied, Long etaSeconds, String snapshot, String error) implements CommandResult {}
+                       long rowsCopied, Long etaSeconds, String snapshot, String error, String upgrade) implements CommandResult {
+        public RefreshInfo(String template, String job, String state, String phase, int tablesDone, int tablesTotal,
+                           long rowsCopied, Long etaSeconds, String snapshot, String error) {
+            this(template, job, state, phase, tablesDone, tablesTotal, rowsCopied, etaSeconds, snapshot, error, null);
+        }
+    }
 
     record HostInfo(String name, boolean healthy, long freeBytes, int clones, Instant lastHeartbeat) {}
 

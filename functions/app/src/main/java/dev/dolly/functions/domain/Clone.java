@@ -6,13 +6,13 @@ import java.time.Instant;
 /**
  * A clone as the control plane records it. {@code hostName} is the host agent it lives on,
  * {@code connectHost} the name clients connect to; {@code ghost} marks a clone recorded here but missing
- * on its host; {@code warnedFor} the expiry its owner was last warned about; {@code version} the stored
+ * on its host; {@code postgres} its PostgreSQL major (null: not known); {@code warnedFor} the expiry its owner was last warned about; {@code version} the stored
  * item's version (null before the first write).
  */
 public record Clone(String id, CloneState state, String template, String snapshot, Instant snapshotCreatedAt, String owner,
                     String hostName, String connectHost, int port, String database, String user, Instant createdAt,
                     Instant expiresAt, boolean protectedClone, Instant lastActivityAt, Instant stateSince, String failure,
-                    boolean ghost, Instant warnedFor, String front, Long version) {
+                    boolean ghost, Instant warnedFor, String front, Long version, Integer postgres) {
 
     /** A new clone of {@code ownerKey}, nothing else known yet. */
     public static Builder builder(String id, String ownerKey) {
@@ -26,7 +26,7 @@ public record Clone(String id, CloneState state, String template, String snapsho
         b.hostName = hostName; b.connectHost = connectHost; b.port = port; b.database = database; b.user = user;
         b.createdAt = createdAt; b.expiresAt = expiresAt; b.protectedClone = protectedClone; b.lastActivityAt = lastActivityAt;
         b.stateSince = stateSince; b.failure = failure; b.ghost = ghost; b.warnedFor = warnedFor; b.front = front;
-        b.version = version;
+        b.version = version; b.postgres = postgres;
         return b;
     }
 
@@ -53,6 +53,7 @@ public record Clone(String id, CloneState state, String template, String snapsho
         private Instant warnedFor;
         private String front;
         private Long version;
+        private Integer postgres;
 
         private Builder(String id, String owner) {
             this.id = id;
@@ -80,10 +81,11 @@ public record Clone(String id, CloneState state, String template, String snapsho
         public Builder warnedFor(Instant v) { warnedFor = v; return this; }
         public Builder front(String v) { front = v; return this; }
         public Builder version(Long v) { version = v; return this; }
+        public Builder postgres(Integer v) { postgres = v; return this; }
 
         public Clone build() {
             return new Clone(id, state, template, snapshot, snapshotCreatedAt, owner, hostName, connectHost, port, database, user,
-                    createdAt, expiresAt, protectedClone, lastActivityAt, stateSince, failure, ghost, warnedFor, front, version);
+                    createdAt, expiresAt, protectedClone, lastActivityAt, stateSince, failure, ghost, warnedFor, front, version, postgres);
         }
     }
 }

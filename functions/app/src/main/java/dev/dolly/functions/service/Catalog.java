@@ -124,7 +124,8 @@ class Catalog {
             out.add(new CommandResult.TemplateInfo(e.getKey(), e.getValue().description(),
                     t == null ? null : t.currentSnapshot(), t == null ? null : t.currentSnapshotAt(),
                     e.getValue().refresh() == null ? null : e.getValue().refresh().schedule(),
-                    t == null ? null : t.refreshStartedAt(), t == null ? null : t.refreshState(), next));
+                    t == null ? null : t.refreshStartedAt(), t == null ? null : t.refreshState(), next,
+                    t == null ? null : t.postgres(), t == null ? null : t.upgrade()));
         });
         return new CommandResult.TemplateList(out);
     }

@@ -85,6 +85,7 @@ public class CloneStates {
         it.port(v.port()).database(v.database()).user(v.user());
         if (v.host() != null) it.connectHost(v.host());
         if (v.snapshot() != null) it.snapshot(v.snapshot());
+        if (v.postgres() != null) it.postgres(v.postgres());
         return it;
     }
 

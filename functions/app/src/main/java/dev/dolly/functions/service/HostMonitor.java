@@ -161,7 +161,13 @@ public class HostMonitor {
         try {
             TemplateItem item = store.template(t.name());
             if (item == null) item = TemplateItem.create(t.name());
-            if (t.currentSnapshot().equals(item.getCurrentSnapshot())) return;
+            if (t.currentSnapshot().equals(item.getCurrentSnapshot())) {
+                if (t.postgres() != null && !t.postgres().equals(item.getPostgres())) {
+                    item.setPostgres(t.postgres());
+                    store.putTemplate(item);
+                }
+                return;
+            }
             Instant at = null;
             if (t.snapshots() != null) {
                 for (SnapshotView s : t.snapshots()) if (s.id().equals(t.currentSnapshot())) at = s.createdAt();
@@ -169,6 +175,7 @@ public class HostMonitor {
             if (item.getCurrentSnapshotAt() != null && at != null && at.isBefore(item.getCurrentSnapshotAt())) return;
             item.setCurrentSnapshot(t.currentSnapshot());
             item.setCurrentSnapshotAt(at);
+            item.setPostgres(t.postgres());
             store.putTemplate(item);
         } catch (RuntimeException e) {
             log.debug("template {} not updated from heartbeat: {}", t.name(), e.toString());

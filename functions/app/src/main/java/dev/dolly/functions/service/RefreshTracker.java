@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,9 @@ public class RefreshTracker {
 
     static CommandResult.RefreshInfo info(TemplateInfo t) {
         return new CommandResult.RefreshInfo(t.name(), t.refreshJob(), t.refreshState(), t.refreshPhase(),
-                t.tablesDone(), t.tablesTotal(), t.rowsCopied(), t.etaSeconds(), t.refreshSnapshot(), t.refreshError());
+                t.tablesDone(), t.tablesTotal(), t.rowsCopied(), t.etaSeconds(), t.refreshSnapshot(), t.refreshError(),
+                "SUCCEEDED".equals(t.refreshState()) && t.refreshSnapshot() != null
+                        && t.refreshSnapshot().equals(t.currentSnapshot()) ? t.upgrade() : null);
     }
 
     /** Starts a refresh of {@code template} unless one runs; returns the running one either way. */
@@ -138,6 +141,9 @@ public class RefreshTracker {
             if (finished && "SUCCEEDED".equals(v.state()) && v.snapshot() != null) {
                 t.setCurrentSnapshot(v.snapshot());
                 t.setCurrentSnapshotAt(v.finishedAt() != null ? v.finishedAt() : clock.instant());
+                Map<String, Object> result = v.result() == null ? Map.of() : v.result();
+                if (result.get("postgres") instanceof Number n) t.setPostgres(n.intValue());
+                t.setUpgrade(result.get("upgrade") instanceof Map<?, ?> u && u.get("summary") != null ? u.get("summary").toString() : null);
             }
             try {
                 store.putTemplate(t);

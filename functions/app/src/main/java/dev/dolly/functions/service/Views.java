@@ -21,6 +21,6 @@ public final class Views {
     public static CloneInfo info(Clone c) {
         return new CloneInfo(c.id(), c.state(), c.template(), c.snapshot(), c.snapshotCreatedAt(),
                 ownerForDisplay(c.owner()), c.connectHost(), c.port(), c.database(), c.user(), connectionString(c),
-                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt());
+                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt(), c.postgres());
     }
 }

@@ -14,6 +14,7 @@ public class CloneItem extends KindIndexedItem {
     private String template;
     private String snapshot;
     private Instant snapshotCreatedAt;
+    private Integer postgres;
     private String owner;
     private String hostName;
     private String connectHost;
@@ -56,6 +57,9 @@ public class CloneItem extends KindIndexedItem {
     public void setSnapshot(String snapshot) { this.snapshot = snapshot; }
     public Instant getSnapshotCreatedAt() { return snapshotCreatedAt; }
     public void setSnapshotCreatedAt(Instant snapshotCreatedAt) { this.snapshotCreatedAt = snapshotCreatedAt; }
+    /** PostgreSQL major the clone runs (null: not reported). */
+    public Integer getPostgres() { return postgres; }
+    public void setPostgres(Integer postgres) { this.postgres = postgres; }
     public String getOwner() { return owner; }
     public void setOwner(String owner) { this.owner = owner; }
     /** The host agent (placement) the clone lives on. */

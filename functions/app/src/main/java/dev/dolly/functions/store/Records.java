@@ -15,7 +15,7 @@ public final class Records {
         return new Clone(i.getId(), i.getState(), i.getTemplate(), i.getSnapshot(), i.getSnapshotCreatedAt(), i.getOwner(),
                 i.getHostName(), i.getConnectHost(), i.getPort(), i.getDatabase(), i.getUser(), i.getCreatedAt(), i.getExpiresAt(),
                 i.isProtectedClone(), i.getLastActivityAt(), i.getStateSince(), i.getFailure(), i.isGhost(), i.getWarnedFor(),
-                i.getFront(), i.getVersion());
+                i.getFront(), i.getVersion(), i.getPostgres());
     }
 
     /** The item of {@code c}, keys and indexes derived as {@link CloneItem#create} derives them. */
@@ -40,6 +40,7 @@ public final class Records {
         i.setWarnedFor(c.warnedFor());
         i.setFront(c.front());
         i.setVersion(c.version());
+        i.setPostgres(c.postgres());
         return i;
     }
 
@@ -58,7 +59,8 @@ public final class Records {
         if (t == null) return null;
         return new TemplateInfo(t.getName(), t.getCurrentSnapshot(), t.getCurrentSnapshotAt(), t.getRefreshJob(), t.getRefreshHost(),
                 t.getRefreshState(), t.getRefreshPhase(), t.getTablesDone(), t.getTablesTotal(), t.getRowsCopied(), t.getEtaSeconds(),
-                t.getRefreshError(), t.getRefreshSnapshot(), t.getRefreshStartedAt(), t.getRefreshUpdatedAt(), t.getRequestedBy());
+                t.getRefreshError(), t.getRefreshSnapshot(), t.getRefreshStartedAt(), t.getRefreshUpdatedAt(), t.getRequestedBy(),
+                t.getPostgres(), t.getUpgrade());
     }
 
     public static HostInfo host(HostItem h) {

@@ -12,6 +12,10 @@ public class TemplateItem extends KindIndexedItem {
     private String name;
     private String currentSnapshot;
     private Instant currentSnapshotAt;
+    /** PostgreSQL major of the current snapshot (null: not reported yet). */
+    private Integer postgres;
+    /** Summary of the upgrade report of the refresh that made the current snapshot (null: not an upgrade rehearsal). */
+    private String upgrade;
     private String refreshJob;
     private String refreshHost;
     private String refreshState;
@@ -45,6 +49,10 @@ public class TemplateItem extends KindIndexedItem {
     public void setCurrentSnapshot(String currentSnapshot) { this.currentSnapshot = currentSnapshot; }
     public Instant getCurrentSnapshotAt() { return currentSnapshotAt; }
     public void setCurrentSnapshotAt(Instant currentSnapshotAt) { this.currentSnapshotAt = currentSnapshotAt; }
+    public Integer getPostgres() { return postgres; }
+    public void setPostgres(Integer postgres) { this.postgres = postgres; }
+    public String getUpgrade() { return upgrade; }
+    public void setUpgrade(String upgrade) { this.upgrade = upgrade; }
     public String getRefreshJob() { return refreshJob; }
     public void setRefreshJob(String refreshJob) { this.refreshJob = refreshJob; }
     public String getRefreshHost() { return refreshHost; }

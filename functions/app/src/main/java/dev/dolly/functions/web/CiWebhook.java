@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *     {@code Idempotency-Key} (required for create);</li>
  * <li>bodies {@code {"action":"create","template","clone","ttl","snapshot","wait"}}, {@code status},
  *     {@code reset} (optional {@code savepoint}), {@code destroy};</li>
- * <li>answers {@code clone, state, template, snapshot, host, port, database, user, connectionString,
- *     expiresAt} and {@code password} on create only; errors 400 (naming the field), 401 (bad or
+ * <li>answers {@code clone, state, template, snapshot, postgres (the major, when known), host, port, database, user,
+ *     connectionString, expiresAt} and {@code password} on create only; errors 400 (naming the field), 401 (bad or
  *     expired signature, more than 5 minutes off either way), 403 (naming the missing grant), 404, 409
  *     (name taken by someone else), 429 (over quota), 503 (no healthy host).</li>
  * </ul>
@@ -279,6 +279,7 @@ public class CiWebhook {
             o.put("state", c.state().name());
             o.put("template", c.template());
             o.put("snapshot", c.snapshot());
+            if (c.postgres() != null) o.put("postgres", c.postgres());
             o.put("host", c.host());
             if (c.port() > 0) o.put("port", c.port()); else o.putNull("port");
             o.put("database", c.database());

@@ -30,7 +30,8 @@ public record CloneRecord(
         long usedBytes,
         long referencedBytes,
         boolean hasCreatedSnapshot,
-        List<Savepoint> savepoints) {
+        List<Savepoint> savepoints,
+        int postgres) {
 
     public record Savepoint(String name, Instant createdAt) {}
 
@@ -69,7 +70,8 @@ public record CloneRecord(
                 ds.get(Props.USER), ds.get(Props.TEMPLATE), ds.get(Props.SNAPSHOT), ds.get(Props.DATABASE),
                 createdAt != null ? createdAt : Instant.ofEpochSecond(ds.getLong("creation", 0)),
                 instant(ds.get(Props.EXPIRES)), "true".equals(ds.get(Props.PROTECTED)), instant(ds.get(Props.ACTIVITY)),
-                ds.get(Props.VERIFIER), ds.get("guid"), ds.get(Props.RESETTING), ds.getLong("used", 0), ds.getLong("referenced", 0), created, List.copyOf(sps));
+                ds.get(Props.VERIFIER), ds.get("guid"), ds.get(Props.RESETTING), ds.getLong("used", 0), ds.getLong("referenced", 0), created, List.copyOf(sps),
+                Props.major(ds.get(Props.POSTGRES)));
     }
 
     private static Instant instant(String s) {

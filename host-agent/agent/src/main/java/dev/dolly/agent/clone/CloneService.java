@@ -68,7 +68,8 @@ public class CloneService implements CloneOperations {
     private static final Logger log = LoggerFactory.getLogger(CloneService.class);
     static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
             Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
-            Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER, Props.RESETTING, "guid");
+            Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER, Props.RESETTING, "guid",
+            Props.POSTGRES);
 
     private final AgentConfig config;
     private final Layout layout;
@@ -169,6 +170,7 @@ public class CloneService implements CloneOperations {
                 props.put(Props.TEMPLATE, template);
                 props.put(Props.SNAPSHOT, b);
                 props.put(Props.DATABASE, tc.database());
+                props.put(Props.POSTGRES, Integer.toString(build.major()));
                 props.put(Props.CREATED, now.toString());
                 props.put(Props.ACTIVITY, now.toString());
                 props.put(Props.PROTECTED, Boolean.toString(protect));
@@ -181,7 +183,7 @@ public class CloneService implements CloneOperations {
                     props.put("quota", Long.toString(tc.cloneDefaults().quotaBytes()));
                 }
                 // docker create needs only names: it runs while zfs clones and snapshots
-                ContainerSpec spec = cloneContainers.spec(id, template, b, owner, port, clonesMountpoint() + "/" + id);
+                ContainerSpec spec = cloneContainers.spec(id, template, b, build.major(), owner, port, clonesMountpoint() + "/" + id);
                 creating.set(CompletableFuture.supplyAsync(() -> containers.create(spec), background));
                 zfs.clone(layout.readySnapshot(template, b), dataset, props);
                 return b;
@@ -627,7 +629,7 @@ public class CloneService implements CloneOperations {
     }
 
     private ContainerSpec cloneSpec(CloneRecord c) {
-        return cloneContainers.spec(c.id(), c.template(), c.snapshot(), c.owner(), c.port(), clonesMountpoint() + "/" + c.id());
+        return cloneContainers.spec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(), c.port(), clonesMountpoint() + "/" + c.id());
     }
 
     private String clonesMountpoint() {
@@ -655,7 +657,7 @@ public class CloneService implements CloneOperations {
 
     CloneView view(CloneRecord c, String state) {
         return new CloneView(c.id(), c.template(), c.snapshot(), config.host(), c.port(), c.database(), c.user(), c.owner(),
-                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt(), state, c.usedBytes());
+                c.createdAt(), c.expiresAt(), c.protectedClone(), c.lastActivityAt(), state, c.usedBytes(), c.postgres());
     }
 
     private <T> T timed(String op, Supplier<T> body) {

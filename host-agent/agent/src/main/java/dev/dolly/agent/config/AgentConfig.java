@@ -21,6 +21,7 @@ public record AgentConfig(
         int portFrom,
         int portTo,
         String image,
+        Map<Integer, String> images,
         String secretEnv,
         byte[] secret,
         String dockerHost,
@@ -58,54 +59,87 @@ public record AgentConfig(
     /** How clone containers reach the network: their own namespace with a published port, or the host's. */
     public enum Network { BRIDGE, HOST }
 
+    /** The PostgreSQL majors Dolly accepts as sources and clone engines; {@link #TESTED_MAJORS} are the ones tested here. */
+    public static final int MIN_MAJOR = 12;
+    public static final int MAX_MAJOR = 18;
+    public static final java.util.List<Integer> TESTED_MAJORS = java.util.List.of(15, 17, 18);
+    /** The major of a seed template that does not say {@code postgres:}. */
+    public static final int DEFAULT_MAJOR = 15;
+
+    /**
+     * The clone image of PostgreSQL {@code major}: {@code agent.images.<major>} when set, else
+     * {@code agent.image} when its tag names that major (or names none and the major is the
+     * default), else {@code agent.image}'s repository tagged with the major ({@code dolly/postgres:17}).
+     */
+    public String imageFor(int major) {
+        String explicit = images == null ? null : images.get(major);
+        if (explicit != null) {
+            return explicit;
+        }
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > image.lastIndexOf('/');
+        String repo = tagged ? image.substring(0, colon) : image;
+        Integer tagMajor = tagged ? ConfigLoader.majorOfTag(image.substring(colon + 1)) : null;
+        if (tagMajor != null ? tagMajor == major : major == DEFAULT_MAJOR) {
+            return image;
+        }
+        return repo + ":" + major;
+    }
+
+    /** The image a template's clones, build servers and source tools of {@code major} run: the template's own {@code image}, else {@link #imageFor}. */
+    public String imageFor(String template, int major) {
+        String own = template(template).map(TemplateConfig::image).orElse(null);
+        return own != null ? own : imageFor(major);
+    }
+
     public Optional<TemplateConfig> template(String name) {
         return Optional.ofNullable(templates.get(name));
     }
 
     public AgentConfig withTemplates(Map<String, TemplateConfig> t) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, Map.copyOf(t), callback, name, isolation);
     }
 
     public AgentConfig withPool(String p) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, p, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withPorts(int from, int to) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, from, to, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withListen(String h, int p) {
-        return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, h, p, pool, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withSecret(byte[] s) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, s.clone(), dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, images, secretEnv, s.clone(), dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withBuildMissingTemplates(boolean b) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, b, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withMinFreeBytes(long b) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, network, readyTimeout, buildReadyTimeout, b, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }
 
     public AgentConfig withNetwork(Network n) {
-        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, secretEnv, secret, dockerHost, zfsBinary,
+        return new AgentConfig(host, bindAddress, listenHost, listenPort, pool, portFrom, portTo, image, images, secretEnv, secret, dockerHost, zfsBinary,
                 workDir, n, readyTimeout, buildReadyTimeout, minFreeBytes, buildMemoryBytes, defaultCloneMemoryBytes,
                 activityInterval, buildMissingTemplates, postgresUid, postgresGid, defaultRetention, templates, callback, name, isolation);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +30,9 @@ import java.util.Map;
  *   listen: 127.0.0.1:7070     # where the API listens
  *   pool: dolly                # dataset root
  *   ports: 6000-6099           # host ports for clone containers
- *   image: dolly/postgres:15
+ *   image: dolly/postgres:15   # the 15 image, and the repository of the other majors' (dolly/postgres:17, …)
+ *   images:                    # optional: the image per PostgreSQL major, when not repository:major
+ *     17: registry.local/pg:17
  *   secretEnv: DOLLY_AGENT_SECRET
  *   dockerHost: unix:///var/run/docker.sock
  *   workDir: /var/lib/dolly/agent
@@ -101,6 +104,7 @@ public final class ConfigLoader {
         int defaultRetention = or(a.retention(), 3);
         String image = or(a.image(), "dolly/postgres:15");
         String host = or(a.host(), "localhost");
+        Map<Integer, String> images = images(file.root().path("agent").path("images"));
 
         JsonNode rawAgent = file.root().path("agent");
         CloneLimits hostLimits = limits("agent.clone", rawAgent.path("clone"), CloneLimits.DEFAULT);
@@ -118,6 +122,7 @@ public final class ConfigLoader {
                 portFrom,
                 portTo,
                 image,
+                images,
                 secretEnv,
                 secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8),
                 or(a.dockerHost(), env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
@@ -200,7 +205,72 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("templates." + name + ".retention must be at least 1");
         }
         return new TemplateConfig(name, database, or(t.description(), ""), seed,
-                t.source(), t.masking(), t.refresh(), retention, clone, t.image(), t.slackChannel(), t.raw());
+                t.source(), t.masking(), t.refresh(), retention, clone, t.image(), t.slackChannel(),
+                postgres(t.raw(), name), allowFailures(t.raw().path("upgrade"), name), t.raw());
+    }
+
+    /** {@code agent.images}: major → image. */
+    static Map<Integer, String> images(JsonNode n) {
+        Map<Integer, String> m = new LinkedHashMap<>();
+        if (n.isMissingNode() || n.isNull()) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("agent.images must be a map from PostgreSQL major to image, e.g. {17: dolly/postgres:17}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(major(e.getKey(), "agent.images." + e.getKey()), e.getValue().asText());
+        }
+        return Map.copyOf(m);
+    }
+
+    /** {@code templates.<t>.postgres}: the clone engine's major, or null (the default). */
+    static Integer postgres(JsonNode n, String template) {
+        JsonNode v = n.get("postgres");
+        return v == null || v.isNull() ? null : major(v.asText(), "templates." + template + ".postgres");
+    }
+
+    /** {@code templates.<t>.upgrade.allowFailures}: objects an upgrade rehearsal may fail to restore. */
+    static List<String> allowFailures(JsonNode upgrade, String template) {
+        if (upgrade.isMissingNode() || upgrade.isNull()) {
+            return List.of();
+        }
+        String where = "templates." + template + ".upgrade";
+        if (!upgrade.isObject()) {
+            throw new IllegalArgumentException(where + " must be a map such as {allowFailures: [public.old_view]}");
+        }
+        for (Iterator<String> it = upgrade.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("allowFailures")) {
+                throw new IllegalArgumentException(where + ": unknown key '" + f + "' (allowed: allowFailures)");
+            }
+        }
+        JsonNode a = upgrade.path("allowFailures");
+        if (a.isMissingNode() || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw new IllegalArgumentException(where + ".allowFailures must be a list of object names (schema.name)");
+        }
+        List<String> out = new ArrayList<>();
+        a.forEach(x -> out.add(x.asText()));
+        return List.copyOf(out);
+    }
+
+    private static int major(String text, String where) {
+        Integer m = majorOfTag(text);
+        if (m == null || m < AgentConfig.MIN_MAJOR || m > AgentConfig.MAX_MAJOR) {
+            throw new IllegalArgumentException(where + ": a PostgreSQL major version from " + AgentConfig.MIN_MAJOR + " to "
+                    + AgentConfig.MAX_MAJOR + ", got '" + text + "'");
+        }
+        return m;
+    }
+
+    /** The major an image tag or version names ({@code 17}, {@code 17-abc123}, {@code 17.2}), or null. */
+    static Integer majorOfTag(String tag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,3})(?:[.-].*)?$").matcher(tag.trim());
+        return m.matches() ? Integer.valueOf(m.group(1)) : null;
     }
 
     private static Path resolve(Path baseDir, String p) {

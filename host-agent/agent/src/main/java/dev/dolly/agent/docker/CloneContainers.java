@@ -3,7 +3,6 @@ package dev.dolly.agent.docker;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.CloneLimits;
-import dev.dolly.agent.config.TemplateConfig;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,11 @@ public final class CloneContainers {
         this.containers = containers;
     }
 
-    /** The container of clone {@code id} of {@code template}/{@code snapshot}, serving its data directory {@code dataDir} on {@code port}. */
-    public ContainerSpec spec(String id, String template, String snapshot, String owner, int port, String dataDir) {
+    /**
+     * The container of clone {@code id} of {@code template}/{@code snapshot} (whose data is PostgreSQL
+     * {@code major}'s), serving its data directory {@code dataDir} on {@code port}.
+     */
+    public ContainerSpec spec(String id, String template, String snapshot, int major, String owner, int port, String dataDir) {
         long memory = memoryFor(template);
         Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
         labels.put(Layout.LABEL_CLONE, id);
@@ -41,8 +43,7 @@ public final class CloneContainers {
         if (memory > 0) {
             settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
         }
-        String image = config.template(template).map(TemplateConfig::image).orElse(null);
-        return new ContainerSpec(layout.cloneContainer(id), image != null ? image : config.image(),
+        return new ContainerSpec(layout.cloneContainer(id), config.imageFor(template, major),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
                 Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4),
                 confinement(config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults())));

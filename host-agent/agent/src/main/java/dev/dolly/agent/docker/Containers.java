@@ -149,6 +149,16 @@ public class Containers {
         }
     }
 
+    /** True when the engine holds {@code image} (a clone image is built locally, never pulled). */
+    public boolean imageExists(String image) {
+        try {
+            dc().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     public void start(String id) {
         try {
             dc().startContainerCmd(id).exec();

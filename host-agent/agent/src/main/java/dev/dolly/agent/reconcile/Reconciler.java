@@ -70,10 +70,10 @@ public class Reconciler {
         zfs.create(layout.clones(), Map.of());
         List<ContainerInfo> all = containers.list(Map.of(Layout.LABEL_ROOT, layout.root()));
 
-        // 1. builds of a previous run: nothing of a build survives its agent
+        // 1. builds and source-tool runs of a previous run: nothing of a build survives its agent
         for (ContainerInfo c : all) {
             String kind = c.labels().get(Layout.LABEL_KIND);
-            if (Layout.KIND_BUILD.equals(kind) || Layout.KIND_INIT.equals(kind)) {
+            if (Layout.KIND_BUILD.equals(kind) || Layout.KIND_INIT.equals(kind) || Layout.KIND_TOOL.equals(kind)) {
                 containers.removeForce(c.id());
                 r.removedContainers().add(c.name());
                 log.info("reconcile: removed {} container {} of a previous run", kind, c.name());

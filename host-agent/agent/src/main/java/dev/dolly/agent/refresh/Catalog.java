@@ -18,7 +18,9 @@ import java.util.Set;
 /**
  * What the refresh needs to know about the source database, read inside the exported snapshot
  * (so it matches the data): tables and their columns with resolved types, single-column unique
- * keys, foreign keys, sequences, large objects and extensions. Queries work on PostgreSQL 12+.
+ * keys, foreign keys, sequences, large objects and extensions (with their versions). Queries
+ * work on PostgreSQL 12 to 18; where the catalogs differ between majors the query is chosen by
+ * the server's version ({@link #generatedColumn}), never by trying and catching.
  */
 public final class Catalog {
 
@@ -57,9 +59,9 @@ public final class Catalog {
     private final List<ForeignKey> foreignKeys;
     private final List<String> sequences;
     private final long largeObjects;
-    private final List<String> extensions;
+    private final Map<String, String> extensions;
 
-    Catalog(List<Table> tables, List<ForeignKey> foreignKeys, List<String> sequences, long largeObjects, List<String> extensions) {
+    Catalog(List<Table> tables, List<ForeignKey> foreignKeys, List<String> sequences, long largeObjects, Map<String, String> extensions) {
         this.tables = List.copyOf(tables);
         this.byName = new LinkedHashMap<>();
         for (Table t : tables) {
@@ -68,7 +70,7 @@ public final class Catalog {
         this.foreignKeys = List.copyOf(foreignKeys);
         this.sequences = List.copyOf(sequences);
         this.largeObjects = largeObjects;
-        this.extensions = List.copyOf(extensions);
+        this.extensions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 
     public List<Table> tables() {
@@ -93,6 +95,11 @@ public final class Catalog {
     }
 
     public List<String> extensions() {
+        return List.copyOf(extensions.keySet());
+    }
+
+    /** Extension name → installed version on the source. */
+    public Map<String, String> extensionVersions() {
         return extensions;
     }
 
@@ -107,8 +114,17 @@ public final class Catalog {
     private static final String NOT_EXTENSION_MEMBER = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
             + "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
-    /** Read the catalog; {@code c} should be inside the snapshot's transaction. */
-    public static Catalog read(Connection c, RefreshOptions opts) throws SQLException {
+    /**
+     * Whether a {@code pg_attribute} row (alias {@code a}) is a generated column: stored ones
+     * ({@code 's'}) since 12, virtual ones ({@code 'v'}, the default kind) since 18. Neither is
+     * copied: the target computes them.
+     */
+    static String generatedColumn(int versionNum) {
+        return versionNum >= 180000 ? "a.attgenerated IN ('s', 'v')" : "a.attgenerated = 's'";
+    }
+
+    /** Read the catalog of a server of {@code versionNum}; {@code c} should be inside the snapshot's transaction. */
+    public static Catalog read(Connection c, RefreshOptions opts, int versionNum) throws SQLException {
         Map<Long, TypeRow> types = types(c);
         List<Table> tables = new ArrayList<>();
         Map<Long, Integer> index = new HashMap<>();
@@ -133,7 +149,7 @@ public final class Catalog {
                 rows.add(new Object[] {oid, schema, name, rs.getString(4).charAt(0), rs.getLong(6), rs.getDouble(7)});
             }
         }
-        Map<Long, List<Column>> columns = columns(c, types, names.keySet());
+        Map<Long, List<Column>> columns = columns(c, types, names.keySet(), versionNum);
         Map<Long, Set<String>> unique = uniqueColumns(c, names.keySet());
         for (Object[] r : rows) {
             long oid = (Long) r[0];
@@ -158,11 +174,11 @@ public final class Catalog {
             rs.next();
             los = rs.getLong(1);
         }
-        List<String> exts = new ArrayList<>();
+        Map<String, String> exts = new LinkedHashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")) {
+                "SELECT extname, extversion FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")) {
             while (rs.next()) {
-                exts.add(rs.getString(1));
+                exts.put(rs.getString(1), rs.getString(2));
             }
         }
         return new Catalog(tables, fks, seqs, los, exts);
@@ -223,14 +239,15 @@ public final class Catalog {
         return new ColumnType(sqlType, f, array, max);
     }
 
-    private static Map<Long, List<Column>> columns(Connection c, Map<Long, TypeRow> types, Set<Long> oids) throws SQLException {
+    private static Map<Long, List<Column>> columns(Connection c, Map<Long, TypeRow> types, Set<Long> oids, int versionNum)
+            throws SQLException {
         Map<Long, List<Column>> m = new HashMap<>();
         if (oids.isEmpty()) {
             return m;
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, "
-                        + "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '' "
+                        + "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, " + generatedColumn(versionNum) + " "
                         + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = ANY (?) AND a.attnum > 0 AND NOT a.attisdropped "
                         + "ORDER BY a.attrelid, a.attnum")) {
             ps.setArray(1, c.createArrayOf("oid", oids.toArray()));

@@ -1,6 +1,8 @@
 package dev.dolly.agent.refresh;
 
+import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
+import dev.dolly.agent.docker.ToolContainers;
 import dev.dolly.agent.masking.MaskingConfig;
 import dev.dolly.agent.masking.MaskingConfigException;
 import dev.dolly.agent.api.ErrorCode;
@@ -8,8 +10,6 @@ import dev.dolly.agent.process.ProcessRunner;
 import dev.dolly.agent.template.BuildServer;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds a template from a live PostgreSQL source (the template's {@code source}, {@code masking}
@@ -20,18 +20,20 @@ import java.util.regex.Pattern;
  */
 public class LiveSourcePopulator implements TemplatePopulator {
 
-    private static final Pattern MAJOR = Pattern.compile(":(\\d+)(?:[.-].*)?$");
-    private static final Pattern PG_DUMP_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
-
     private final ProcessRunner runner;
     private final Function<String, String> env;
-    private final String defaultImage;
-    private volatile Integer pgDumpMajor;
+    private final AgentConfig config;
+    private final ToolContainers tools;
 
-    public LiveSourcePopulator(ProcessRunner runner, Function<String, String> env, String defaultImage) {
+    /**
+     * @param runner runs host tools (only when a template sets {@code refresh.pgBin})
+     * @param tools  runs pg_dump and pg_dumpall in a container of the template's major (the default)
+     */
+    public LiveSourcePopulator(ProcessRunner runner, Function<String, String> env, AgentConfig config, ToolContainers tools) {
         this.runner = runner;
         this.env = env;
-        this.defaultImage = defaultImage;
+        this.config = config;
+        this.tools = tools;
     }
 
     /** The template's refresh inputs, parsed and validated (config mistakes name their YAML path). */
@@ -40,32 +42,43 @@ public class LiveSourcePopulator implements TemplatePopulator {
             SourceConfig source = SourceConfig.parse(t.source(), t.name());
             MaskingConfig masking = MaskingConfig.parse(t.masking(), "templates." + t.name() + ".masking");
             RefreshOptions options = RefreshOptions.parse(t.refresh(), t.name());
-            return new RefreshPipeline.Inputs(t.name(), source, masking, options, maxMajor(image(t), options));
+            return new RefreshPipeline.Inputs(t.name(), source, masking, options, t.postgres(), t.upgradeAllowFailures());
         } catch (MaskingConfigException e) {
             throw invalid(e);
         }
     }
 
-    /** Parses the template's config once and builds the one pipeline that guards and fills this build. */
+    /**
+     * Parses the template's config once; the guard learns the source's major (the template's,
+     * unless it says {@code postgres:}), and the fill runs pg_dump of that major.
+     */
     @Override
     public Build prepare(TemplateConfig t) {
         RefreshPipeline.Inputs in = inputs(t);
-        String image = image(t);
-        RefreshPipeline pipeline = new RefreshPipeline(runner, env);
+        int[] major = {t.major(null)};
         return new Build() {
             @Override
             public void guard() throws Exception {
                 try {
-                    pipeline.guard(in);
+                    Object sourceMajor = new RefreshPipeline(runner, env).guard(in).get("major");
+                    major[0] = t.major(sourceMajor instanceof Integer m ? m : null);
                 } catch (MaskingConfigException e) {
                     throw invalid(e);
                 }
             }
 
             @Override
+            public int major() {
+                return major[0];
+            }
+
+            @Override
             public Map<String, Object> populate(BuildServer server, JobProgress progress) throws Exception {
+                String image = config.imageFor(t.name(), major[0]);
+                ProcessRunner dumps = in.options().hostTools() ? runner : tools.runner(image, in.source().host());
                 try {
-                    return pipeline.run(in, new BuildTarget(server, image), progress).asMap();
+                    return new RefreshPipeline(dumps, env).run(in.withTargetMajor(major[0]), new BuildTarget(server, image), progress)
+                            .asMap();
                 } catch (MaskingConfigException e) {
                     throw invalid(e);
                 }
@@ -80,38 +93,12 @@ public class LiveSourcePopulator implements TemplatePopulator {
 
     @Override
     public Map<String, Object> populate(TemplateConfig t, BuildServer server, JobProgress progress) throws Exception {
-        return prepare(t).populate(server, progress);
+        Build b = prepare(t);
+        b.guard();
+        return b.populate(server, progress);
     }
 
     private static RefreshException invalid(MaskingConfigException e) {
         return new RefreshException(ErrorCode.INVALID_REQUEST, "guard", null, e.getMessage(), e);
-    }
-
-    private String image(TemplateConfig t) {
-        return t.image() != null ? t.image() : defaultImage;
-    }
-
-    /** Newest source major this host can refresh: the clone image's major, and never newer than the host's pg_dump. */
-    int maxMajor(String image, RefreshOptions options) {
-        int imageMajor = 15;
-        if (image != null) {
-            Matcher m = MAJOR.matcher(image);
-            if (m.find()) {
-                imageMajor = Integer.parseInt(m.group(1));
-            }
-        }
-        Integer dump = pgDumpMajor;
-        if (dump == null) {
-            try {
-                String v = runner.run(java.util.List.of(options.tool("pg_dump"), "--version")).stdout();
-                Matcher m = PG_DUMP_VERSION.matcher(v);
-                dump = m.find() ? Integer.parseInt(m.group(1)) : imageMajor;
-            } catch (RuntimeException e) {
-                throw new RefreshException(ErrorCode.REFRESH_FAILED, "guard", null, "pg_dump is not usable at "
-                        + options.tool("pg_dump") + " (set templates.<name>.refresh.pgBin): " + e.getMessage(), e);
-            }
-            pgDumpMajor = dump;
-        }
-        return Math.min(imageMajor, dump);
     }
 }

@@ -205,7 +205,7 @@ public class RefreshJobs {
             build.guard();
             job.progress.checkCancelled();
             job.progress.phase("build");
-            server = builds.start(t, buildId);
+            server = builds.start(t, buildId, build.major());
             job.progress.checkCancelled();
             Map<String, Object> result = build.populate(server, job.progress);
             job.progress.checkCancelled();

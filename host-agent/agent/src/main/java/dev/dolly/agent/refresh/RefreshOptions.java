@@ -22,7 +22,8 @@ import java.util.Set;
  *   schemas: [public]               # only these schemas (default: all)
  *   excludeSchemas: [scratch]
  *   excludeTables: [public.big_log] # not copied at all (neither schema nor data)
- *   pgBin: /usr/lib/postgresql/15/bin
+ *   pgBin: /usr/lib/postgresql/15/bin   # host pg_dump/pg_dumpall; default: run them in a container of the
+ *                                       # image of the template's major (no host packages needed)
  *   analyze: true
  * </pre>
  */
@@ -32,7 +33,8 @@ public record RefreshOptions(int workers, boolean roles, boolean stripManagedOpt
 
     public enum LargeObjects { REFUSE, SKIP, COPY }
 
-    public static final String DEFAULT_PG_BIN = "/usr/lib/postgresql/15/bin";
+    /** No host tools: pg_dump and pg_dumpall run from the image of the template's major. */
+    public static final String DEFAULT_PG_BIN = null;
     private static final Set<String> KEYS = Set.of("schedule", "workers", "roles", "stripManagedOptions", "largeObjects",
             "schemas", "excludeSchemas", "excludeTables", "pgBin", "analyze");
 
@@ -96,7 +98,13 @@ public record RefreshOptions(int workers, boolean roles, boolean stripManagedOpt
         return new RefreshOptions(workers, roles, stripManagedOptions, l, schemas, excludeSchemas, excludeTables, pgBin, analyze);
     }
 
+    /** The tool's path: under {@code pgBin} when set, else its name (on the image's PATH). */
     public String tool(String name) {
-        return pgBin + "/" + name;
+        return pgBin == null ? name : pgBin + "/" + name;
+    }
+
+    /** True when pg_dump and pg_dumpall are the host's ({@code pgBin} set) rather than the image's. */
+    public boolean hostTools() {
+        return pgBin != null;
     }
 }

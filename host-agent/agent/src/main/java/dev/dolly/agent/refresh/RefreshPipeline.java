@@ -57,8 +57,25 @@ public final class RefreshPipeline {
         }
     }
 
-    /** Everything a refresh reads from the template's config. */
-    public record Inputs(String template, SourceConfig source, MaskingConfig masking, RefreshOptions options, int maxMajor) {}
+    /**
+     * Everything a refresh reads from the template's config. {@code targetMajor} is the template's
+     * PostgreSQL major (null: the source's, until the guard has read it); {@code allowFailures}
+     * names objects an upgrade rehearsal may fail to restore.
+     */
+    public record Inputs(String template, SourceConfig source, MaskingConfig masking, RefreshOptions options, Integer targetMajor,
+                         List<String> allowFailures) {
+        public Inputs {
+            allowFailures = allowFailures == null ? List.of() : List.copyOf(allowFailures);
+        }
+
+        public Inputs(String template, SourceConfig source, MaskingConfig masking, RefreshOptions options, int targetMajor) {
+            this(template, source, masking, options, targetMajor, List.of());
+        }
+
+        public Inputs withTargetMajor(int major) {
+            return new Inputs(template, source, masking, options, major, allowFailures);
+        }
+    }
 
     private final ProcessRunner runner;
     private final Function<String, String> env;
@@ -91,9 +108,9 @@ public final class RefreshPipeline {
      */
     public Map<String, Object> guard(Inputs in) throws SQLException {
         try (Connection src = SourceConnections.open(in.source(), env)) {
-            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.maxMajor());
+            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.targetMajor());
             SourceConnections.beginSnapshot(src);
-            Catalog cat = Catalog.read(src, in.options());
+            Catalog cat = Catalog.read(src, in.options(), facts.versionNum());
             MaskPlan plan = plan(in, cat);
             gate(src, in, plan);
             checkLargeObjects(in, cat);
@@ -101,6 +118,7 @@ public final class RefreshPipeline {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("systemIdentifier", facts.systemIdentifier());
             r.put("version", facts.version());
+            r.put("major", facts.major());
             r.put("tables", plan.tables().size());
             return r;
         } catch (SQLException e) {
@@ -222,19 +240,22 @@ public final class RefreshPipeline {
             progress.phase(phase);
             src = SourceConnections.open(in.source(), env);
             open.add(src);
-            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.maxMajor());
+            SourceGuard.SourceFacts facts = SourceGuard.check(src, in.source(), in.template(), in.targetMajor());
             SourceConnections.beginSnapshot(src);
             String snapshot;
             try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
                 rs.next();
                 snapshot = rs.getString(1);
             }
-            Catalog cat = Catalog.read(src, in.options());
+            Catalog cat = Catalog.read(src, in.options(), facts.versionNum());
             MaskPlan plan = plan(in, cat);
             gate(src, in, plan);
             checkLargeObjects(in, cat);
             lockTables(src, cat);
-            SchemaSteps schema = new SchemaSteps(runner, in.source(), env, in.options());
+            boolean upgrade = in.targetMajor() != null && in.targetMajor() > facts.major();
+            RestoreFailures failures = upgrade ? new RestoreFailures(in.template(), in.allowFailures()) : null;
+            SchemaSteps schema = new SchemaSteps(runner, in.source(), env, in.options(),
+                    in.options().hostTools() ? null : in.targetMajor(), failures);
             String roles = in.options().roles() ? schema.dumpRoles() : null;
             String pre = schema.dump("pre-data", snapshot, "pre-data");
             String post = schema.dump("post-data", snapshot, "pre-data");
@@ -252,12 +273,17 @@ public final class RefreshPipeline {
             dst = target.connect();
             open.add(dst);
             targetSession(dst);
+            List<UpgradeReport.ExtensionChange> extensionChanges = upgrade
+                    ? UpgradeReport.extensionChanges(dst, cat.extensionVersions()) : List.of();
             SchemaSteps.checkExtensions(dst, cat.extensions(), target.image());
             if (roles != null) {
                 warnings.addAll(schema.roles(dst, roles));
             }
             warnings.addAll(schema.preData(dst, pre, progress));
             phases.put("pre-data", secs(t1));
+            if (failures != null) {
+                failures.check("pre-data", facts.major(), in.targetMajor());
+            }
 
             long t2 = System.nanoTime();
             phase = "data";
@@ -300,14 +326,19 @@ public final class RefreshPipeline {
                 schema.analyze(target, names, in.options().workers(), progress);
             }
             phases.put("post-data", secs(t3));
+            if (failures != null) {
+                failures.check("post-data", facts.major(), in.targetMajor());
+            }
 
             long targetBytes;
             try (Statement st = dst.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_database_size(current_database())")) {
                 rs.next();
                 targetBytes = rs.getLong(1);
             }
+            UpgradeReport report = upgrade ? new UpgradeReport(facts.major(), in.targetMajor(), extensionChanges, failures.all(),
+                    phases) : null;
             return RefreshResult.of(in, facts, plan, results, phases, sourceBytes, targetBytes, los, warnings, secs(t0),
-                    schema.slowSteps);
+                    schema.slowSteps, report);
         } catch (RefreshException | MaskingConfigException | CancellationException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -334,7 +365,7 @@ public final class RefreshPipeline {
         String[] want = locale(src, facts.versionNum());
         String[] have;
         try (Connection c = target.connect()) {
-            have = locale(c, 150000);
+            have = locale(c, versionNum(c));
         }
         if (java.util.Arrays.equals(want, have) || target.database() == null) {
             return List.of();
@@ -345,6 +376,8 @@ public final class RefreshPipeline {
                 + SqlScript.literal(want[0]) + " LC_COLLATE " + SqlScript.literal(want[1]) + " LC_CTYPE " + SqlScript.literal(want[2]));
         if ("i".equals(want[3])) {
             create.append(" LOCALE_PROVIDER icu ICU_LOCALE ").append(SqlScript.literal(want[4]));
+        } else if ("b".equals(want[3])) {   // 17+: the builtin provider (the target is never older than the source)
+            create.append(" LOCALE_PROVIDER builtin BUILTIN_LOCALE ").append(SqlScript.literal(want[4]));
         }
         try (Connection m = target.connectMaintenance(); Statement st = m.createStatement()) {
             try {
@@ -360,14 +393,27 @@ public final class RefreshPipeline {
         return List.of();
     }
 
-    /** {encoding, collate, ctype, provider, icu locale} of the current database. */
+    /**
+     * {encoding, collate, ctype, provider, provider locale} of the current database: 15 and 16 name
+     * the ICU locale {@code daticulocale}, 17 renamed it {@code datlocale} (also the builtin
+     * provider's); before 15 there is only libc.
+     */
     private static String[] locale(Connection c, int versionNum) throws SQLException {
-        String provider = versionNum >= 150000 ? "datlocprovider::text, coalesce(daticulocale, '')" : "'c', ''";
+        String provider = versionNum >= 170000 ? "datlocprovider::text, coalesce(datlocale, '')"
+                : versionNum >= 150000 ? "datlocprovider::text, coalesce(daticulocale, '')" : "'c', ''";
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT pg_catalog.pg_encoding_to_char(encoding), datcollate, datctype, " + provider
                         + " FROM pg_catalog.pg_database WHERE datname = current_database()")) {
             rs.next();
             return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)};
+        }
+    }
+
+    /** {@code server_version_num} of a session's server. */
+    static int versionNum(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

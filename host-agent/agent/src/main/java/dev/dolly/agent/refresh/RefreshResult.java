@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What one refresh did: the source it read, how long each phase took, rows and bytes per table,
  * the rule applied to each masked column (with how many values it changed), tables truncated,
- * large objects copied and warnings. {@link #asMap()} is the job's {@code result} in the agent API.
+ * large objects copied and warnings; the PostgreSQL major of the template and, for an upgrade
+ * rehearsal (template newer than the source), the {@link UpgradeReport} (null otherwise). {@link #asMap()} is the job's {@code result} in the agent API.
  */
 public record RefreshResult(
         Source source,
@@ -26,7 +27,9 @@ public record RefreshResult(
         long largeObjects,
         List<String> warnings,
         Map<String, Double> tableSeconds,
-        Map<String, Double> slowPostDataSteps) {
+        Map<String, Double> slowPostDataSteps,
+        int targetMajor,
+        UpgradeReport upgrade) {
 
     /** The source as the refresh found it. */
     public record Source(String host, int port, String database, String systemIdentifier, String version) {}
@@ -42,7 +45,7 @@ public record RefreshResult(
     /** Collects the result from the pipeline's parts: sorted by table name, slowest tables and post-data steps first. */
     static RefreshResult of(RefreshPipeline.Inputs in, SourceGuard.SourceFacts facts, MaskPlan plan, List<DataCopier.TableResult> results,
                             Map<String, Double> phases, long sourceBytes, long targetBytes, long los, List<String> warnings,
-                            double seconds, Map<String, Double> slowSteps) {
+                            double seconds, Map<String, Double> slowSteps, UpgradeReport upgrade) {
         long rows = 0;
         long bytes = 0;
         Map<String, Long> rowCounts = new LinkedHashMap<>();
@@ -86,7 +89,7 @@ public record RefreshResult(
         Source source = new Source(in.source().host(), in.source().port(), in.source().database(), facts.systemIdentifier(),
                 facts.version());
         return new RefreshResult(source, seconds, phases, rows, bytes, sourceBytes, targetBytes, rowCounts, rules, truncated, los,
-                warnings, tableSeconds, slow);
+                warnings, tableSeconds, slow, in.targetMajor() != null ? in.targetMajor() : facts.major(), upgrade);
     }
 
     /** The job result of the agent API, key for key as it always was. */
@@ -99,6 +102,10 @@ public record RefreshResult(
         src.put("systemIdentifier", source.systemIdentifier());
         src.put("version", source.version());
         r.put("source", src);
+        r.put("postgres", targetMajor);
+        if (upgrade != null) {
+            r.put("upgrade", upgrade.asMap());
+        }
         r.put("durationSeconds", durationSeconds);
         r.put("phaseSeconds", phaseSeconds);
         r.put("tables", tables());

@@ -38,14 +38,25 @@ final class SchemaSteps {
     private final SourceConfig source;
     private final Function<String, String> env;
     private final RefreshOptions opts;
+    /** The major of pg_dump (null: unknown, host tools). */
+    private final Integer toolMajor;
+    /** An upgrade rehearsal collects objects that fail to restore here; null: the first failure fails the refresh. */
+    private final RestoreFailures failures;
     /** Post-data and ANALYZE steps that took a second or more: label → seconds (for the job result). */
     final Map<String, Double> slowSteps = new ConcurrentHashMap<>();
 
     SchemaSteps(ProcessRunner runner, SourceConfig source, Function<String, String> env, RefreshOptions opts) {
+        this(runner, source, env, opts, null, null);
+    }
+
+    SchemaSteps(ProcessRunner runner, SourceConfig source, Function<String, String> env, RefreshOptions opts, Integer toolMajor,
+                RestoreFailures failures) {
         this.runner = runner;
         this.source = source;
         this.env = env;
         this.opts = opts;
+        this.toolMajor = toolMajor;
+        this.failures = failures;
     }
 
     // ------------------------------------------------------------------ dumps
@@ -60,6 +71,9 @@ final class SchemaSteps {
         }
         if (opts.largeObjects() != RefreshOptions.LargeObjects.COPY) {
             argv.add("--no-blobs");
+        }
+        if (toolMajor != null && toolMajor >= 18) {
+            argv.add("--no-statistics");   // 18's pg_dump can carry planner statistics; the build runs ANALYZE itself
         }
         for (String s : opts.schemas()) {
             argv.add("--schema=" + SqlScript.ident(s));
@@ -160,7 +174,10 @@ final class SchemaSteps {
             try (Statement st = dst.createStatement()) {
                 st.execute(e.sql());
             } catch (SQLException ex) {
-                throw RefreshException.failed("pre-data", null, e.label() + ": " + ex.getMessage(), ex);
+                if (failures == null) {
+                    throw RefreshException.failed("pre-data", null, e.label() + ": " + ex.getMessage(), ex);
+                }
+                failures.add(e, ex);
             }
         }
         return warnings;
@@ -337,6 +354,10 @@ final class SchemaSteps {
                 if ("40P01".equals(ex.getSQLState()) && attempt < 5) {
                     log.debug("deadlock on {}, retrying", e.label());
                     continue;
+                }
+                if (failures != null) {
+                    failures.add(e, ex);
+                    return;
                 }
                 throw RefreshException.failed("post-data", null, e.label() + ": " + ex.getMessage(), ex);
             }

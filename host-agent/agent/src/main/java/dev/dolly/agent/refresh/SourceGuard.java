@@ -19,14 +19,15 @@ public final class SourceGuard {
         }
     }
 
-    public static final int MIN_MAJOR = 12;
+    public static final int MIN_MAJOR = dev.dolly.agent.config.AgentConfig.MIN_MAJOR;
+    public static final int MAX_MAJOR = dev.dolly.agent.config.AgentConfig.MAX_MAJOR;
 
     private SourceGuard() {}
 
     /**
-     * @param maxMajor the clone image's PostgreSQL major version (the newest source it can serve)
+     * @param targetMajor the template's PostgreSQL major ({@code postgres:}); null: the source's
      */
-    public static SourceFacts check(Connection c, SourceConfig cfg, String template, int maxMajor) throws SQLException {
+    public static SourceFacts check(Connection c, SourceConfig cfg, String template, Integer targetMajor) throws SQLException {
         int versionNum;
         String version;
         String encoding;
@@ -69,11 +70,23 @@ public final class SourceGuard {
                     + ": refusing to copy from a different cluster (if the source was rebuilt on a new cluster, "
                     + "update templates." + template + ".source.systemIdentifier)");
         }
-        int major = versionNum / 10000;
-        if (major < MIN_MAJOR || major > maxMajor) {
-            throw RefreshException.refused("the source runs PostgreSQL " + version + "; refresh supports sources from "
-                    + "PostgreSQL " + MIN_MAJOR + " up to " + maxMajor + " (the clone image's major version)");
-        }
+        checkMajor(versionNum / 10000, version, template, targetMajor);
         return new SourceFacts(sysid, versionNum, version, encoding, standby);
+    }
+
+    /**
+     * Sources from PostgreSQL {@link #MIN_MAJOR} to {@link #MAX_MAJOR}, never newer than the
+     * template's major (a dump of a newer server does not restore into an older one).
+     */
+    static void checkMajor(int major, String version, String template, Integer targetMajor) {
+        if (major < MIN_MAJOR || major > MAX_MAJOR) {
+            throw RefreshException.refused("the source runs PostgreSQL " + version + "; Dolly refreshes sources from PostgreSQL "
+                    + MIN_MAJOR + " to " + MAX_MAJOR);
+        }
+        if (targetMajor != null && major > targetMajor) {
+            throw RefreshException.refused("the source runs PostgreSQL " + major + " (" + version + ") but template " + template
+                    + " builds PostgreSQL " + targetMajor + " clones, and a newer major cannot be restored into an older one; set "
+                    + "`postgres: " + major + "` under templates." + template + " (or remove its postgres: line to follow the source)");
+        }
     }
 }

@@ -27,6 +27,9 @@ public interface TemplatePopulator {
     interface Build {
         void guard() throws Exception;
 
+        /** The PostgreSQL major the build server (and the template's clones) run; known after {@link #guard}. */
+        int major();
+
         Map<String, Object> populate(BuildServer server, JobProgress progress) throws Exception;
     }
 
@@ -36,6 +39,11 @@ public interface TemplatePopulator {
             @Override
             public void guard() throws Exception {
                 TemplatePopulator.this.guard(template);
+            }
+
+            @Override
+            public int major() {
+                return template.major(null);
             }
 
             @Override

@@ -107,13 +107,21 @@ public class TemplateBuilds {
         return s;
     }
 
-    /** Makes the dataset, initdb, starts the build server and creates the template database. Cleans up on failure. */
-    public BuildServer start(TemplateConfig t, String buildId) {
+    /**
+     * Makes the dataset, initdb, starts the build server (the image of PostgreSQL {@code major})
+     * and creates the template database. Cleans up on failure.
+     */
+    public BuildServer start(TemplateConfig t, String buildId, int major) {
         String template = Names.template(t.name());
         Names.buildId(buildId);
         String database = Names.database(t.database());
         String dataset = layout.build(template, buildId);
-        String image = t.image() != null ? t.image() : config.image();
+        String image = t.image() != null ? t.image() : config.imageFor(major);
+        if (!containers.imageExists(image)) {
+            throw new AgentException(ErrorCode.REFRESH_FAILED, "template " + template + " runs PostgreSQL " + major + " but the image "
+                    + image + " is not on this host; build it with  DOLLY_PG_MAJORS=" + major + " ./dolly setup  (or set agent.images."
+                    + major + ")");
+        }
         new PoolReserve(config, layout, zfs).check("a refresh of template " + template);
         Path bootDir = null;
         try {
@@ -122,6 +130,7 @@ public class TemplateBuilds {
             props.put(Props.STATE, Props.STATE_BUILDING);
             props.put(Props.TEMPLATE, template);
             props.put(Props.DATABASE, database);
+            props.put(Props.POSTGRES, Integer.toString(major));
             props.put(Props.CREATED, clock.instant().toString());
             zfs.create(dataset, props);
             Path mountpoint = mountpoint(dataset);
@@ -210,7 +219,7 @@ public class TemplateBuilds {
                 log.warn("template {}: retention failed (it runs again after the next clone destroy): {}", s.template(), e.getMessage());
             }
             TemplateCatalog.Build b = catalog.readyBuild(s.template(), s.buildId());
-            return new SnapshotView(s.template(), s.buildId(), b.createdAt(), b.referencedBytes(), true, List.of());
+            return new SnapshotView(s.template(), s.buildId(), b.createdAt(), b.referencedBytes(), true, List.of(), b.major());
         } catch (SQLException e) {
             discard(s);
             throw new AgentException(ErrorCode.REFRESH_FAILED, "CHECKPOINT failed on the build server of " + s.template() + ": " + e.getMessage(), e);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public class TemplateCatalog {
     private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
     static final List<String> BUILD_PROPS = List.of("type", "creation", "referenced", "used",
-            Props.STATE, Props.CURRENT, Props.CREATED, Props.DATABASE, Props.JOB);
+            Props.STATE, Props.CURRENT, Props.CREATED, Props.DATABASE, Props.JOB, Props.POSTGRES);
     private final AgentConfig config;
     private final Layout layout;
     private final Zfs zfs;
@@ -52,7 +52,7 @@ public class TemplateCatalog {
 
     /** One build of a template: its dataset, whether {@code @ready} exists, size and dependants. */
     public record Build(String template, String id, String dataset, String state, boolean hasReadySnapshot,
-                        Instant createdAt, long referencedBytes, String database) {
+                        Instant createdAt, long referencedBytes, String database, int major) {
         public boolean ready() {
             return hasReadySnapshot && Props.STATE_READY.equals(state);
         }
@@ -99,7 +99,8 @@ public class TemplateCatalog {
             ZfsEntry snap = entries.get(e.name() + "@" + Layout.READY);
             Instant created = parseInstant(e.get(Props.CREATED), Instant.ofEpochSecond(e.getLong("creation", 0)));
             out.add(new Build(template, e.leaf(), e.name(), e.get(Props.STATE), ready, created,
-                    snap != null ? snap.getLong("referenced", 0) : e.getLong("referenced", 0), e.get(Props.DATABASE)));
+                    snap != null ? snap.getLong("referenced", 0) : e.getLong("referenced", 0), e.get(Props.DATABASE),
+                    Props.major(e.get(Props.POSTGRES))));
         }
         out.sort(Comparator.comparing(Build::createdAt).thenComparing(Build::id).reversed());
         return out;
@@ -160,6 +161,7 @@ public class TemplateCatalog {
             ZfsEntry parent = all.get(layout.template(t));
             String current = parent == null ? null : parent.get(Props.CURRENT);
             List<SnapshotView> snaps = new ArrayList<>();
+            Integer major = null;
             String database = config.template(t).map(TemplateConfig::database).orElse(null);
             for (Build b : builds(t, all)) {
                 if (!b.ready()) {
@@ -168,10 +170,13 @@ public class TemplateCatalog {
                 if (database == null) {
                     database = b.database();
                 }
+                if (b.id().equals(current)) {
+                    major = b.major();
+                }
                 snaps.add(new SnapshotView(t, b.id(), b.createdAt(), b.referencedBytes(), b.id().equals(current),
-                        List.copyOf(deps.getOrDefault(t + "/" + b.id(), List.of()))));
+                        List.copyOf(deps.getOrDefault(t + "/" + b.id(), List.of())), b.major()));
             }
-            out.add(new TemplateView(t, database, current, snaps));
+            out.add(new TemplateView(t, database, current, snaps, major));
         }
         return out;
     }

@@ -51,6 +51,9 @@ import java.util.Properties;
  * {@code idle_clone_rss_bytes} over 50 idle clones of the ~1 GB template. Writes
  * {@code {"results":[{"metric","size_bytes","n","p50_s","p95_s"}…]}} (byte metrics carry
  * {@code value}, {@code p50}, {@code p95} in bytes per clone instead) and prints a table.
+ * {@code --postgres 17} runs it all on PostgreSQL 17 (templates say {@code postgres: 17}; the
+ * dump_restore baseline runs 17's pg_dump | pg_restore with {@code docker exec} in a container of
+ * its image, since the host's tools are 15's).
  */
 public final class CloneBench {
     private record Size(String name, long bytes, int n, int nSlow) {}
@@ -58,9 +61,14 @@ public final class CloneBench {
     private final List<Map<String, Object>> results = new ArrayList<>();
     private final String pgBin = "/usr/lib/postgresql/15/bin";
     private final String network;
+    /** The PostgreSQL major of the templates and clones ({@code --postgres}); 15 by default. */
+    private final int major;
+    /** For a major other than the host's 15: a container of that major's image running pg_dump | pg_restore (host network). */
+    private String toolsContainer;
 
-    CloneBench(String network) {
+    CloneBench(String network, int major) {
         this.network = network;
+        this.major = major;
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,6 +77,7 @@ public final class CloneBench {
         int idle = 50;
         boolean quick = false;
         String network = "bridge";
+        int major = 15;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
@@ -76,8 +85,10 @@ public final class CloneBench {
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--network" -> network = args[++i];
+                case "--postgres" -> major = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: CloneBench [--out file.json] [--n 20] [--idle 50] [--quick] [--network bridge|host]");
+                    System.err.println("usage: CloneBench [--out file.json] [--n 20] [--idle 50] [--quick] [--network bridge|host] "
+                            + "[--postgres 15|17|18]");
                     System.exit(2);
                 }
             }
@@ -85,7 +96,7 @@ public final class CloneBench {
         List<Size> sizes = quick
                 ? List.of(new Size("100mb", 100L << 20, Math.min(n, 10), 1))
                 : List.of(new Size("100mb", 100L << 20, n, 3), new Size("1gb", 1L << 30, n, 2));
-        new CloneBench(network).run(sizes, quick ? Math.min(idle, 10) : idle, out);
+        new CloneBench(network, major).run(sizes, quick ? Math.min(idle, 10) : idle, out);
     }
 
     void run(List<Size> sizes, int idleClones, Path out) throws Exception {
@@ -103,8 +114,9 @@ public final class CloneBench {
                         database: bench
                         seed: [ %s ]
                         retention: 1
+                        postgres: %d
                         clone: { memory: 256m }
-                    """.formatted(s.name(), seed));
+                    """.formatted(s.name(), seed, major));
         }
         byte[] secret = ("bench-secret-" + HexFormat.of().formatHex(r) + "-0123456789").getBytes(StandardCharsets.UTF_8);
         AgentConfig config = ConfigLoader.parse("""
@@ -119,7 +131,12 @@ public final class CloneBench {
                   network: %s
                 templates:
                 %s""".formatted(root, work, network, templates), work, Map.of()).withSecret(secret);
-        log("bench: dataset root %s, %s", root, sizes.stream().map(Size::name).toList());
+        log("bench: dataset root %s, %s, PostgreSQL %d", root, sizes.stream().map(Size::name).toList(), major);
+        if (major != 15) {
+            toolsContainer = "dolly-bench-tools-" + HexFormat.of().formatHex(r);
+            new LocalProcessRunner().run(List.of("docker", "run", "-d", "--rm", "--network", "host", "--user", "postgres",
+                    "--name", toolsContainer, config.imageFor(major), "sleep", "infinity"));
+        }
         new LocalProcessRunner().run(List.of("zfs", "create", "-p", root));
         Agent agent = new Agent(config, Map.of(), Clock.systemUTC());
         try {
@@ -150,6 +167,10 @@ public final class CloneBench {
             idle(agent, api, "bench" + largest.name(), sizeOf.get(largest.name()), idleClones);
         } finally {
             agent.close();
+            if (toolsContainer != null) {
+                new ProcessBuilder("docker", "rm", "-f", toolsContainer).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
             cleanup(agent, root);
             deleteTree(work);
         }
@@ -259,6 +280,20 @@ public final class CloneBench {
     private void dumpRestore(CloneCredentials c, String from, String to) throws Exception {
         Map<String, String> env = Map.of("PGHOST", "127.0.0.1", "PGPORT", "" + c.cloneView().port(), "PGUSER", c.cloneView().user(),
                 "PGPASSWORD", c.password(), "PGSSLMODE", "disable");
+        if (toolsContainer != null) {
+            // the same pipe with the major's own tools, in its image; the password reaches docker through the environment
+            List<String> argv = new ArrayList<>(List.of("docker", "exec"));
+            env.keySet().forEach(k -> argv.addAll(List.of("-e", k)));
+            argv.addAll(List.of(toolsContainer, "sh", "-c", "pg_dump -Fc -d \"$1\" | pg_restore --no-owner -d \"$2\" >/dev/null", "sh", from, to));
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("pg_dump | pg_restore in " + toolsContainer + " exited " + p.exitValue());
+            }
+            return;
+        }
         ProcessBuilder dump = new ProcessBuilder(pgBin + "/pg_dump", "-Fc", "-d", from).redirectError(ProcessBuilder.Redirect.INHERIT);
         ProcessBuilder restore = new ProcessBuilder(pgBin + "/pg_restore", "--no-owner", "-d", to)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD);

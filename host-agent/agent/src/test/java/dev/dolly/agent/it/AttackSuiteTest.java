@@ -275,7 +275,8 @@ class AttackSuiteTest {
         });
 
         attempt("reach a running build server", c -> {
-            BuildServer b = agent.builds().start(agent.config().template("shop").orElseThrow(), agent.builds().newBuildId());
+            BuildServer b = agent.builds().start(agent.config().template("shop").orElseThrow(), agent.builds().newBuildId(),
+                    dev.dolly.agent.config.AgentConfig.DEFAULT_MAJOR);
             try {
                 String ip = containerIp(b.containerId());
                 String r = probe(c, ip, 5432);

@@ -10,6 +10,7 @@ import dev.dolly.agent.masking.MaskingConfig;
 import dev.dolly.agent.masking.Prf;
 import dev.dolly.agent.masking.SourceColumn;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class MaskPlanTest {
         return new Catalog(List.of(users, orders, events, events1, log), List.of(
                 new Catalog.ForeignKey("orders_user_email_fkey", "public.orders", List.of("user_email"), "public.users", List.of("email")),
                 new Catalog.ForeignKey("log_user_fkey", "public.log", List.of("user_id"), "public.users", List.of("id"))),
-                List.of(), 0, List.of());
+                List.of(), 0, Map.of());
     }
 
     private static MaskPlan plan(String yaml) throws Exception {

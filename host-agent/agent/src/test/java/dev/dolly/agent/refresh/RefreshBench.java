@@ -66,13 +66,103 @@ public final class RefreshBench {
         long orders = Long.parseLong(a.getOrDefault("orders", "3600000"));
         boolean local = Boolean.parseBoolean(a.getOrDefault("local", "true"));
         Path out = Path.of(a.getOrDefault("out", "target/bench/refresh.json"));
-        new RefreshBench().run(runs, customers, orders, local, out);
+        int sourceMajor = Integer.parseInt(a.getOrDefault("source-postgres", "15"));
+        int targetMajor = Integer.parseInt(a.getOrDefault("postgres", Integer.toString(sourceMajor)));
+        new RefreshBench(sourceMajor, targetMajor).run(runs, customers, orders, local, out);
         System.exit(0);
+    }
+
+    /** The source's major ({@code --source-postgres}) and the template's ({@code --postgres}); 15 runs on host packages. */
+    private final int sourceMajor;
+    private final int targetMajor;
+    /** For a target major other than 15: the container (of its image) the baseline's initdb, pg_ctl, pg_dump, pg_restore run in. */
+    private volatile String toolsContainer;
+
+    RefreshBench(int sourceMajor, int targetMajor) {
+        this.sourceMajor = sourceMajor;
+        this.targetMajor = targetMajor;
+    }
+
+    /** The bench source: a host PostgreSQL 15 ({@link PgServer}) or a container of another major's image. */
+    interface Source extends AutoCloseable {
+        int port();
+
+        void exec(String db, String sql) throws Exception;
+
+        String queryOne(String db, String sql) throws Exception;
+
+        String systemIdentifier() throws Exception;
+
+        @Override
+        void close();
+    }
+
+    private Source startSource() throws Exception {
+        if (sourceMajor == 15) {
+            PgServer s = PgServer.start("bench-src", false);
+            return new Source() {
+                public int port() { return s.port; }
+                public void exec(String db, String sql) throws Exception { s.exec(db, sql); }
+                public String queryOne(String db, String sql) throws Exception { return s.queryOne(db, sql); }
+                public String systemIdentifier() throws Exception { return s.systemIdentifier(); }
+                public void close() { s.close(); }
+            };
+        }
+        dev.dolly.agent.it.SourceContainer s = dev.dolly.agent.it.SourceContainer.start(
+                new Containers(Docker.forHost("unix:///var/run/docker.sock")), new Layout(benchRoot), sourceMajor);
+        return new Source() {
+            public int port() { return s.port; }
+            public void exec(String db, String sql) throws Exception { s.exec(db, sql); }
+            public String queryOne(String db, String sql) throws Exception { return s.queryOne(db, sql); }
+            public String systemIdentifier() throws Exception { return s.systemIdentifier(); }
+            public void close() { s.close(); }
+        };
+    }
+
+    /** Runs a PostgreSQL program of the target major: the host's 15 binaries, or {@code docker exec} in the tools container. */
+    private void tool(boolean asPostgres, Duration timeout, String... argv) {
+        List<String> a = new ArrayList<>();
+        if (toolsContainer == null) {
+            if (asPostgres) {
+                a.addAll(List.of("runuser", "-u", "postgres", "--"));
+            }
+            a.add(BIN + "/" + argv[0]);
+        } else {
+            a.addAll(List.of("docker", "exec", "-u", asPostgres ? "postgres" : "0", toolsContainer, argv[0]));
+        }
+        a.addAll(List.of(argv).subList(1, argv.length));
+        RUN.run(new ProcessRunner.Invocation(a, Map.of(), null, timeout));
+    }
+
+    /** For a target major other than 15: a container of its image on the host network, with {@code dirs} bound at the same paths. */
+    private void startTools(Path... dirs) {
+        if (targetMajor == 15) {
+            return;
+        }
+        toolsContainer = "dolly-bench-refresh-tools-" + hex(3);
+        List<String> a = new ArrayList<>(List.of("docker", "run", "-d", "--rm", "--network", "host", "--name", toolsContainer));
+        for (Path d : dirs) {
+            a.addAll(List.of("-v", d + ":" + d));
+        }
+        a.addAll(List.of("dolly/postgres:" + targetMajor, "sleep", "infinity"));
+        RUN.run(a);
+    }
+
+    private void stopTools() {
+        String t = toolsContainer;
+        toolsContainer = null;
+        if (t != null) {
+            try {
+                RUN.run(List.of("docker", "rm", "-f", t));
+            } catch (RuntimeException ignored) {
+                // gone
+            }
+        }
     }
 
     /** What an interrupted run (Ctrl-C, SIGTERM) must still remove: the source, a baseline cluster, the dataset root, files. */
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile PgServer sourceServer;
+    private volatile Source sourceServer;
     private volatile Path baselineData;
     private volatile String benchRoot;
     private volatile Path benchWork;
@@ -84,11 +174,12 @@ public final class RefreshBench {
         Path b = baselineData;
         if (b != null) {
             try {
-                asPostgres(BIN + "/pg_ctl", "-D", b.toString(), "-m", "immediate", "-w", "stop");
+                tool(true, Duration.ofMinutes(2), "pg_ctl", "-D", b.toString(), "-m", "immediate", "-w", "stop");
             } catch (RuntimeException ignored) {
                 // not running
             }
         }
+        stopTools();
         if (sourceServer != null) {
             sourceServer.close();
         }
@@ -110,7 +201,7 @@ public final class RefreshBench {
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> phases = new LinkedHashMap<>();
         long size;
-        try (PgServer source = PgServer.start("bench-src", false)) {
+        try (Source source = startSource()) {
             sourceServer = source;
             System.err.printf(Locale.ROOT, "▸ loading the source: %,d customers, %,d orders%n", customers, orders);
             long t0 = System.nanoTime();
@@ -119,12 +210,13 @@ public final class RefreshBench {
                     .replace("{CUSTOMERS}", Long.toString(customers)).replace("{ORDERS}", Long.toString(orders));
             source.exec("shop", sql);
             source.exec("shop", "VACUUM ANALYZE");
+            System.err.printf(Locale.ROOT, "  source PostgreSQL %d, template PostgreSQL %d%n", sourceMajor, targetMajor);
             source.exec("shop", "CHECKPOINT");
             size = Long.parseLong(source.queryOne("shop", "SELECT pg_database_size('shop')"));
             System.err.printf(Locale.ROOT, "  source ready: %.2f GB in %.0f s%n", size / 1e9, (System.nanoTime() - t0) / 1e9);
 
             zfs.create(root, Map.of());
-            AgentConfig config = ConfigLoader.parse(agentYaml(root, work, source), work, Map.of())
+            AgentConfig config = ConfigLoader.parse(agentYaml(root, work, source, targetMajor), work, Map.of())
                     .withSecret("refresh-bench-secret-0123456789".getBytes(StandardCharsets.UTF_8));
             Map<String, String> env = Map.of("BENCH_SALT", "refresh-bench-salt");
             Populators populators = Agent.populators(config, RUN, env);
@@ -179,9 +271,9 @@ public final class RefreshBench {
         report(times, phases, size, out);
     }
 
-    private static String agentYaml(String root, Path work, PgServer source) throws Exception {
+    private static String agentYaml(String root, Path work, Source source, int major) throws Exception {
         String src = "{ host: 127.0.0.1, port: %d, database: shop, user: postgres, sslmode: disable, systemIdentifier: \"%s\" }"
-                .formatted(source.port, source.systemIdentifier());
+                .formatted(source.port(), source.systemIdentifier());
         return """
                 agent:
                   pool: %s
@@ -195,6 +287,7 @@ public final class RefreshBench {
                   masked:
                     database: shop
                     retention: 1
+                    postgres: %d
                     source: %s
                     masking:
                       saltEnv: BENCH_SALT
@@ -205,14 +298,15 @@ public final class RefreshBench {
                   norules:
                     database: shop
                     retention: 1
+                    postgres: %d
                     source: %s
                     masking: { gate: false }
                     refresh: { workers: 2 }
-                """.formatted(root, work.resolve("agent"), src, src);
+                """.formatted(root, work.resolve("agent"), major, src, major, src);
     }
 
     /** pg_dump -Fd -j 2, then pg_restore -j 2 into a fresh cluster (prepared untimed). Returns seconds. */
-    private double baseline(PgServer source, String dataset, Zfs zfs, Path dumpDir, boolean localDisk) throws Exception {
+    private double baseline(Source source, String dataset, Zfs zfs, Path dumpDir, boolean localDisk) throws Exception {
         Path dataDir;
         Path clusterDir;
         if (localDisk) {
@@ -221,28 +315,32 @@ public final class RefreshBench {
             zfs.create(dataset, Map.of());
             clusterDir = Path.of("/" + dataset);
         }
-        RUN.run(List.of("chown", "postgres:postgres", clusterDir.toString()));
+        // the image's postgres is uid 999; the host's may differ
+        RUN.run(List.of("chown", targetMajor == 15 ? "postgres:postgres" : "999:999", clusterDir.toString()));
         dataDir = clusterDir.resolve("data");
         baselineData = dataDir;
         int port = freePort();
         try {
-            asPostgres(BIN + "/initdb", "-D", dataDir.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8");
+            startTools(clusterDir, dumpDir.getParent());   // untimed, like initdb
+            tool(true, Duration.ofMinutes(5), "initdb", "-D", dataDir.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                    "--locale=C.UTF-8");
             Files.writeString(dataDir.resolve("postgresql.conf"), "\nport = " + port + "\nlisten_addresses = '127.0.0.1'\n"
                     + "unix_socket_directories = '" + clusterDir + "'\n", java.nio.file.StandardOpenOption.APPEND);
-            asPostgres(BIN + "/pg_ctl", "-D", dataDir.toString(), "-l", clusterDir.resolve("log").toString(), "-w", "start");
-            RUN.run(List.of(BIN + "/createdb", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres", "shop"));
+            tool(true, Duration.ofMinutes(2), "pg_ctl", "-D", dataDir.toString(), "-l", clusterDir.resolve("log").toString(), "-w", "start");
+            tool(false, Duration.ofMinutes(2), "createdb", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres", "shop");
             long t0 = System.nanoTime();
-            RUN.run(new ProcessRunner.Invocation(List.of(BIN + "/pg_dump", "-Fd", "-j", "2", "-f", dumpDir.toString(),
-                    "-h", "127.0.0.1", "-p", Integer.toString(source.port), "-U", "postgres", "shop"), Map.of(), null, Duration.ofHours(1)));
-            RUN.run(new ProcessRunner.Invocation(List.of(BIN + "/pg_restore", "-j", "2", "-h", "127.0.0.1", "-p", Integer.toString(port),
-                    "-U", "postgres", "-d", "shop", dumpDir.toString()), Map.of(), null, Duration.ofHours(1)));
+            tool(false, Duration.ofHours(1), "pg_dump", "-Fd", "-j", "2", "-f", dumpDir.toString(),
+                    "-h", "127.0.0.1", "-p", Integer.toString(source.port()), "-U", "postgres", "shop");
+            tool(false, Duration.ofHours(1), "pg_restore", "-j", "2", "-h", "127.0.0.1", "-p", Integer.toString(port),
+                    "-U", "postgres", "-d", "shop", dumpDir.toString());
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             try {
-                asPostgres(BIN + "/pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop");
+                tool(true, Duration.ofMinutes(2), "pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "stop");
             } catch (ProcessFailedException ignored) {
                 // not started
             }
+            stopTools();
             baselineData = null;
             deleteTree(dumpDir);
             if (localDisk) {
@@ -314,12 +412,6 @@ public final class RefreshBench {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static void asPostgres(String... argv) {
-        List<String> a = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-        a.addAll(List.of(argv));
-        RUN.run(new ProcessRunner.Invocation(a, Map.of(), null, Duration.ofMinutes(5)));
     }
 
     private static void destroy(String dataset) {
