@@ -118,9 +118,10 @@ class LeaseTakeoverIntegrationTest {
         assertThat(JSON.readTree(again.body()).get("password").asText()).isEqualTo(b.get("password").asText());
         assertThat(agentClones()).filteredOn("lease-once"::equals).hasSize(1);
         assertThat(h.store.allClones()).filteredOn(c -> c.getId().equals("lease-once")).hasSize(1);
-        live.close();
 
-        webhook.handle(Signed.call("ci-dev", "dev-secret", t0 + 9, "{\"action\":\"destroy\",\"clone\":\"lease-once\"}", "lease-d1"));
+        HttpAnswer destroyed = webhook.handle(Signed.call("ci-dev", "dev-secret", t0 + 9, "{\"action\":\"destroy\",\"clone\":\"lease-once\"}", "lease-d1"));
+        assertThat(destroyed.status()).as(destroyed.body()).isEqualTo(200);
+        live.close();
     }
 
     private java.util.List<String> agentClones() {

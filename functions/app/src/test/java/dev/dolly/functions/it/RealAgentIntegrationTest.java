@@ -188,8 +188,8 @@ class RealAgentIntegrationTest {
         String body = "{\"action\":\"create\",\"template\":\"shop\",\"clone\":\"ci-idem\",\"ttl\":\"1h\"}";
         HttpAnswer first = ci("ci-dev", "dev-secret", body, "idem-key-1");
         assertThat(first.status()).as(first.body()).isEqualTo(201);
-        Thread.sleep(1100); // a new timestamp: a new signature, as a CI retry would send
-        HttpAnswer retry = ci("ci-dev", "dev-secret", body, "idem-key-1");
+        // a new timestamp: a new signature, as a CI retry would send (an exact replay would get no password)
+        HttpAnswer retry = ci("ci-dev", "dev-secret", body, "idem-key-1", 1);
         assertThat(retry.status()).isEqualTo(201);
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(retry.headers()).containsEntry("Idempotent-Replayed", "true");
