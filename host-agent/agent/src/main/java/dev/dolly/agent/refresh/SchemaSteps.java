@@ -165,20 +165,30 @@ final class SchemaSteps {
     List<String> preData(Connection dst, String dump, JobProgress progress) throws SQLException {
         dst.setAutoCommit(true);
         List<String> warnings = new ArrayList<>();
+        Set<String> foreignOptions = new java.util.TreeSet<>();
+        int foreignColumns = 0;
         for (SqlScript.Entry e : SqlScript.entries(dump)) {
             progress.checkCancelled();
             if (e.type().equals("USER MAPPING")) {
                 warnings.add("user mapping " + e.name() + " left out (it may hold credentials for another server)");
                 continue;
             }
+            AttributeOptions.Filtered sql = AttributeOptions.filter(e.sql());
+            sql.left().forEach(foreignOptions::add);
+            foreignColumns += sql.statements();
             try (Statement st = dst.createStatement()) {
-                st.execute(e.sql());
+                st.execute(sql.sql());
             } catch (SQLException ex) {
                 if (failures == null) {
                     throw RefreshException.failed("pre-data", null, e.label() + ": " + ex.getMessage(), ex);
                 }
                 failures.add(e, ex);
             }
+        }
+        if (foreignColumns > 0) {
+            warnings.add("column option" + (foreignOptions.size() > 1 ? "s " : " ") + String.join(", ", foreignOptions)
+                    + " left out on " + foreignColumns + " column" + (foreignColumns > 1 ? "s" : "")
+                    + ": not PostgreSQL's own (the source's build keeps it in pg_attribute.attoptions) and refused by the target");
         }
         return warnings;
     }
