@@ -14,6 +14,13 @@ public final class Props {
     public static final String DATABASE = "dolly:database";
     /** The PostgreSQL major of a template build (its clones run the image of that major). */
     public static final String POSTGRES = "dolly:postgres";
+    /**
+     * On a template build: how the agent's role password of the build's cluster is made ({@link #KEYS_CLUSTER}: from
+     * the build dataset's guid). Builds made before per-cluster keys lack it and cannot be cloned: their clusters
+     * carry the agent password every such cluster shared.
+     */
+    public static final String KEYS = "dolly:keys";
+    public static final String KEYS_CLUSTER = "cluster";
 
     /** The major a {@link #POSTGRES} value names; datasets made before it existed are 15. */
     public static int major(String value) {

@@ -131,6 +131,7 @@ public class TemplateBuilds {
             props.put(Props.TEMPLATE, template);
             props.put(Props.DATABASE, database);
             props.put(Props.POSTGRES, Integer.toString(major));
+            props.put(Props.KEYS, Props.KEYS_CLUSTER);
             props.put(Props.CREATED, clock.instant().toString());
             zfs.create(dataset, props);
             Path mountpoint = mountpoint(dataset);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public class TemplateCatalog {
     private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
     static final List<String> BUILD_PROPS = List.of("type", "creation", "referenced", "used",
-            Props.STATE, Props.CURRENT, Props.CREATED, Props.DATABASE, Props.JOB, Props.POSTGRES);
+            Props.STATE, Props.CURRENT, Props.CREATED, Props.DATABASE, Props.JOB, Props.POSTGRES, Props.KEYS);
     private final AgentConfig config;
     private final Layout layout;
     private final Zfs zfs;
@@ -52,9 +52,14 @@ public class TemplateCatalog {
 
     /** One build of a template: its dataset, whether {@code @ready} exists, size and dependants. */
     public record Build(String template, String id, String dataset, String state, boolean hasReadySnapshot,
-                        Instant createdAt, long referencedBytes, String database, int major) {
+                        Instant createdAt, long referencedBytes, String database, int major, boolean keyed) {
         public boolean ready() {
             return hasReadySnapshot && Props.STATE_READY.equals(state);
+        }
+
+        /** Ready, and made with a per-cluster agent key ({@link Props#KEYS}): clones may be made of it. */
+        public boolean cloneable() {
+            return ready() && keyed;
         }
     }
 
@@ -100,7 +105,7 @@ public class TemplateCatalog {
             Instant created = parseInstant(e.get(Props.CREATED), Instant.ofEpochSecond(e.getLong("creation", 0)));
             out.add(new Build(template, e.leaf(), e.name(), e.get(Props.STATE), ready, created,
                     snap != null ? snap.getLong("referenced", 0) : e.getLong("referenced", 0), e.get(Props.DATABASE),
-                    Props.major(e.get(Props.POSTGRES))));
+                    Props.major(e.get(Props.POSTGRES)), Props.KEYS_CLUSTER.equals(e.get(Props.KEYS))));
         }
         out.sort(Comparator.comparing(Build::createdAt).thenComparing(Build::id).reversed());
         return out;
@@ -114,9 +119,15 @@ public class TemplateCatalog {
     /** A ready snapshot of a template, or UNKNOWN_SNAPSHOT. */
     public Build readyBuild(String template, String buildId) {
         Names.buildId(buildId);
-        return builds(template).stream().filter(b -> b.id().equals(buildId) && b.ready()).findFirst()
+        Build build = builds(template).stream().filter(b -> b.id().equals(buildId) && b.ready()).findFirst()
                 .orElseThrow(() -> new AgentException(ErrorCode.UNKNOWN_SNAPSHOT,
                         "template '" + template + "' has no ready snapshot '" + buildId + "': list them with GET /v1/templates"));
+        if (!build.cloneable()) {
+            throw new AgentException(ErrorCode.UNKNOWN_SNAPSHOT, "snapshot '" + buildId + "' of template '" + template
+                    + "' was made before per-cluster agent keys and is not cloned (its cluster carries the agent password every"
+                    + " such cluster shared): refresh the template (POST /v1/templates/" + template + "/refresh) and clone the new snapshot");
+        }
+        return build;
     }
 
     /** Makes a ready build the template's current snapshot. */
@@ -161,10 +172,15 @@ public class TemplateCatalog {
             ZfsEntry parent = all.get(layout.template(t));
             String current = parent == null ? null : parent.get(Props.CURRENT);
             List<SnapshotView> snaps = new ArrayList<>();
+            List<Build> builds = builds(t, all);
+            String currentId = current;
+            if (builds.stream().noneMatch(b -> b.id().equals(currentId) && b.cloneable())) {
+                current = null; // a current snapshot made before per-cluster keys serves no clone: the template needs a refresh
+            }
             Integer major = null;
             String database = config.template(t).map(TemplateConfig::database).orElse(null);
-            for (Build b : builds(t, all)) {
-                if (!b.ready()) {
+            for (Build b : builds) {
+                if (!b.cloneable()) {
                     continue;
                 }
                 if (database == null) {

@@ -326,6 +326,29 @@ class CloneLifecycleTest {
     }
 
     @Test
+    void aSnapshotMadeBeforePerClusterKeysIsNotClonedAndTheTemplateAsksForARefresh() {
+        // a build without dolly:keys was made by an agent whose clusters all shared one agent password: the new agent
+        // cannot log in to it (the local demo's 500 on create) and must not hand it out; it says to refresh instead
+        String current = agent.catalog().current("shop").orElseThrow();
+        String dataset = agent.layout().build("shop", current);
+        agent.zfs().inherit(dataset, dev.dolly.agent.Props.KEYS);
+        try {
+            assertThatThrownBy(() -> create("legacy")).isInstanceOfSatisfying(AgentException.Refused.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_SNAPSHOT);
+                assertThat(e.getMessage()).contains("before per-cluster agent keys").contains("/v1/templates/shop/refresh");
+            });
+            TemplateView tv = api.templates().stream().filter(x -> x.name().equals("shop")).findFirst().orElseThrow();
+            assertThat(tv.currentSnapshot()).as("no current snapshot serves: ./dolly up refreshes").isNull();
+            assertThat(tv.snapshots()).noneMatch(s -> s.id().equals(current));
+            assertThat(t.datasets()).noneMatch(d -> d.endsWith("/legacy"));
+        } finally {
+            agent.zfs().set(dataset, dev.dolly.agent.Props.KEYS, dev.dolly.agent.Props.KEYS_CLUSTER);
+        }
+        assertThat(api.templates().stream().filter(x -> x.name().equals("shop")).findFirst().orElseThrow().currentSnapshot())
+                .isEqualTo(current);
+    }
+
+    @Test
     void anOwnerWhoLocksTheAgentOutGetsAClearErrorAndAResetRepairsIt() throws Exception {
         CloneCredentials c = create("locked-out");
         try (Connection conn = ItAgent.connect(c)) {

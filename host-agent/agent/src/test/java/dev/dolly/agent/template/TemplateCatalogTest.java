@@ -65,6 +65,7 @@ class TemplateCatalogTest {
                 + ds + "\tcreation\t" + creation + "\t-\n"
                 + ds + "\treferenced\t1000\t-\n"
                 + ds + "\tdolly:state\t" + (ready ? "ready" : "building") + "\tlocal\n"
+                + ds + "\tdolly:keys\tcluster\tlocal\n"
                 + ds + "\tdolly:created\t2026-11-22T10:00:" + String.format("%02d", creation % 60) + "Z\tlocal\n";
         if (ready) {
             s += ds + "@ready\ttype\tsnapshot\t-\n" + ds + "@ready\treferenced\t" + (creation * 10) + "\t-\n";
