@@ -190,21 +190,25 @@ public class CloneService implements CloneOperations {
             });
             datasetMade = true;
             phases.mark("zfs clone");
+            Faults.step("create.after-zfs-clone");
             zfs.snapshot(layout.createdSnapshot(id));
             phases.mark("snapshot");
-            Faults.pause("create.after-clone");
+            Faults.step("create.after-clone");
             String containerId = join(creating.get());
             phases.mark("docker create");
+            Faults.step("create.after-docker-create");
             // the server runs the template's untouched data: the build's password is safe to present, once
             PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, "postgres",
                     keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
-            Faults.pause("create.after-container");
+            Faults.step("create.after-container");
             try (Connection c = s.connection()) {
                 administer(c, dataset, null, user, verifier, template, port, tc.database());
             }
             phases.mark("role");
+            Faults.step("create.after-role");
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
             phases.mark("zfs set");
+            Faults.step("create.after-ready");
             log.info("clone {} of {}/{} ready on port {} for {} in {}", id, template, buildId, port, owner, phases);
             CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
             return new CloneCredentials(view(rec, "ready"), new String(password));
@@ -362,6 +366,7 @@ public class CloneService implements CloneOperations {
         String id = c.id();
         String target = c.dataset() + "@" + snapName;
         zfs.set(c.dataset(), Props.RESETTING, snapName);
+        Faults.step("reset.after-mark");
         Optional<ContainerInfo> ci = container(id);
         phases.mark("find");
         // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
@@ -376,10 +381,11 @@ public class CloneService implements CloneOperations {
             });
         }
         phases.mark(inPlace ? "stop server" : "stop container");
-        Faults.pause("reset.after-stop");
+        Faults.step("reset.after-stop");
         try {
             zfs.rollback(target);
             phases.mark("zfs rollback");
+            Faults.step("reset.after-rollback");
             String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
             if (inPlace) {
                 pg.release(containerId);
@@ -388,6 +394,7 @@ public class CloneService implements CloneOperations {
                 containers.start(containerId);
                 phases.mark("docker start");
             }
+            Faults.step("reset.after-start");
             // @created holds the template's data as built (the build's key); a savepoint holds the clone's own key
             char[] password = Layout.CREATED.equals(snapName) ? keys.password(layout.build(c.template(), c.snapshot()))
                     : keys.password(c.dataset(), c.guid());
@@ -395,9 +402,11 @@ public class CloneService implements CloneOperations {
                 phases.mark("ready");
                 administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
             }
+            Faults.step("reset.after-role");
             zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
             zfs.inherit(c.dataset(), Props.RESETTING);
             phases.mark("role");
+            Faults.step("reset.after-done");
         } catch (RuntimeException | SQLException e) {
             throw errors.translate("reset clone " + id, e);
         }
@@ -503,11 +512,13 @@ public class CloneService implements CloneOperations {
             } catch (SQLException e) {
                 log.info("savepoint {} of {}: no CHECKPOINT ({}); taking the snapshot anyway", name, id, e.getMessage());
             }
+            Faults.step("savepoint.after-checkpoint");
             try {
                 zfs.snapshot(layout.savepointSnapshot(id, name));
             } catch (RuntimeException e) {
                 throw errors.translate("savepoint " + name + " of clone " + id, e);
             }
+            Faults.step("savepoint.after-snapshot");
             CloneRecord after = require(id);
             Instant at = after.savepoints().stream().filter(s -> s.name().equals(name)).map(CloneRecord.Savepoint::createdAt)
                     .findFirst().orElse(clock.instant());

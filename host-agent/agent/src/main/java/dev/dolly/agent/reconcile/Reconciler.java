@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final int RESET_ATTEMPTS = 2;
     private final AgentConfig config;
     private final Layout layout;
     private final Zfs zfs;
@@ -146,12 +147,17 @@ public class Reconciler {
                 continue;
             }
             if (c.resetting() != null && !c.resetting().isBlank()) {
-                // an agent killed mid-reset: its server may be held down or serving data without the owner's role
-                try {
-                    clones.finishInterruptedReset(c);
-                    r.startedClones().add(c.id());
-                } catch (RuntimeException ex) {
-                    log.error("reconcile: cannot finish the interrupted reset of clone {}: {}", c.id(), ex.getMessage());
+                // an agent killed mid-reset: its server may be held down or serving data without the owner's role.
+                // A second attempt when the first fails (a server slow to come back from its rollback's crash recovery)
+                for (int attempt = 1; attempt <= RESET_ATTEMPTS; attempt++) {
+                    try {
+                        clones.finishInterruptedReset(c);
+                        r.startedClones().add(c.id());
+                        break;
+                    } catch (RuntimeException ex) {
+                        log.error("reconcile: cannot finish the interrupted reset of clone {} (attempt {} of {}): {}", c.id(), attempt,
+                                RESET_ATTEMPTS, ex.getMessage());
+                    }
                 }
                 continue;
             }

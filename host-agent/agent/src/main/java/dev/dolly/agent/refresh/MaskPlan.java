@@ -108,7 +108,7 @@ public final class MaskPlan {
                     throw new MaskingConfigException(e.getValue().where() + ": table " + t.qualified() + " has no column '"
                             + e.getKey() + "'" + suggest(e.getKey(), t.columns().stream().map(Catalog.Column::name).toList()));
                 }
-                if (c.generated()) {
+                if (c.generated() && e.getValue().kind() != RuleKind.RECOMPUTE) {   // recompute: what the target does anyway
                     throw new MaskingConfigException(e.getValue().where() + ": " + t.qualified() + "." + c.name()
                             + " is a generated column: it is recomputed from the (masked) columns it depends on; remove this rule");
                 }

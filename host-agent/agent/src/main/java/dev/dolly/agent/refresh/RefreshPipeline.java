@@ -314,7 +314,7 @@ public final class RefreshPipeline {
                 tableBytes.put(t.qualified(), t.bytes());
             }
             schema.postData(target, post, in.options().workers(), progress, tableBytes);
-            recompute(dst, plan);
+            warnings.addAll(recompute(dst, plan));
             if (in.options().analyze()) {
                 List<String> names = new ArrayList<>(cat.tables().stream().map(Catalog.Table::qualified).toList());
                 try (Statement st = dst.createStatement(); ResultSet rs = st.executeQuery(
@@ -427,20 +427,16 @@ public final class RefreshPipeline {
         }
     }
 
-    /**
-     * Rule {@code recompute}: the column was not copied; now that the schema's triggers exist, touch every row so a
-     * trigger that maintains it (a tsvector's {@code tsvector_update_trigger}) computes it from the masked columns.
-     * Without such a trigger the column keeps its default.
-     */
-    private static void recompute(Connection dst, MaskPlan plan) throws SQLException {
-        for (Map.Entry<String, List<String>> e : plan.recompute().entrySet()) {
-            int dot = e.getKey().indexOf('.');
-            String q = SqlScript.qualified(e.getKey().substring(0, dot), e.getKey().substring(dot + 1));
-            String set = String.join(", ", e.getValue().stream().map(c -> SqlScript.ident(c) + " = DEFAULT").toList());
-            try (Statement st = dst.createStatement()) {
-                st.execute("UPDATE ONLY " + q + " SET " + set);
+    /** Rule {@code recompute}, per table, once post-data has made the triggers: see {@link Recompute}. */
+    private static List<String> recompute(Connection dst, MaskPlan plan) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        for (MaskPlan.TablePlan p : plan.tables()) {
+            List<String> columns = plan.recompute().get(p.name());
+            if (columns != null && !p.truncate()) {
+                warnings.addAll(Recompute.table(dst, p.table().schema(), p.table().name(), p.columns(), columns));
             }
         }
+        return warnings;
     }
 
     /** ACCESS SHARE on every copied table for the snapshot's life: no DDL can pull a table away mid-copy. */

@@ -39,8 +39,13 @@ public final class TestRoot implements AutoCloseable {
 
     /** An agent config for this root: clone ports {@code from..to}, no initial builds, listening on an ephemeral port. */
     public AgentConfig config(int portFrom, int portTo, String templatesYaml) {
+        return config(portFrom, portTo, templatesYaml, "");
+    }
+
+    /** As {@link #config(int, int, String)}, with more {@code agent:} keys (YAML lines, indented by two). */
+    public AgentConfig config(int portFrom, int portTo, String templatesYaml, String agentYaml) {
         String yaml = """
-                agent:
+                agent:%s
                   host: localhost
                   listen: 127.0.0.1:0
                   pool: %s
@@ -52,7 +57,8 @@ public final class TestRoot implements AutoCloseable {
                   activityInterval: 0s
                 templates:
                 %s
-                """.formatted(root, portFrom, portTo, workDir, templatesYaml.indent(2));
+                """.formatted(agentYaml.isEmpty() ? "" : "\n" + agentYaml.stripTrailing(), root, portFrom, portTo, workDir,
+                templatesYaml.indent(2));
         return ConfigLoader.parse(yaml, workDir, Map.of()).withSecret(SECRET);
     }
 

@@ -79,6 +79,13 @@ class MaskPlanTest {
     }
 
     @Test
+    void recomputeOnAGeneratedColumnIsWhatTheTargetDoesAnyway() throws Exception {
+        MaskPlan p = plan("tables: {public.users: {email: email, email_domain: recompute}}");
+        assertThat(table(p, "public.users").columns()).doesNotContain("email_domain");   // never copied
+        assertThat(p.recompute()).isEmpty();                                              // the target computes it on insert
+    }
+
+    @Test
     void refusesRulesThatCannotWork() {
         assertThatThrownBy(() -> plan("tables: {public.users: {emial: email}}"))
                 .hasMessageContaining("has no column 'emial' (did you mean email?)");

@@ -107,21 +107,74 @@ class RefreshMaskingSafetyTest {
         }
     }
 
+    /**
+     * The builtin {@code tsvector_update_trigger} skips an UPDATE that leaves the columns it reads unchanged (as an
+     * {@code UPDATE … SET search = DEFAULT} does), so recompute re-inserts the rows through the BEFORE ROW INSERT
+     * triggers; no other trigger fires (the audit table keeps the source's rows only).
+     */
     @Test
     @org.junit.jupiter.api.Disabled("known defect: after post-data the UPDATE … SET col = DEFAULT leaves the tsvector NULL on the "
             + "target (the trigger's recompute is not observed); the gate's refusal of unruled tsvector columns works")
     void recomputeLeavesATriggerMaintainedTsvectorToTheTarget() throws Exception {
         try (PgServer src = source("""
-                CREATE TABLE docs (id int PRIMARY KEY, body text, search tsvector);
+                CREATE TABLE audit (id serial PRIMARY KEY, what text);
+                CREATE FUNCTION audit_docs() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN INSERT INTO audit (what) VALUES (TG_OP || ' ' || NEW.id); RETURN NEW; END $$;
+                CREATE TABLE docs (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text, search tsvector);
+                CREATE TABLE refs (id int PRIMARY KEY, doc int REFERENCES docs ON DELETE CASCADE);
                 CREATE TRIGGER docs_search BEFORE INSERT OR UPDATE ON docs
                   FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(search, 'pg_catalog.simple', body);
-                INSERT INTO docs (id, body) VALUES (1, 'Jane Doe wrote this'), (2, 'Bob Ray wrote that');
+                CREATE TRIGGER docs_audit AFTER INSERT OR UPDATE OR DELETE ON docs FOR EACH ROW EXECUTE FUNCTION audit_docs();
+                INSERT INTO docs (body) VALUES ('Jane Doe wrote this'), ('Bob Ray wrote that');
+                INSERT INTO refs VALUES (1, 1), (2, 2);
                 """);
              PgServer dst = target()) {
-            String masking = "salt: s\ntables:\n  public.docs: {body: {rule: regex, pattern: '[A-Z][a-z]+ [A-Z][a-z]+', replace: 'someone'}, search: recompute}\n";
+            String masking = "salt: s\ntables:\n  public.docs: {body: {rule: regex, pattern: '[A-Z][a-z]+ [A-Z][a-z]+', replace: 'someone'}, search: recompute}\n"
+                    + "  public.audit: {what: keep}\n";
+            RefreshResult r = pipeline().run(inputs(src, masking), dst.target("shop"), new JobProgress(Clock.systemUTC()));
+            assertThat(dst.queryOne("shop", "SELECT string_agg(id || '=' || search::text, '|' ORDER BY id) FROM docs"))
+                    .isEqualTo("1='someone':1 'this':3 'wrote':2|2='someone':1 'that':3 'wrote':2");
+            assertThat(dst.queryOne("shop", "SELECT string_agg(what, ',' ORDER BY id) FROM audit")).isEqualTo("INSERT 1,INSERT 2");
+            assertThat(dst.queryOne("shop", "SELECT count(*) FROM refs")).isEqualTo("2");            // no cascade
+            assertThat(dst.queryOne("shop", "SELECT string_agg(tgname || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger "
+                    + "WHERE NOT tgisinternal")).isEqualTo("docs_auditO,docs_searchO");                 // as the source has them
+            assertThat(r.toString()).doesNotContain("Jane").doesNotContain("jane");
+        }
+    }
+
+    /**
+     * Triggers that compute only for the columns they name ({@code UPDATE OF body}) or only when those changed, an
+     * UPDATE-only trigger, a generated column with rule recompute, and a recompute column nothing computes: none
+     * receives a source value.
+     */
+    @Test
+    void recomputeFiresColumnSpecificAndUpdateOnlyTriggersAndLetsGeneratedColumnsBe() throws Exception {
+        try (PgServer src = source("""
+                CREATE FUNCTION docs_tsv() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN
+                    IF TG_OP = 'UPDATE' AND NEW.body IS NOT DISTINCT FROM OLD.body THEN RETURN NEW; END IF;
+                    NEW.search := to_tsvector('simple', coalesce(NEW.body, ''));
+                    RETURN NEW;
+                  END $$;
+                CREATE TABLE docs (id int PRIMARY KEY, body text, search tsvector, other tsvector,
+                                   gen tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(body, ''))) STORED);
+                CREATE TRIGGER docs_tsv BEFORE INSERT OR UPDATE OF body ON docs FOR EACH ROW EXECUTE FUNCTION docs_tsv();
+                CREATE TABLE notes (id int PRIMARY KEY, body text, search tsvector);
+                CREATE FUNCTION notes_tsv() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN NEW.search := to_tsvector('simple', coalesce(NEW.body, '')); RETURN NEW; END $$;
+                CREATE TRIGGER notes_tsv BEFORE UPDATE OF body ON notes FOR EACH ROW EXECUTE FUNCTION notes_tsv();
+                INSERT INTO docs (id, body, other) VALUES (1, 'Jane Doe wrote this', to_tsvector('simple', 'Jane Doe'));
+                INSERT INTO notes VALUES (1, 'Bob Ray noted', to_tsvector('simple', 'Bob Ray noted'));
+                """);
+             PgServer dst = target()) {
+            String masking = "salt: s\ntables:\n"
+                    + "  public.docs: {body: {rule: regex, pattern: '[A-Z][a-z]+ [A-Z][a-z]+', replace: 'someone'}, search: recompute,"
+                    + " other: recompute, gen: recompute}\n"
+                    + "  public.notes: {body: {rule: regex, pattern: '[A-Z][a-z]+ [A-Z][a-z]+', replace: 'someone'}, search: recompute}\n";
             pipeline().run(inputs(src, masking), dst.target("shop"), new JobProgress(Clock.systemUTC()));
-            assertThat(dst.queryOne("shop", "SELECT string_agg(search::text, '|' ORDER BY id) FROM docs"))
-                    .isEqualTo("'someone':1 'this':3 'wrote':2|'someone':1 'that':3 'wrote':2");
+            assertThat(dst.queryOne("shop", "SELECT search::text || '|' || gen::text || '|' || coalesce(other::text, 'null') FROM docs"))
+                    .isEqualTo("'someone':1 'this':3 'wrote':2|'someone':1 'this':3 'wrote':2|null");
+            assertThat(dst.queryOne("shop", "SELECT search::text FROM notes")).isEqualTo("'noted':2 'someone':1");
         }
     }
 }
