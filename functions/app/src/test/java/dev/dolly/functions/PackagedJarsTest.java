@@ -33,7 +33,10 @@ class PackagedJarsTest {
             "com/google/common/", "software/amazon/awssdk/services/cognitoidentity/",
             "software/amazon/awssdk/services/cognitoidentityprovider/", "software/amazon/awssdk/services/pinpoint/",
             // unused HTTP stacks (every SDK client runs on the URLConnection client; Lambda serves no HTTP)
-            "io/netty/", "org/apache/hc/", "org/apache/catalina/",
+            "io/netty/", "org/apache/hc/", "org/apache/catalina/", "org/apache/tomcat/", "jakarta/servlet/",
+            "org/springframework/web/servlet/", "org/springframework/cloud/function/web/",
+            // what only the local server runs or logs through: its refresh-schedule clock, the Log4j API
+            "com/cronutils/", "org/apache/logging/log4j/",
             // benchmarks and local-only servers
             "dev/dolly/slack/LocalSlackServer", "dev/dolly/agent/bench/");
 
