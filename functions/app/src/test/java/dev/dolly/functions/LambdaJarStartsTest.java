@@ -1,24 +1,18 @@
 package dev.dolly.functions;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.dolly.agent.api.signing.Hmac;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,16 +72,7 @@ class LambdaJarStartsTest {
         dynamo = ServerRunner.createServerFromCommandLineArgs(
                 new String[] {"-inMemory", "-port", Integer.toString(dynamoPort), "-disableTelemetry"});
         dynamo.start();
-        aws = new WireMockServer(options().dynamicPort());
-        aws.start();
-        aws.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\":true,\"team_id\":\"T0DOLLY\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\",\"team\":\"t\",\"user\":\"dolly\"}")));
-        aws.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"usergroups\":[]}")));
-        aws.stubFor(post(urlPathEqualTo("/api/views.publish")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}")));
-        aws.stubFor(post(urlPathMatching("/response/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
-        aws.stubFor(post(urlPathMatching("/2015-03-31/functions/.*/invocations")).willReturn(aResponse().withStatus(202)));
+        aws = SlackLambdaTest.slackAndLambdaApis();
         Files.writeString(dir.resolve("LambdaDriver.java"), DRIVER);
     }
 
@@ -112,7 +97,7 @@ class LambdaJarStartsTest {
         events.put("scheduledRefresh", "{\"version\":\"0\",\"id\":\"e-1\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\","
                 + "\"detail\":{\"template\":\"shop\"}}");
         events.put("reaper", "{\"version\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}");
-        events.put("slackEvents", slashCommand(ts));
+        events.put("slackEvents", SlackLambdaTest.slashCommand(SLACK_SECRET, ts, aws.baseUrl() + "/response/jar"));
 
         List<JsonNode> answers = runLambdaJar(events);
 
@@ -135,20 +120,6 @@ class LambdaJarStartsTest {
         List<LoggedRequest> responses = aws.findAll(postRequestedFor(urlPathEqualTo("/response/jar")));
         assertThat(responses).hasSize(1);
         assertThat(responses.get(0).getBodyAsString()).contains("ephemeral");
-    }
-
-    private static String slashCommand(long ts) {
-        String body = "token=x&team_id=T0DOLLY&team_domain=d&channel_id=C0DOLLY&channel_name=dolly&user_id=U0DEV&user_name=dev"
-                + "&command=%2Fdolly&text=list&api_app_id=A0&is_enterprise_install=false"
-                + "&response_url=" + URLEncoder.encode(aws.baseUrl() + "/response/jar", StandardCharsets.UTF_8) + "&trigger_id=123.456.abc";
-        return JSON.createObjectNode()
-                .put("version", "2.0").put("routeKey", "POST /slack/events").put("rawPath", "/slack/events").put("rawQueryString", "")
-                .<ObjectNode>set("headers", JSON.createObjectNode()
-                        .put("content-type", "application/x-www-form-urlencoded").put("x-slack-request-timestamp", "" + ts)
-                        .put("x-slack-signature", "v0=" + Hmac.hex(SLACK_SECRET, "v0:" + ts + ":" + body)))
-                .<ObjectNode>set("requestContext", JSON.createObjectNode()
-                        .set("http", JSON.createObjectNode().put("method", "POST").put("path", "/slack/events")))
-                .put("body", body).put("isBase64Encoded", false).toString();
     }
 
     /**
