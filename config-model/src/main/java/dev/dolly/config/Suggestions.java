@@ -2,23 +2,36 @@ package dev.dolly.config;
 
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
-/** The known key nearest to a misspelt one (edit distance), for "did you mean" hints. */
+/** The known name nearest to a misspelt one (edit distance), for "did you mean" hints: config keys, masked tables and columns. */
 public final class Suggestions {
     private Suggestions() {}
 
     /**
-     * The candidate closest to {@code word}, if it is within a third of the word's length (at least 2 edits); a
-     * candidate that starts with the word counts as one edit away.
+     * The candidate closest to {@code word}, ignoring case, if it is within a third of the word's length (at least 2
+     * edits); a candidate that starts with the word counts as one edit away. For config keys.
      */
     public static Optional<String> nearest(String word, Collection<String> candidates) {
+        String w = word.toLowerCase();
+        return best(word, candidates, c -> {
+            String k = c.toLowerCase();
+            // a known key that extends the word ("password" → "passwordEnv") counts as one edit
+            return k.startsWith(w) && !w.isEmpty() ? 1 : distance(w, k);
+        });
+    }
+
+    /** The candidate closest to {@code word} as spelt (case counts), within the same reach as {@link #nearest}. */
+    public static Optional<String> closest(String word, Collection<String> candidates) {
+        return best(word, candidates, c -> distance(word, c));
+    }
+
+    /** The first candidate at the least distance, if that is within a third of the word's length (at least 2). */
+    private static Optional<String> best(String word, Collection<String> candidates, ToIntFunction<String> distanceTo) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            String w = word.toLowerCase();
-            String k = c.toLowerCase();
-            // a known key that extends the word ("password" → "passwordEnv") counts as one edit
-            int d = k.startsWith(w) && !w.isEmpty() ? 1 : distance(w, k);
+            int d = distanceTo.applyAsInt(c);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
@@ -27,7 +40,7 @@ public final class Suggestions {
         return bestDistance <= Math.max(2, word.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
     }
 
-    /** Levenshtein distance: insertions, deletions and substitutions. */
+    /** Levenshtein distance (insertions, deletions and substitutions). */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];

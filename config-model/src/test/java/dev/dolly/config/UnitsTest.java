@@ -48,4 +48,12 @@ class UnitsTest {
         assertThat(Suggestions.nearest("maxttl", java.util.List.of("ttl", "maxTtl", "idle"))).contains("maxTtl");
         assertThat(Suggestions.nearest("zebra", java.util.List.of("ttl", "maxTtl", "idle"))).isEmpty();
     }
+
+    @Test
+    void suggestsTheClosestNameAsSpelt() {
+        assertThat(Suggestions.closest("public.custmers", java.util.List.of("public.customers", "public.orders"))).contains("public.customers");
+        assertThat(Suggestions.closest("EMAIL", java.util.List.of("email"))).as("case counts").isEmpty();
+        assertThat(Suggestions.nearest("EMAIL", java.util.List.of("email"))).contains("email");
+        assertThat(Suggestions.closest("x", java.util.List.of())).isEmpty();
+    }
 }

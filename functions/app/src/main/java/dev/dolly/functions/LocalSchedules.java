@@ -1,13 +1,10 @@
 package dev.dolly.functions;
 
+import dev.dolly.functions.local.LocalTimer;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.service.RefreshTracker;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -23,13 +20,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnWebApplication
 @ConditionalOnProperty(prefix = "dolly.reaper", name = "local-schedule", havingValue = "true", matchIfMissing = true)
 public class LocalSchedules implements DisposableBean {
-    private static final Logger log = LoggerFactory.getLogger(LocalSchedules.class);
-
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dolly-schedules");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LocalTimer timer = new LocalTimer("dolly-schedules");
     private final Reaper reaper;
     private final HostMonitor monitor;
     private final RefreshTracker refreshes;
@@ -44,25 +35,17 @@ public class LocalSchedules implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
-        long hb = settings.reaper().heartbeatOrDefault().toMillis();
-        long sweep = settings.reaper().intervalOrDefault().toMillis();
-        timer.scheduleWithFixedDelay(() -> guarded("heartbeat", () -> {
+        Duration hb = settings.reaper().heartbeatOrDefault();
+        Duration sweep = settings.reaper().intervalOrDefault();
+        timer.every("heartbeat", Duration.ZERO, hb, () -> {
             monitor.heartbeatAll();
             refreshes.pollRunning();
-        }), 0, hb, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> guarded("reaper", reaper::run), sweep, sweep, TimeUnit.MILLISECONDS);
-    }
-
-    private static void guarded(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("{} failed: {}", what, e.toString());
-        }
+        });
+        timer.every("reaper", sweep, sweep, reaper::run);
     }
 
     @Override
     public void destroy() {
-        timer.shutdownNow();
+        timer.close();
     }
 }

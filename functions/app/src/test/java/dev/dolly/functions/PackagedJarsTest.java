@@ -20,8 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("packaged")
 class PackagedJarsTest {
-    /** Issue 18 asks for 35 MB; what is left is the Spring, AWS SDK and Slack stack the function runs on. */
-    static final long LAMBDA_JAR_MAX_BYTES = 48L * 1024 * 1024;
+    /**
+     * 45.9 MB today, with room for some growth. Issue 18 asks for 35 MB; what is left is what the functions run
+     * on Lambda: Spring Boot and Spring Cloud Function with reactor (~14 MB), the AWS SDK clients for DynamoDB,
+     * Lambda and Secrets Manager with their core (~12 MB), Slack's Bolt, API client and model with OkHttp, the
+     * Kotlin stdlib and commons-lang3/-text (~10 MB), aws-lambda-java-serialization (3.7 MB: the adapter reads
+     * API Gateway events with it), Jackson and Logback.
+     */
+    static final long LAMBDA_JAR_MAX_BYTES = 46_500_000L;
 
     static final List<String> NOT_IN_LAMBDA = List.of(
             // test libraries
@@ -33,7 +39,10 @@ class PackagedJarsTest {
             "com/google/common/", "software/amazon/awssdk/services/cognitoidentity/",
             "software/amazon/awssdk/services/cognitoidentityprovider/", "software/amazon/awssdk/services/pinpoint/",
             // unused HTTP stacks (every SDK client runs on the URLConnection client; Lambda serves no HTTP)
-            "io/netty/", "org/apache/hc/", "org/apache/catalina/",
+            "io/netty/", "org/apache/hc/", "org/apache/catalina/", "org/apache/tomcat/", "jakarta/servlet/",
+            "org/springframework/web/servlet/", "org/springframework/cloud/function/web/",
+            // what only the local server runs or logs through: its refresh-schedule clock, the Log4j API
+            "com/cronutils/", "org/apache/logging/log4j/",
             // benchmarks and local-only servers
             "dev/dolly/slack/LocalSlackServer", "dev/dolly/agent/bench/");
 

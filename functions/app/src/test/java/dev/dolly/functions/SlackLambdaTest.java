@@ -41,16 +41,7 @@ class SlackLambdaTest {
 
     @BeforeAll
     static void start() {
-        aws = new WireMockServer(options().dynamicPort());
-        aws.start();
-        aws.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\":true,\"team_id\":\"T0DOLLY\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\",\"team\":\"t\",\"user\":\"dolly\"}")));
-        aws.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"usergroups\":[]}")));
-        aws.stubFor(post(urlPathEqualTo("/api/views.publish")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}")));
-        aws.stubFor(post(urlPathMatching("/response/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
-        aws.stubFor(post(urlPathMatching("/2015-03-31/functions/.*/invocations")).willReturn(aResponse().withStatus(202)));
+        aws = slackAndLambdaApis();
         Map<String, String> props = Map.ofEntries(Map.entry("MAIN_CLASS", DollyFunctionsApplication.class.getName()),
                 Map.entry("dolly.config", "classpath:test-dolly-slack.yaml"), Map.entry("dolly.dynamodb.endpoint", "embedded"),
                 Map.entry("dolly.lambda.function-name", "dolly-slack-events"), Map.entry("dolly.lambda.endpoint", aws.baseUrl()), Map.entry("dolly.lambda.qualifier", "live"),
@@ -66,6 +57,37 @@ class SlackLambdaTest {
         aws.stop();
     }
 
+    /** WireMock, started, as Slack's Web API (under {@code /api/}), {@code response_url}s ({@code /response/…}) and Lambda's Invoke. */
+    static WireMockServer slackAndLambdaApis() {
+        WireMockServer aws = new WireMockServer(options().dynamicPort());
+        aws.start();
+        aws.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"ok\":true,\"team_id\":\"T0DOLLY\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\",\"team\":\"t\",\"user\":\"dolly\"}")));
+        aws.stubFor(post(urlPathEqualTo("/api/usergroups.list")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"usergroups\":[]}")));
+        aws.stubFor(post(urlPathEqualTo("/api/views.publish")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}")));
+        aws.stubFor(post(urlPathMatching("/response/.*")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        aws.stubFor(post(urlPathMatching("/2015-03-31/functions/.*/invocations")).willReturn(aResponse().withStatus(202)));
+        return aws;
+    }
+
+    /** {@code /dolly list} from user U0DEV, signed with {@code secret} at {@code ts}, as API Gateway v2 delivers it. */
+    static String slashCommand(String secret, long ts, String responseUrl) {
+        String body = "token=x&team_id=T0DOLLY&team_domain=d&channel_id=C0DOLLY&channel_name=dolly&user_id=U0DEV&user_name=dev"
+                + "&command=" + enc("/dolly") + "&text=list&api_app_id=A0&is_enterprise_install=false"
+                + "&response_url=" + enc(responseUrl) + "&trigger_id=123.456.abc";
+        String sig = "v0=" + Hmac.hex(secret, "v0:" + ts + ":" + body);
+        return JSON.createObjectNode()
+                .put("version", "2.0").put("routeKey", "POST /slack/events").put("rawPath", "/slack/events").put("rawQueryString", "")
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("headers", JSON.createObjectNode()
+                        .put("content-type", "application/x-www-form-urlencoded").put("x-slack-request-timestamp", "" + ts)
+                        .put("x-slack-signature", sig))
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("requestContext", JSON.createObjectNode()
+                        .set("http", JSON.createObjectNode().put("method", "POST").put("path", "/slack/events")))
+                .put("body", body).put("isBase64Encoded", false).toString();
+    }
+
     private static JsonNode invoke(FunctionInvoker invoker, String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         invoker.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
@@ -78,18 +100,7 @@ class SlackLambdaTest {
     void slashCommandIsAckedAndItsWorkRunsInAnAsynchronousSelfInvocation() throws Exception {
         FunctionInvoker invoker = new FunctionInvoker("slackEvents");
         long ts = Instant.now().getEpochSecond();
-        String body = "token=x&team_id=T0DOLLY&team_domain=d&channel_id=C0DOLLY&channel_name=dolly&user_id=U0DEV&user_name=dev"
-                + "&command=" + enc("/dolly") + "&text=list&api_app_id=A0&is_enterprise_install=false"
-                + "&response_url=" + enc(aws.baseUrl() + "/response/1") + "&trigger_id=123.456.abc";
-        String sig = "v0=" + Hmac.hex(SIGNING_SECRET, "v0:" + ts + ":" + body);
-        String event = JSON.createObjectNode()
-                .put("version", "2.0").put("routeKey", "POST /slack/events").put("rawPath", "/slack/events").put("rawQueryString", "")
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set("headers", JSON.createObjectNode()
-                        .put("content-type", "application/x-www-form-urlencoded").put("x-slack-request-timestamp", "" + ts)
-                        .put("x-slack-signature", sig))
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set("requestContext", JSON.createObjectNode()
-                        .set("http", JSON.createObjectNode().put("method", "POST").put("path", "/slack/events")))
-                .put("body", body).put("isBase64Encoded", false).toString();
+        String event = slashCommand(SIGNING_SECRET, ts, aws.baseUrl() + "/response/1");
 
         long t0 = System.nanoTime();
         JsonNode ack = invoke(invoker, event);

@@ -2,15 +2,13 @@ package dev.dolly.functions.schedule;
 
 import dev.dolly.control.api.CommandPort;
 import dev.dolly.functions.config.DollyConfig;
+import dev.dolly.functions.local.LocalTimer;
 import dev.dolly.functions.store.DollyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,11 +27,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnWebApplication
 @ConditionalOnProperty(prefix = "dolly.reaper", name = "local-schedule", havingValue = "true", matchIfMissing = true)
 public class LocalRefreshSchedules implements DisposableBean {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dolly-refresh-schedules");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LocalTimer timer = new LocalTimer("dolly-refresh-schedules");
     private final RefreshScheduler scheduler;
     private final Duration tick;
 
@@ -58,11 +52,11 @@ public class LocalRefreshSchedules implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
-        timer.scheduleWithFixedDelay(scheduler::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        timer.every("refresh schedules", Duration.ZERO, tick, scheduler::tick);
     }
 
     @Override
     public void destroy() {
-        timer.shutdownNow();
+        timer.close();
     }
 }

@@ -8,6 +8,7 @@ import dev.dolly.agent.masking.RuleKind;
 import dev.dolly.agent.masking.SourceColumn;
 import dev.dolly.agent.masking.Transformer;
 import dev.dolly.agent.masking.Transformers;
+import dev.dolly.config.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -309,33 +310,6 @@ public final class MaskPlan {
     }
 
     private static String suggest(String wrong, List<String> known) {
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(wrong, k);
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return best != null && bestD <= Math.max(2, wrong.length() / 3) ? " (did you mean " + best + "?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.closest(wrong, known).map(k -> " (did you mean " + k + "?)").orElse("");
     }
 }
