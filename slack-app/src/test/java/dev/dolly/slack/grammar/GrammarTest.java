@@ -31,7 +31,21 @@ class GrammarTest {
     @Test
     void hasEveryVerbOfTheIssueInOrder() {
         assertThat(grammar.verbs().stream().map(Verb::name)).containsExactly("help", "create", "list", "show", "reset", "savepoint",
-                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status");
+                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "token");
+    }
+
+    @Test
+    void parsesTheTokenCommands() {
+        assertThat(command("token")).isEqualTo(new Command.TokenIssue(DollyGrammar.DEFAULT_TOKEN_TTL, "alice"));
+        assertThat(command("token --ttl 30d")).isEqualTo(new Command.TokenIssue(Duration.ofDays(30), "alice"));
+        assertThat(command("token list")).isEqualTo(new Command.TokenList(false));
+        assertThat(command("token list --all")).isEqualTo(new Command.TokenList(true));
+        assertThat(command("token revoke tok-3f9a1c2b")).isEqualTo(new Command.TokenRevoke("tok-3f9a1c2b"));
+        assertThat(invalid("token revoke").problem()).contains("needs the token's id");
+        assertThat(invalid("token list --ttl 2d").problem()).contains("`--ttl` goes with a new token");
+        assertThat(invalid("token --all").problem()).contains("`--all` goes with `token list`");
+        assertThat(invalid("token show").problem()).contains("is not a token command");
+        assertThat(invalid("token --ttl 2x").problem()).startsWith("Bad value for `--ttl`");
     }
 
     @Test
