@@ -178,7 +178,7 @@ public final class UserApi {
         }
         if (matched == null) {
             throw new DollyException(pathKnown ? ErrorKind.BAD_REQUEST : ErrorKind.NOT_FOUND, (pathKnown ? call.method() + " is not allowed on "
-                    : "There is no ") + path + ". The routes are in the OpenAPI document (docs/openapi/user-api.yaml); the CLI: `dolly help`.");
+                    : "There is no ") + path + ". The routes are in the OpenAPI document (docs/openapi/control-plane.yaml); the CLI: `dolly help`.");
         }
         JsonNode body = body(call);
         Request request = new Request(vars, body, query, who.userName(), who.principal().id());
