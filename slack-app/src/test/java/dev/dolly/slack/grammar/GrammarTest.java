@@ -35,6 +35,14 @@ class GrammarTest {
     }
 
     @Test
+    void extendTakesTheDurationAsAWordOrAnOption() {
+        assertThat(command("extend shop-alice 8h")).isEqualTo(new Command.Extend("shop-alice", Duration.ofHours(8)));
+        assertThat(command("extend shop-alice --by 1d")).isEqualTo(new Command.Extend("shop-alice", Duration.ofDays(1)));
+        assertThat(command("extend shop-alice")).isEqualTo(new Command.Extend("shop-alice", DollyGrammar.DEFAULT_EXTEND));
+        assertThat(invalid("extend shop-alice 8h --by 2h").problem()).contains("given twice");
+    }
+
+    @Test
     void parsesTheTokenCommands() {
         assertThat(command("token")).isEqualTo(new Command.TokenIssue(DollyGrammar.DEFAULT_TOKEN_TTL, "alice"));
         assertThat(command("token --ttl 30d")).isEqualTo(new Command.TokenIssue(Duration.ofDays(30), "alice"));
