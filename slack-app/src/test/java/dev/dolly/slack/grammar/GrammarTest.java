@@ -34,6 +34,31 @@ class GrammarTest {
                 "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "token");
     }
 
+    /** The shared cases (cases.tsv), which the user API's test reads as well: the same meaning on both fronts. */
+    @Test
+    void readsTheSharedCasesAsBothFrontsMust() throws Exception {
+        List<String> lines;
+        try (var in = GrammarTest.class.getResourceAsStream("cases.tsv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        int cases = 0;
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] c = line.split("\t", 2);
+            ParseResult r = parse(c[0]);
+            if (c[1].equals("help")) {
+                assertThat(r).as(c[0]).isInstanceOf(ParseResult.Help.class);
+            } else if (c[1].startsWith("invalid: ")) {
+                assertThat(r).as(c[0]).isInstanceOf(ParseResult.Invalid.class);
+                assertThat(((ParseResult.Invalid) r).problem()).as(c[0]).startsWith(c[1].substring("invalid: ".length()));
+            } else {
+                assertThat(command(c[0]).toString()).as(c[0]).isEqualTo(c[1]);
+            }
+            cases++;
+        }
+        assertThat(cases).isGreaterThan(25);
+    }
+
     @Test
     void extendTakesTheDurationAsAWordOrAnOption() {
         assertThat(command("extend shop-alice 8h")).isEqualTo(new Command.Extend("shop-alice", Duration.ofHours(8)));
