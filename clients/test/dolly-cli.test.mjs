@@ -104,10 +104,10 @@ test('env prints quoted exports of the rotated connection; psql gets PGPASSWORD 
     assert.doesNotMatch(r.stdout, /EVIL/);
     const check = await exec('bash', ['-c', `${r.stdout}\nprintf '%s' "$PGPASSWORD"`], { PATH: process.env.PATH });
     assert.equal(check.stdout, "p w'$(x)");
-    r = await exec('bash', [DOLLY, 'psql', 'x', '-c', 'select 1'], e);
+    r = await exec('bash', [DOLLY, 'psql', 'x', '-c', 'select 1', '-o', 'out.txt'], e);
     assert.equal(r.code, 0, r.stderr);
     const seen = fs.readFileSync(log, 'utf8');
-    assert.match(seen, /^argv: -c select 1$/m);
+    assert.match(seen, /^argv: -c select 1 -o out.txt$/m);
     assert.match(seen, /^pw: p w'\$\(x\)$/m);
     assert.match(seen, /^host: localhost$/m);
   } finally { await api.close(); box.close(); }
