@@ -3,6 +3,8 @@
 #   (d) clients/dolly-ci and clients/github-action against a fake Dolly (node --test): hostile answers,
 #       retries with Retry-After, no secret in any command line, private files, eval failing on failure
 #   (e) clients/github-action against the local stack, run the way the GitHub runner runs it
+#   (g) clients/dolly (the CLI) with a personal token issued by a signed /dolly token: create, list, savepoint,
+#       psql, reset, env, extend, password, destroy; revoked token → 401, user without a grant → 403
 #   (f) clients/gitlab/dolly-clone.yml: its jobs rendered as GitLab renders them, run with bash, the dotenv
 #       report read back the way GitLab reads it, psql in a later "job", reset between suites, .post destroy
 set -euo pipefail
@@ -85,6 +87,40 @@ check "suite 2 sees the clone as it was" [ "$(test_job 'select count(*) from ord
 check "destroy job (.post) succeeds" run_job dolly-destroy
 check "nothing of the clone is left on the pool or in Docker" clone_gone "$CLONE"
 rm -f "$WORK/dotenv.sh"
+
+echo "(g) the dolly CLI with a personal token against the local stack"
+DOLLY=$ROOT/clients/dolly
+CLI_CLONE="cli-$RUN"
+# a token issued through a signed /dolly token, read from the ephemeral reply (scripts/slack.sh prints it)
+issue_token() { "$ROOT/scripts/slack.sh" --user "$1" token --ttl 1h 2>/dev/null | grep -o 'dolly_pat_[A-Za-z0-9_-]\{43\}' | head -n 1; }
+TOKEN=$(issue_token "$DOLLY_DEMO_SLACK_USER" || true)
+check "/dolly token (signed Slack request) shows a dolly_pat_ token once" [ -n "$TOKEN" ]
+export DOLLY_CONFIG_DIR="$WORK/dolly-config"
+export E2E_TOKEN=$TOKEN   # handed to the checks in the environment, never in a command line
+check "dolly login --url … --with-token (token on stdin) saves it 0600 in a 0700 directory" bash -c \
+  'printf "%s\n" "$E2E_TOKEN" | env -u DOLLY_TOKEN "$1" login --url "$2" --with-token && [ "$(stat -c %a "$DOLLY_CONFIG_DIR/config")" = 600 ] && [ "$(stat -c %a "$DOLLY_CONFIG_DIR")" = 700 ]' _ "$DOLLY" "$DOLLY_URL"
+cli() { env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" "$@"; }   # only what login saved
+check "dolly create shop --name $CLI_CLONE --ttl 1h (table, password shown once)" bash -c 'out=$("$@") && grep -q READY <<<"$out" && grep -q "^password: " <<<"$out"' _ env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" create shop --name "$CLI_CLONE" --ttl 1h
+check "dolly list shows it" bash -c '"$@" | grep -q "^$0 "' "$CLI_CLONE" env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" list
+check "dolly list --output json is the user API's JSON" bash -c '"$@" --output json | jq -e --arg c "$0" ".clones[] | select(.id == \$c)"' "$CLI_CLONE" env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" list
+check "dolly savepoint $CLI_CLONE before" cli savepoint "$CLI_CLONE" before
+check "dolly psql $CLI_CLONE -c 'delete from order_items' (password rotated, only in the environment)" cli psql "$CLI_CLONE" -w -v ON_ERROR_STOP=1 -qc 'delete from order_items'
+check "dolly reset $CLI_CLONE --savepoint before" cli reset "$CLI_CLONE" --savepoint before
+check "eval \"\$(dolly env $CLI_CLONE)\" then psql: the rows are back" bash -c 'eval "$("$1" env "$2")" && [ "$(psql -w -Atc "select count(*) from order_items" </dev/null)" -gt 0 ]' _ "$DOLLY" "$CLI_CLONE"
+check "dolly extend $CLI_CLONE --by 2h" cli extend "$CLI_CLONE" --by 2h
+check "dolly password $CLI_CLONE rotates it" bash -c '"$@" | grep -q "^password: "' _ env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" password "$CLI_CLONE"
+# refused <exit status> <text> <command…>: the command fails with that status and says the text on stderr
+refused() { local want=$1 text=$2 rc=0 err; shift 2; err=$("$@" 2>&1 >/dev/null) || rc=$?; [ "$rc" = "$want" ] && grep -qF -- "$text" <<<"$err"; }
+check "a mistake answers with the usage to type instead (exit 3)" refused 3 "Did you mean create" cli crate shop
+check "dolly destroy $CLI_CLONE" cli destroy "$CLI_CLONE"
+check "nothing of the CLI's clone is left on the pool or in Docker" clone_gone "$CLI_CLONE"
+TOKEN_ID=$(cli token list --output json | jq -r '[.tokens[] | select(.revokedAt == null)][0].id')   # the newest: ours
+check "dolly token revoke <id> (the token revokes itself)" cli token revoke "$TOKEN_ID"
+check "a revoked token gets 401 saying how to get a new one (exit 4)" refused 4 "/dolly token" cli list
+NOGRANT=$(issue_token U0NOGRANT || true)
+as_nogrant() { DOLLY_URL=$DOLLY_URL DOLLY_TOKEN=${NOGRANT:-none} "$DOLLY" "$@"; }   # the token in the environment only
+check "a token of a user without a grant gets 403 naming the grant (exit 3)" refused 3 "grant" as_nogrant list
+unset DOLLY_CONFIG_DIR E2E_TOKEN
 
 echo
 if [ "$FAILED" = 0 ]; then printf '\e[32mclients end-to-end: %d passed\e[0m\n' "$PASSED"

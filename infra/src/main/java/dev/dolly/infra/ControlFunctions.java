@@ -57,6 +57,8 @@ final class ControlFunctions extends Construct {
             new Spec("slackEvents", "SlackEvents", 120, 0, false, List.of(SLACK_SIGNING, SLACK_BOT, AGENT_KEY)),
             new Spec("ciWebhook", "CiWebhook", 120, 0, false, List.of(CI_KEYS, SLACK_BOT, AGENT_KEY)),
             new Spec("agentCallback", "AgentCallback", 30, 0, true, List.of(AGENT_KEY, SLACK_BOT)),
+            // the user API (personal tokens): the bot token resolves a token owner's Slack user groups
+            new Spec("userApi", "UserApi", 120, 0, false, List.of(SLACK_BOT, AGENT_KEY)),
             new Spec("scheduledRefresh", "ScheduledRefresh", 60, 2, false, List.of(AGENT_KEY, SLACK_BOT)),
             new Spec("reaper", "Reaper", 300, 2, true, List.of(AGENT_KEY, SLACK_BOT)));
 

@@ -37,14 +37,16 @@ import software.constructs.Construct;
  * schedules, the ZFS host and alarms. Every parameter comes from {@link DollyConfig}.
  */
 public final class DollyStack extends Stack {
-    /** HTTP API routes → the function bean serving them. */
+    /** HTTP API routes ("METHOD path") → the function bean serving them. */
     public static final Map<String, String> ROUTES = routes();
 
     private static Map<String, String> routes() {
         Map<String, String> routes = new java.util.LinkedHashMap<>();
-        routes.put("/slack/events", "slackEvents");
-        routes.put("/webhooks/ci", "ciWebhook");
-        routes.put("/agent/callback", "agentCallback");
+        routes.put("POST /slack/events", "slackEvents");
+        routes.put("POST /webhooks/ci", "ciWebhook");
+        routes.put("POST /agent/callback", "agentCallback");
+        // the user API: every /api/v1 route (the function answers 404/401 itself, as the local server does)
+        routes.put("ANY /api/v1/{proxy+}", "userApi");
         return java.util.Collections.unmodifiableMap(routes);
     }
 
@@ -101,6 +103,7 @@ public final class DollyStack extends Stack {
         output("SlackRequestUrl", api.getApiEndpoint() + "/slack/events",
                 "Slack app: slash command, interactivity and event subscription request URL");
         output("CiWebhookUrl", api.getApiEndpoint() + "/webhooks/ci", "CI webhook URL");
+        output("UserApiUrl", api.getApiEndpoint() + "/api/v1", "user API base URL (personal tokens; the dolly CLI's DOLLY_URL is ApiUrl)");
         output("TableName", table.getTableName(), "DynamoDB table");
         output("AgentUrl", agentUrl, "host agent URL (inside the VPC)");
         output("HostInstanceId", host.instance.getInstanceId(), "ZFS host (connect with Session Manager)");
@@ -158,7 +161,7 @@ public final class DollyStack extends Stack {
                 .build();
         HttpApi httpApi = HttpApi.Builder.create(this, "HttpApi")
                 .apiName(config.stackName())
-                .description("Dolly: Slack requests, CI webhooks, agent callbacks")
+                .description("Dolly: Slack requests, CI webhooks, agent callbacks, the user API")
                 .createDefaultStage(false)
                 .build();
         HttpStage stage = httpApi.addStage("DefaultStage", HttpStageOptions.builder()
@@ -177,9 +180,10 @@ public final class DollyStack extends Stack {
                 .build());
         for (Map.Entry<String, String> route : ROUTES.entrySet()) {
             IFunction target = functions.aliases.get(route.getValue());
+            String[] methodAndPath = route.getKey().split(" ", 2);
             httpApi.addRoutes(AddRoutesOptions.builder()
-                    .path(route.getKey())
-                    .methods(List.of(HttpMethod.POST))
+                    .path(methodAndPath[1])
+                    .methods(List.of(HttpMethod.valueOf(methodAndPath[0])))
                     .integration(new HttpLambdaIntegration(camel(route.getValue()) + "Integration", target))
                     .build());
         }

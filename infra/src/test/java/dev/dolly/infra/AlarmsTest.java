@@ -15,7 +15,7 @@ class AlarmsTest {
 
     @Test
     void errorsAlarmPerFunction() {
-        for (String fn : List.of("SlackEvents", "CiWebhook", "AgentCallback", "ScheduledRefresh", "Reaper")) {
+        for (String fn : List.of("SlackEvents", "CiWebhook", "AgentCallback", "UserApi", "ScheduledRefresh", "Reaper")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                     "Namespace", "AWS/Lambda",
                     "MetricName", "Errors",
@@ -56,7 +56,7 @@ class AlarmsTest {
     @Test
     void everyAlarmNotifiesTheTopic() {
         String topic = Synth.logicalId(json, "AWS::SNS::Topic", "MonitoringAlarmTopic");
-        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(5 + 4 + 2);
+        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(6 + 4 + 2); // an errors alarm per function, a depth alarm per dead-letter queue, heartbeat and host status
         template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(Map.of("Ref", topic))));
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Map.of("Ref", topic)));

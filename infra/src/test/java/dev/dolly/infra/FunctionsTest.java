@@ -10,7 +10,8 @@ import software.amazon.awscdk.assertions.Template;
 
 /** The control plane's Lambda functions: runtime, handler, SnapStart, aliases, logs, VPC. */
 class FunctionsTest {
-    static final List<String> BEANS = List.of("slackEvents", "ciWebhook", "agentCallback", "scheduledRefresh", "reaper");
+    static final List<String> BEANS = List.of("slackEvents", "ciWebhook", "agentCallback", "userApi", "scheduledRefresh",
+            "reaper");
     private final Template template = Synth.standard();
 
     @Test

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The HTTP API routes Slack, CI and agent callbacks to the functions' live aliases, throttled. */
+/** The HTTP API routes Slack, CI, agent callbacks and the user API to the functions' live aliases, throttled. */
 class HttpApiTest {
     private final Template template = Synth.standard();
 
@@ -21,7 +21,8 @@ class HttpApiTest {
         Map<String, String> routes = Map.of(
                 "POST /slack/events", "FunctionsSlackEventsAlias",
                 "POST /webhooks/ci", "FunctionsCiWebhookAlias",
-                "POST /agent/callback", "FunctionsAgentCallbackAlias");
+                "POST /agent/callback", "FunctionsAgentCallbackAlias",
+                "ANY /api/v1/{proxy+}", "FunctionsUserApiAlias");
         template.resourceCountIs("AWS::ApiGatewayV2::Route", routes.size());
         routes.forEach((routeKey, alias) -> {
             String aliasId = Synth.logicalId(Synth.standardJson(), "AWS::Lambda::Alias", alias);
@@ -57,5 +58,7 @@ class HttpApiTest {
                 List.of(Match.arrayWith(List.of("/slack/events"))))))));
         template.hasOutput("CiWebhookUrl", Map.of("Value", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(
                 List.of(Match.arrayWith(List.of("/webhooks/ci"))))))));
+        template.hasOutput("UserApiUrl", Map.of("Value", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(
+                List.of(Match.arrayWith(List.of("/api/v1"))))))));
     }
 }

@@ -56,7 +56,7 @@ class IamTest {
         String table = ref("AWS::DynamoDB::Table", "Table");
         Object tableArn = Map.of("Fn::GetAtt", List.of(table, "Arn"));
         Object indexArn = Map.of("Fn::Join", List.of("", List.of(tableArn, "/index/*")));
-        for (String fn : List.of("SlackEvents", "CiWebhook", "AgentCallback", "ScheduledRefresh", "Reaper")) {
+        for (String fn : List.of("SlackEvents", "CiWebhook", "AgentCallback", "UserApi", "ScheduledRefresh", "Reaper")) {
             List<Map<String, Object>> dynamo = functionPolicy(fn).stream()
                     .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
             assertThat(dynamo).as(fn).hasSize(1);
@@ -90,7 +90,7 @@ class IamTest {
 
     @Test
     void functionsMayInvokeOnlyThemselves() {
-        for (String bean : List.of("slackEvents", "ciWebhook", "agentCallback", "scheduledRefresh", "reaper")) {
+        for (String bean : List.of("slackEvents", "ciWebhook", "agentCallback", "userApi", "scheduledRefresh", "reaper")) {
             String fn = Character.toUpperCase(bean.charAt(0)) + bean.substring(1);
             List<Map<String, Object>> invoke = functionPolicy(fn).stream()
                     .filter(st -> actions(st).contains("lambda:InvokeFunction")).toList();
@@ -113,6 +113,7 @@ class IamTest {
         assertThat(secretsReadBy("SlackEvents")).containsExactlyInAnyOrder(signing, bot, agent);
         assertThat(secretsReadBy("CiWebhook")).containsExactlyInAnyOrder(ci, nightly, bot, agent);
         assertThat(secretsReadBy("AgentCallback")).containsExactlyInAnyOrder(agent, bot);
+        assertThat(secretsReadBy("UserApi")).containsExactlyInAnyOrder(agent, bot);
         assertThat(secretsReadBy("ScheduledRefresh")).containsExactlyInAnyOrder(agent, bot);
         assertThat(secretsReadBy("Reaper")).containsExactlyInAnyOrder(agent, bot);
         assertThat(secretRefs(statements(Synth.ofType(json, "AWS::IAM::Policy")

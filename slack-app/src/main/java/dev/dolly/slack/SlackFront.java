@@ -340,6 +340,11 @@ public final class SlackFront {
         }
     }
 
+    /** The Slack user groups {@code userId} belongs to (cached), as grants see them: for principals of other fronts acting as a user. */
+    public Set<String> groupsOf(String userId) {
+        return groups.groupsOf(userId);
+    }
+
     private Principal principal(String userId) {
         return Principal.slackUser(userId, groups.groupsOf(userId));
     }
@@ -377,7 +382,7 @@ public final class SlackFront {
 
     private static boolean mutates(Command c) {
         return !(c instanceof Command.ListClones || c instanceof Command.Show || c instanceof Command.Snapshots
-                || c instanceof Command.Templates || c instanceof Command.Status);
+                || c instanceof Command.Templates || c instanceof Command.Status || c instanceof Command.TokenList);
     }
 
     private static boolean changesClones(Command c) {

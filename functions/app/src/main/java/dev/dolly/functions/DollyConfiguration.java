@@ -17,6 +17,8 @@ import dev.dolly.functions.store.Dynamo;
 import dev.dolly.functions.store.ReplayStore;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.CiWebhook;
+import dev.dolly.functions.web.SlackEntry;
+import dev.dolly.functions.web.UserApi;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -192,6 +194,14 @@ public class DollyConfiguration {
     @Bean
     CiWebhook ciWebhookHandler(DollyConfig config, Secrets secrets, CommandService service, Idempotency idempotency, Clock clock) {
         return new CiWebhook(config, secrets, service, idempotency, clock);
+    }
+
+    @Bean
+    UserApi userApiHandler(CommandService service, org.springframework.beans.factory.ObjectProvider<SlackEntry> slack) {
+        return new UserApi(service, service.tokens(), user -> {
+            SlackEntry s = slack.getIfAvailable();
+            return s == null ? java.util.Set.of() : s.groupsOf(user);
+        });
     }
 
     @Bean

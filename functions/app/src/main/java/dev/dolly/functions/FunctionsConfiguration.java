@@ -12,6 +12,7 @@ import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.ApiGateway;
 import dev.dolly.functions.web.CiWebhook;
 import dev.dolly.functions.web.SlackEntry;
+import dev.dolly.functions.web.UserApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
  * <li>{@code slackEvents} — API Gateway v2 event of {@code POST /slack/events}, and the deferred Slack work this
  *     function sends itself asynchronously;</li>
  * <li>{@code agentCallback} — API Gateway v2 event of {@code POST /agent/callback};</li>
+ * <li>{@code userApi} — API Gateway v2 events of the user API, {@code /api/v1/…} (personal tokens);</li>
  * <li>{@code scheduledRefresh} — EventBridge (Scheduler) event carrying the template name ({@code detail.template},
  *     or {@code template} at the top);</li>
  * <li>{@code reaper} — any scheduled event: heartbeats, expiry, warnings, reconciliation.</li>
@@ -40,6 +42,11 @@ public class FunctionsConfiguration {
 
     @Bean
     public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler) {
+        return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
+    }
+
+    @Bean
+    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> userApi(UserApi handler) {
         return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
     }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,11 +18,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Every route the running local server maps (read from its handler mappings) either refuses a request without
@@ -64,25 +58,8 @@ class RouteSecurityTest {
         System.clearProperty("SLACK_BOT_TOKEN");
     }
 
-    /** "METHOD pattern" of every route in the server's handler mappings. */
     private Set<String> mappedRoutes() {
-        Set<String> routes = new TreeSet<>();
-        for (HandlerMapping m : context.getBeansOfType(HandlerMapping.class).values()) {
-            if (m instanceof RequestMappingHandlerMapping rm) {
-                for (RequestMappingInfo info : rm.getHandlerMethods().keySet()) {
-                    Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-                    for (String pattern : info.getPatternValues()) {
-                        if (methods.isEmpty()) {
-                            routes.add("ANY " + pattern);
-                        }
-                        methods.forEach(method -> routes.add(method.name() + " " + pattern));
-                    }
-                }
-            } else if (m instanceof AbstractUrlHandlerMapping um) {
-                um.getHandlerMap().keySet().forEach(pattern -> routes.add("ANY " + pattern));
-            }
-        }
-        return routes;
+        return MappedRoutes.of(context);
     }
 
     private int send(String method, String path) throws Exception {
@@ -103,7 +80,10 @@ class RouteSecurityTest {
     void everyMappedRouteAuthenticatesOrIsAllowListed() throws Exception {
         Set<String> routes = mappedRoutes();
         assertThat(routes).contains("POST /webhooks/ci", "POST /agent/callback", "POST /slack/events", "GET /health",
-                "GET /slack-api/recorded", "POST /scheduledRefresh", "POST /reaper");
+                "GET /slack-api/recorded", "POST /scheduledRefresh", "POST /reaper",
+                // the user API: each of its routes, Bearer personal token (401 without)
+                "GET /api/v1/clones", "POST /api/v1/clones", "DELETE /api/v1/clones/{clone}", "POST /api/v1/commands",
+                "DELETE /api/v1/tokens/{token}");
         List<String> open = new ArrayList<>();
         for (String route : routes) {
             if (ALLOWED.containsKey(route)) {

@@ -115,6 +115,16 @@ public final class BlockKit {
             replies.add(new Reply(refreshText(r), refreshBlocks(r), visibility, false, false));
         } else if (result instanceof CommandResult.StatusInfo r) {
             replies.add(new Reply("Dolly status", status(r), visibility, false, false));
+        } else if (result instanceof CommandResult.TokenIssued r) {
+            // a credential: only the asking user sees it, whatever --share says
+            String msg = ":key: " + esc(r.message());
+            if (r.token() != null) {
+                msg += "\n```" + r.token() + "```\nIn a terminal: `dolly login` and paste it, or `export DOLLY_TOKEN=…`. "
+                        + "Revoke it: `" + grammar.command() + " token revoke " + r.info().id() + "`";
+            }
+            replies.add(new Reply("Personal token " + r.info().id(), List.of(mrkdwn(msg)), Reply.Visibility.EPHEMERAL, r.token() != null, false));
+        } else if (result instanceof CommandResult.TokenList r) {
+            replies.add(new Reply(r.tokens().size() + " token(s)", tokenList(r), visibility, false, false));
         } else if (result instanceof CommandResult.Done r) {
             replies.add(new Reply(r.message(), List.of(mrkdwn(outcomeIcon(command) + " " + esc(r.message()))), visibility, false, false));
         } else {
@@ -227,6 +237,21 @@ public final class BlockKit {
                 mrkdwn("```psql \"" + esc(uri) + "\"```"),
                 context(x -> x.elements(List.of(markdownText("Lost it? `" + grammar.command() + " password " + c.id()
                         + "` makes a new one.")))));
+    }
+
+    private List<LayoutBlock> tokenList(CommandResult.TokenList r) {
+        if (r.tokens().isEmpty()) {
+            return List.of(mrkdwn("No personal tokens. Issue one: `" + grammar.command() + " token`"));
+        }
+        StringBuilder b = new StringBuilder("*Personal tokens*");
+        for (CommandResult.TokenInfo t : r.tokens()) {
+            String state = t.revokedAt() != null ? "revoked " + date(t.revokedAt())
+                    : t.expiresAt() != null && !clock.instant().isBefore(t.expiresAt()) ? "expired " + date(t.expiresAt())
+                    : "expires " + date(t.expiresAt());
+            b.append("\n• `").append(t.id()).append("` <@").append(t.owner()).append("> created ").append(date(t.createdAt()))
+                    .append(", ").append(state).append(", last used ").append(t.lastUsedAt() == null ? "never" : date(t.lastUsedAt()));
+        }
+        return List.of(mrkdwn(b.toString()));
     }
 
     private List<LayoutBlock> cloneList(List<CloneInfo> clones, boolean all) {

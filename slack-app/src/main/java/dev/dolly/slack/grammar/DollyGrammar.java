@@ -15,6 +15,8 @@ public final class DollyGrammar {
     /** How long {@code extend} adds when no {@code --by} is given. */
     public static final Duration DEFAULT_EXTEND = Duration.ofHours(4);
     public static final String SHARE = "share";
+    /** How long a personal token lives when no {@code --ttl} is given. */
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofDays(90);
 
     private DollyGrammar() {}
 
@@ -58,9 +60,10 @@ public final class DollyGrammar {
                         List.of(Flag.toggle("off", "stop protecting it")),
                         List.of("protect shop-demo", "protect shop-demo --off"),
                         a -> new Command.Protect(a.string("clone"), !a.flag("off"))),
-                verb("extend", "Give a clone more time before it expires.", List.of(clone), List.of(),
+                verb("extend", "Give a clone more time before it expires.", List.of(clone),
+                        List.of(new Param("by", DURATION, "how much longer, as with `--by`")),
                         List.of(Flag.option("by", DURATION, "4h", "how much longer (default " + Durations.format(DEFAULT_EXTEND) + ")")),
-                        List.of("extend shop-alice", "extend shop-alice --by 1d"),
+                        List.of("extend shop-alice", "extend shop-alice 8h", "extend shop-alice --by 1d"),
                         a -> new Command.Extend(a.string("clone"), a.has("by") ? a.duration("by") : DEFAULT_EXTEND)),
                 verb("password", "Rotate the clone's password and show the new one, only to you.", List.of(clone), List.of(), List.of(),
                         List.of("password shop-alice"), a -> new Command.Password(a.string("clone"))),
@@ -71,9 +74,41 @@ public final class DollyGrammar {
                 verb("templates", "List the templates you can clone.", List.of(), List.of(), List.of(),
                         List.of("templates"), a -> new Command.Templates()),
                 verb("status", "Hosts, clone count and running refreshes.", List.of(), List.of(), List.of(),
-                        List.of("status"), a -> new Command.Status())),
+                        List.of("status"), a -> new Command.Status()),
+                verb("token", "Issue a personal token for the `dolly` CLI and the user API, shown once, only to you; "
+                                + "`token list` lists yours, `token revoke <id>` revokes one.",
+                        List.of(), List.of(new Param("action", WORD, "`list` or `revoke` (without it: issue a new token)"),
+                                new Param("id", NAME, "the token's id, for `revoke` (`token list` shows it)")),
+                        List.of(Flag.option("ttl", DURATION, "30d", "how long a new token lives (default "
+                                        + Durations.format(DEFAULT_TOKEN_TTL) + ")"),
+                                Flag.toggle("all", "with `list`: everyone's tokens (admins)")),
+                        List.of("token", "token --ttl 30d", "token list", "token revoke tok-3f9a1c2b"),
+                        DollyGrammar::token)),
                 "help",
                 List.of(Flag.toggle(SHARE, "post the answer in the channel instead of only to you (never credentials)")));
+    }
+
+    /** {@code token}, {@code token list [--all]}, {@code token revoke <id>}: one verb, its action the first word. */
+    private static Command token(Arguments a) {
+        String action = a.string("action");
+        if (action == null) {
+            if (a.flag("all")) throw new IllegalArgumentException("`--all` goes with `token list`");
+            return new Command.TokenIssue(a.has("ttl") ? a.duration("ttl") : DEFAULT_TOKEN_TTL, a.userName());
+        }
+        if (a.has("ttl")) throw new IllegalArgumentException("`--ttl` goes with a new token: `token --ttl 30d`");
+        switch (action) {
+            case "list" -> {
+                if (a.has("id")) throw new IllegalArgumentException("`token list` takes no id");
+                return new Command.TokenList(a.flag("all"));
+            }
+            case "revoke" -> {
+                if (!a.has("id")) throw new IllegalArgumentException("`token revoke` needs the token's id: `token list` shows it");
+                if (a.flag("all")) throw new IllegalArgumentException("`--all` goes with `token list`");
+                return new Command.TokenRevoke(a.string("id"));
+            }
+            default -> throw new IllegalArgumentException("`token " + action + "` is not a token command: use `token`, `token list` "
+                    + "or `token revoke <id>`");
+        }
     }
 
     /**

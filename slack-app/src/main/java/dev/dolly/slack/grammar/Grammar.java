@@ -144,7 +144,12 @@ public final class Grammar {
             }
             return new ParseResult.Help(t);
         }
-        Command c = verb.builder().build(new Arguments(values, userName, userId));
+        Command c;
+        try {
+            c = verb.builder().build(new Arguments(values, userName, userId));
+        } catch (IllegalArgumentException e) {
+            return new ParseResult.Invalid(e.getMessage() + ".", verb, null);
+        }
         return new ParseResult.Parsed(verb, c, share);
     }
 

@@ -87,4 +87,19 @@ class BlockKitTest {
         assertThat(BlockKit.bytes(6_000_000_000L)).isEqualTo("5.6 GB");
         assertThat(BlockKit.esc("<@U1> & <!channel>")).isEqualTo("&lt;@U1&gt; &amp; &lt;!channel&gt;");
     }
+
+    @Test
+    void aNewTokenIsOnlyEverShownToItsOwnerEvenWithShare() {
+        var info = new dev.dolly.control.api.CommandResult.TokenInfo("tok-0123456789", "U1", NOW, NOW.plusSeconds(3600), null, null);
+        var issued = new dev.dolly.control.api.CommandResult.TokenIssued(info, "dolly_pat_" + "x".repeat(43), "Token tok-0123456789 issued.");
+        var shared = new dev.dolly.slack.grammar.ParseResult.Parsed(null, new dev.dolly.control.api.Command.TokenIssue(null, "u"), true);
+        var replies = kit.result(shared, issued);
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).secret()).isTrue();
+        assertThat(replies.get(0).inChannel()).isFalse();
+        assertThat(replies.get(0).blocks().toString()).contains("dolly_pat_").contains("token revoke tok-0123456789");
+        var list = kit.result(new dev.dolly.slack.grammar.ParseResult.Parsed(null, new dev.dolly.control.api.Command.TokenList(false), false),
+                new dev.dolly.control.api.CommandResult.TokenList(java.util.List.of(info)));
+        assertThat(list.get(0).blocks().toString()).contains("tok-0123456789").doesNotContain("dolly_pat_");
+    }
 }

@@ -31,7 +31,54 @@ class GrammarTest {
     @Test
     void hasEveryVerbOfTheIssueInOrder() {
         assertThat(grammar.verbs().stream().map(Verb::name)).containsExactly("help", "create", "list", "show", "reset", "savepoint",
-                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status");
+                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "token");
+    }
+
+    /** The shared cases (cases.tsv), which the user API's test reads as well: the same meaning on both fronts. */
+    @Test
+    void readsTheSharedCasesAsBothFrontsMust() throws Exception {
+        List<String> lines;
+        try (var in = GrammarTest.class.getResourceAsStream("cases.tsv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        int cases = 0;
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] c = line.split("\t", 2);
+            ParseResult r = parse(c[0]);
+            if (c[1].equals("help")) {
+                assertThat(r).as(c[0]).isInstanceOf(ParseResult.Help.class);
+            } else if (c[1].startsWith("invalid: ")) {
+                assertThat(r).as(c[0]).isInstanceOf(ParseResult.Invalid.class);
+                assertThat(((ParseResult.Invalid) r).problem()).as(c[0]).startsWith(c[1].substring("invalid: ".length()));
+            } else {
+                assertThat(command(c[0]).toString()).as(c[0]).isEqualTo(c[1]);
+            }
+            cases++;
+        }
+        assertThat(cases).isGreaterThan(25);
+    }
+
+    @Test
+    void extendTakesTheDurationAsAWordOrAnOption() {
+        assertThat(command("extend shop-alice 8h")).isEqualTo(new Command.Extend("shop-alice", Duration.ofHours(8)));
+        assertThat(command("extend shop-alice --by 1d")).isEqualTo(new Command.Extend("shop-alice", Duration.ofDays(1)));
+        assertThat(command("extend shop-alice")).isEqualTo(new Command.Extend("shop-alice", DollyGrammar.DEFAULT_EXTEND));
+        assertThat(invalid("extend shop-alice 8h --by 2h").problem()).contains("given twice");
+    }
+
+    @Test
+    void parsesTheTokenCommands() {
+        assertThat(command("token")).isEqualTo(new Command.TokenIssue(DollyGrammar.DEFAULT_TOKEN_TTL, "alice"));
+        assertThat(command("token --ttl 30d")).isEqualTo(new Command.TokenIssue(Duration.ofDays(30), "alice"));
+        assertThat(command("token list")).isEqualTo(new Command.TokenList(false));
+        assertThat(command("token list --all")).isEqualTo(new Command.TokenList(true));
+        assertThat(command("token revoke tok-3f9a1c2b")).isEqualTo(new Command.TokenRevoke("tok-3f9a1c2b"));
+        assertThat(invalid("token revoke").problem()).contains("needs the token's id");
+        assertThat(invalid("token list --ttl 2d").problem()).contains("`--ttl` goes with a new token");
+        assertThat(invalid("token --all").problem()).contains("`--all` goes with `token list`");
+        assertThat(invalid("token show").problem()).contains("is not a token command");
+        assertThat(invalid("token --ttl 2x").problem()).startsWith("Bad value for `--ttl`");
     }
 
     @Test

@@ -69,4 +69,22 @@ public sealed interface Command {
     record Status() implements Command {
         public String verb() { return "status"; }
     }
+
+    /**
+     * Issue a personal token for the asking Slack user, living {@code ttl} (null: the default, 90 days);
+     * {@code userName} is the user's Slack name (what {@code create} names clones after when the token asks).
+     */
+    record TokenIssue(Duration ttl, String userName) implements Command {
+        public String verb() { return "token"; }
+    }
+
+    /** The asking user's personal tokens, or everyone's with {@code all} (admins). */
+    record TokenList(boolean all) implements Command {
+        public String verb() { return "token list"; }
+    }
+
+    /** Revoke a personal token by its id: one's own, or anyone's (admins). */
+    record TokenRevoke(String tokenId) implements Command {
+        public String verb() { return "token revoke"; }
+    }
 }

@@ -64,4 +64,20 @@ public sealed interface CommandResult {
 
     /** A command that changes something and has nothing more to show (destroy). */
     record Done(String message) implements CommandResult {}
+
+    /**
+     * A personal token as listed: never its secret. {@code owner} is the Slack user id; {@code lastUsedAt} null when
+     * never used; {@code revokedAt} null while it is valid.
+     */
+    record TokenInfo(String id, String owner, Instant createdAt, Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {}
+
+    /** A token just issued: {@code token} is its secret, shown this once (null when replayed). */
+    record TokenIssued(TokenInfo info, String token, String message) implements CommandResult {
+        @Override
+        public String toString() {
+            return "TokenIssued[info=" + info + ", token=" + (token == null ? "null" : "***") + ", message=" + message + "]";
+        }
+    }
+
+    record TokenList(List<TokenInfo> tokens) implements CommandResult {}
 }

@@ -50,6 +50,16 @@ public final class Authorizer {
         };
     }
 
+    /** Who acted, as the audit trail records it: the principal's key, and the personal token it asked through. */
+    public static String actor(Principal p) {
+        return p.token() == null ? key(p) : key(p) + " token:" + p.token();
+    }
+
+    /** An admin (of any template): may list and revoke anyone's personal tokens. */
+    public boolean isAdmin(Principal p) {
+        return p.kind() == Principal.Kind.SCHEDULER || grantsOf(p).stream().anyMatch(g -> Role.parse(g.role()) == Role.ADMIN);
+    }
+
     public static String describe(Principal p) {
         return switch (p.kind()) {
             case SLACK_USER -> "Slack user " + p.id();

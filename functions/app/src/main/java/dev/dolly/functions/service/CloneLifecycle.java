@@ -143,17 +143,17 @@ class CloneLifecycle {
                 } catch (RuntimeException ex) {
                     log.warn("could not remove clone record {} after a refused create: {}", id, ex.toString());
                 }
-                audit.audit("clone:" + id, ownerKey, front.name(), "create", "refused", e.getMessage());
+                audit.audit("clone:" + id, Authorizer.actor(p), front.name(), "create", "refused", e.getMessage());
                 throw Errors.from(e, "create clone '" + id + "'");
             }
             states.markFailed(id, "host " + host.name() + " did not confirm the create: " + e.getMessage());
-            audit.audit("clone:" + id, ownerKey, front.name(), "create", "failed", e.getMessage());
+            audit.audit("clone:" + id, Authorizer.actor(p), front.name(), "create", "failed", e.getMessage());
             throw new DollyException(ErrorKind.UNAVAILABLE, "Could not create clone '" + id + "': " + e.getMessage()
                     + ". It is marked FAILED: retry the same create, or destroy it.", e);
         }
         CloneView v = creds.cloneView();
         Clone ready = states.created(item, v);
-        audit.audit("clone:" + id, ownerKey, front.name(), "create", "ready", "template " + template + " on " + host.name() + ", port " + v.port());
+        audit.audit("clone:" + id, Authorizer.actor(p), front.name(), "create", "ready", "template " + template + " on " + host.name() + ", port " + v.port());
         return new CommandResult.CloneResult(Views.info(ready), creds.password(), "Clone " + id + " is ready.");
     }
 
@@ -223,12 +223,12 @@ class CloneLifecycle {
         try {
             CloneView v = lookup.agent(resetting).reset(c.id(), savepoint);
             Clone ready = states.reset(resetting, v);
-            audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), command.verb(), "done", savepoint);
+            audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), command.verb(), "done", savepoint);
             return new CommandResult.CloneResult(Views.info(ready), null, savepoint == null
                     ? "Clone " + c.id() + " is back to its creation state." : "Clone " + c.id() + " is back at savepoint " + savepoint + ".");
         } catch (AgentException e) {
             states.resetFailed(c.id());
-            audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), command.verb(), "failed", e.getMessage());
+            audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), command.verb(), "failed", e.getMessage());
             throw Errors.from(e, what);
         }
     }
@@ -240,7 +240,7 @@ class CloneLifecycle {
         CloneStates.require(c, CloneState.READY, "savepoint");
         try {
             SavepointView v = lookup.agent(c).savepoint(c.id(), s.name());
-            audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), "savepoint", "done", s.name());
+            audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), "savepoint", "done", s.name());
             return new CommandResult.SavepointResult(new CommandResult.SavepointInfo(c.id(), v.name(), v.createdAt()),
                     "Savepoint " + v.name() + " of clone " + c.id() + " taken; `rollback " + c.id() + " " + v.name() + "` returns to it.");
         } catch (AgentException e) {
@@ -253,7 +253,7 @@ class CloneLifecycle {
     CommandResult destroy(Principal p, Front front, Command.Destroy d) {
         Clone c = lookup.existing(d.cloneId());
         auth.check(p, d, c.template(), c.owner());
-        destroyClone(c, Authorizer.key(p), front);
+        destroyClone(c, Authorizer.actor(p), front);
         return new CommandResult.Done("Clone " + c.id() + " destroyed.");
     }
 

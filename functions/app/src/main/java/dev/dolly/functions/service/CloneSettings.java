@@ -45,7 +45,7 @@ class CloneSettings {
             }
         }
         Clone after = states.change(c.id(), it -> it.toBuilder().protectedClone(pr.on()).build());
-        audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), "protect", pr.on() ? "on" : "off", null);
+        audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), "protect", pr.on() ? "on" : "off", null);
         return new CommandResult.CloneResult(Views.info(after), null, pr.on()
                 ? "Clone " + c.id() + " is protected: it will not expire." : "Clone " + c.id() + " is no longer protected.");
     }
@@ -73,7 +73,7 @@ class CloneSettings {
             }
         }
         Clone after = states.change(c.id(), it -> it.toBuilder().expiresAt(until).warnedFor(null).build());
-        audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), "extend", "done", until.toString());
+        audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), "extend", "done", until.toString());
         return new CommandResult.CloneResult(Views.info(after), null, "Clone " + c.id() + " now expires at " + until + ".");
     }
 
@@ -83,7 +83,7 @@ class CloneSettings {
         CloneStates.require(c, CloneState.READY, "password");
         try {
             CloneCredentials creds = lookup.agent(c).rotatePassword(c.id());
-            audit.audit("clone:" + c.id(), Authorizer.key(p), front.name(), "password", "rotated", null);
+            audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), "password", "rotated", null);
             return new CommandResult.CloneResult(Views.info(c), creds.password(),
                     "New password for clone " + c.id() + " (the old one no longer works).");
         } catch (AgentException e) {

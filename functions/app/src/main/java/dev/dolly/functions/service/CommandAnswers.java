@@ -10,8 +10,8 @@ import dev.dolly.functions.service.Idempotency.Kept;
 import java.util.Set;
 
 /**
- * How the command port keeps its answers (Slack triggers, scheduler events): results without any password
- * (nothing keeps one in clear: a create's retry is told to rotate it), refusals that a retry would get again;
+ * How the command port keeps its answers (Slack triggers, scheduler events): results without any password or
+ * personal token (nothing keeps one in clear: a create's retry is told to rotate it), refusals that a retry would get again;
  * never an answer that says "try again" (409, 429, 503, 500).
  */
 final class CommandAnswers implements Idempotency.Codec<CommandResult> {
@@ -33,6 +33,7 @@ final class CommandAnswers implements Idempotency.Codec<CommandResult> {
         if (r instanceof CommandResult.CloneResult cr && cr.password() != null) {
             r = new CommandResult.CloneResult(cr.info(), null, cr.message());
         }
+        if (r instanceof CommandResult.TokenIssued t) r = new CommandResult.TokenIssued(t.info(), null, t.message());
         try {
             return new Kept(AnswerType.of(r), 200, json.writeValueAsString(r), false);
         } catch (Exception e) {
@@ -58,6 +59,10 @@ final class CommandAnswers implements Idempotency.Codec<CommandResult> {
             if (r instanceof CommandResult.CloneResult cr) {
                 return new CommandResult.CloneResult(cr.info(), null,
                         "Already done (same idempotency key). The password is shown only once; use `password` to rotate it.");
+            }
+            if (r instanceof CommandResult.TokenIssued t) {
+                return new CommandResult.TokenIssued(t.info(), null,
+                        "Already done (same idempotency key). A token is shown only once; issue another with `token`, revoke this one.");
             }
             return r;
         } catch (Exception e) {

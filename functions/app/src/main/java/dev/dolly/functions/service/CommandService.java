@@ -9,6 +9,7 @@ import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
 import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.auth.Authorizer;
+import dev.dolly.functions.auth.PersonalTokens;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.CloneStore;
@@ -39,6 +40,7 @@ public class CommandService implements CommandPort {
     private final CloneLifecycle lifecycle;
     private final CloneSettings settings;
     private final Catalog catalog;
+    private final PersonalTokens tokens;
 
     public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                           HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
@@ -59,9 +61,13 @@ public class CommandService implements CommandPort {
         this.lifecycle = new CloneLifecycle(config, auth, store, clones, catalogStore, agents, placement, states, lookup, clock);
         this.settings = new CloneSettings(auth, store, states, lookup, clock);
         this.catalog = new Catalog(config, auth, clones, catalogStore, agents, monitor, lookup);
+        this.tokens = new PersonalTokens(store, auth, clock);
     }
 
     public Authorizer authorizer() { return auth; }
+
+    /** Personal tokens: issued, listed and revoked through commands; the user API authenticates with them. */
+    public PersonalTokens tokens() { return tokens; }
 
     /** The clone state machine (the reaper moves clones too). */
     CloneStates states() { return states; }
@@ -94,6 +100,9 @@ public class CommandService implements CommandPort {
         if (command instanceof Command.Refresh r) return refresh(p, front, r);
         if (command instanceof Command.Templates) return catalog.templates(p);
         if (command instanceof Command.Status) return catalog.status(p);
+        if (command instanceof Command.TokenIssue || command instanceof Command.TokenList || command instanceof Command.TokenRevoke) {
+            return tokens.execute(p, front, command);
+        }
         throw new DollyException(ErrorKind.BAD_REQUEST, "Unknown command " + command.verb());
     }
 
@@ -104,6 +113,6 @@ public class CommandService implements CommandPort {
             throw new DollyException(ErrorKind.NOT_FOUND, "template: there is no template '" + template + "'.");
         }
         auth.check(p, r, template, null);
-        return refreshes.start(template, Authorizer.key(p), front);
+        return refreshes.start(template, Authorizer.actor(p), front);
     }
 }

@@ -41,7 +41,8 @@ public final class Idempotency implements AutoCloseable {
         CLONE(CommandResult.CloneResult.class), CLONE_LIST(CommandResult.CloneList.class),
         SAVEPOINT(CommandResult.SavepointResult.class), SNAPSHOT_LIST(CommandResult.SnapshotList.class),
         TEMPLATE_LIST(CommandResult.TemplateList.class), REFRESH(CommandResult.RefreshInfo.class),
-        STATUS(CommandResult.StatusInfo.class), DONE(CommandResult.Done.class);
+        STATUS(CommandResult.StatusInfo.class), DONE(CommandResult.Done.class),
+        TOKEN(CommandResult.TokenIssued.class), TOKEN_LIST(CommandResult.TokenList.class);
 
         private final Class<? extends CommandResult> result;
 

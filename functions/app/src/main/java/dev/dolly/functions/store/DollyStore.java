@@ -45,6 +45,7 @@ public class DollyStore {
     private final IdempotencyStore firstAnswers;
     private final DynamoDbTable<AuditItem> audit;
     private final DynamoDbTable<SnapshotItem> snapshots;
+    private final DynamoDbTable<TokenItem> tokens;
 
     public DollyStore(DynamoDbClient client, String table, Clock clock) {
         this.client = client;
@@ -59,6 +60,7 @@ public class DollyStore {
                 enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(IdempotencyItem.class)), clock);
         this.audit = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(AuditItem.class));
         this.snapshots = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(SnapshotItem.class));
+        this.tokens = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(TokenItem.class));
     }
 
     private static Key key(String pk, String sk) {
@@ -318,6 +320,43 @@ public class DollyStore {
     /** Forgets {@code owner}'s claim (the request failed in a way a retry may fix). */
     public void release(String scope, String key, String owner) {
         firstAnswers.release(scope, key, owner);
+    }
+
+    // ---------------------------------------------------------------- personal tokens
+
+    /** The token whose SHA-256 is {@code hash}, or null. */
+    public TokenItem token(String hash) {
+        return tokens.getItem(r -> r.key(key(TokenItem.pk(hash), "TOKEN")).consistentRead(true));
+    }
+
+    /** Every token (gsi2 {@code KIND#token}, by id); eventually consistent. */
+    public List<TokenItem> allTokens() {
+        List<TokenItem> out = new ArrayList<>();
+        tokens.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#token")))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
+    /** The token with id {@code id} (read again by its key, so the answer is current), or null. */
+    public TokenItem tokenById(String id) {
+        List<TokenItem> found = new ArrayList<>();
+        tokens.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#token").sortValue(id)))
+                .forEach(p -> found.addAll(p.items()));
+        if (found.isEmpty()) return null;
+        return tokens.getItem(r -> r.key(key(found.get(0).getPk(), "TOKEN")).consistentRead(true));
+    }
+
+    /** Version-checked write of a token (a new one: only if absent); {@link ConflictException} when it moved meanwhile. */
+    public TokenItem putToken(TokenItem t) {
+        try {
+            tokens.putItem(t);
+            t.setVersion(t.getVersion() == null ? 1L : t.getVersion() + 1);
+            return t;
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("token " + t.getId() + " changed meanwhile", e);
+        }
     }
 
     // ---------------------------------------------------------------- audit

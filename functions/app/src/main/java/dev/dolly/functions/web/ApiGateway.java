@@ -16,6 +16,7 @@ public final class ApiGateway {
                 ? e.getRequestContext().getHttp().getMethod() : "POST";
         String path = e.getRawPath() != null ? e.getRawPath()
                 : e.getRequestContext() != null && e.getRequestContext().getHttp() != null ? e.getRequestContext().getHttp().getPath() : "/";
+        if (e.getRawQueryString() != null && !e.getRawQueryString().isEmpty()) path = path + "?" + e.getRawQueryString();
         String raw = e.getBody() == null ? "" : e.getBody();
         byte[] body = e.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = e.getHeaders() == null ? Map.of() : e.getHeaders();

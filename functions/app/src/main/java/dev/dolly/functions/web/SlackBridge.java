@@ -32,6 +32,9 @@ public final class SlackBridge implements SlackEntry {
 
     public SlackFront front() { return front; }
 
+    @Override
+    public java.util.Set<String> groupsOf(String userId) { return front.groupsOf(userId); }
+
     /** The signature a work item travels with. */
     public String signWork(String workJson) {
         return Hmac.hex(workKey, workJson);

@@ -9,4 +9,9 @@ public interface SlackEntry {
 
     /** Runs deferred work that was serialized as {@code workJson} (the async hand-off on Lambda). */
     void runWork(String workJson);
+
+    /** The Slack user groups of {@code userId}, for grants of principals acting as that user (none when Slack is off). */
+    default java.util.Set<String> groupsOf(String userId) {
+        return java.util.Set.of();
+    }
 }

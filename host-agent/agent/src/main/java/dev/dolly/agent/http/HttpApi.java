@@ -214,6 +214,9 @@ public final class HttpApi implements AutoCloseable {
                     CloneOperations.Created c = clones.create(require(parse(body, CreateCloneRequest.class)));
                     return Reply.json(c.created() ? 201 : 200, c.credentials());
                 }
+                if (n < 2) {
+                    break; // PUT/PATCH/DELETE /v1/clones: no such route (was a 500, found by AgentOpenApiTest)
+                }
                 String id = s.get(1);
                 if (n == 2) {
                     switch (method) {
