@@ -7,7 +7,9 @@
 #                               (dataset, initdb, build server, pre-data, five masked columns across two
 #                               tables, post-data, ANALYZE, clean shutdown, snapshot, promote)
 #   refresh_no_rules            the same without masking rules
-#   pg_dump_restore_baseline    pg_dump -Fd -j 2, then pg_restore -j 2 into a fresh cluster on the same pool
+#   pg_dump_restore_baseline    pg_dump -Fd -j 2, then the schema via psql (without Debian 17's pg_attver column
+#                               options, which 18 refuses) and pg_restore -j 2 of data and post-data, into a
+#                               fresh cluster on the same pool
 #   pg_dump_restore_local_disk  the same into a fresh cluster on the host's disk (REFRESH_BENCH_LOCAL=false skips it)
 # Targets: masked_refresh / pg_dump_restore_baseline ≤ 1.0; masked_refresh / refresh_no_rules - 1 ≤ 0.15.
 # Prints a table and writes target/bench/refresh.json. Needs ./dolly setup (zfs-fuse, pool, dockerd, image).

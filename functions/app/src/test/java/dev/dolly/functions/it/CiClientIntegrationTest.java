@@ -90,12 +90,7 @@ class CiClientIntegrationTest {
         TemplateItem t = store.template("shop");
         if (t != null && t.getCurrentSnapshot() != null) return;
         service.execute(Principal.scheduler(), Front.SCHEDULE, new Command.Refresh("shop"));
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        do {
-            Thread.sleep(300);
-            refreshes.pollRunning();
-            t = store.template("shop");
-        } while (t.refreshRunning() && System.nanoTime() < deadline);
+        t = RefreshWait.until(store, refreshes, "shop", Duration.ofMinutes(4));
         assertThat(t.getCurrentSnapshot()).as("first snapshot: %s", t.getRefreshError()).isNotNull();
     }
 

@@ -52,13 +52,7 @@ class LeaseTakeoverIntegrationTest {
         agent = new RealAgent(23100, 23149);
         h = new Harness(Harness.yaml(agent.hostsYaml("local")), MutableClock.systemNow(), AgentClients.Settings.defaults());
         h.service.execute(Principal.scheduler(), Front.SCHEDULE, new dev.dolly.control.api.Command.Refresh("shop"));
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        TemplateItem t = h.store.template("shop");
-        while (t.refreshRunning() && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            h.refreshes.pollRunning();
-            t = h.store.template("shop");
-        }
+        TemplateItem t = RefreshWait.until(h.store, h.refreshes, "shop", Duration.ofMinutes(4));
         assertThat(t.getRefreshState()).as("refresh: %s", t.getRefreshError()).isEqualTo("SUCCEEDED");
     }
 

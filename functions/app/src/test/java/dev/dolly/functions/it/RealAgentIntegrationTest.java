@@ -74,13 +74,7 @@ class RealAgentIntegrationTest {
         // the scheduled refresh builds the template's first snapshot; a second event while it runs starts nothing
         firstStart = (CommandResult.RefreshInfo) h.service.execute(Principal.scheduler(), Front.SCHEDULE, new Command.Refresh("shop"));
         secondStart = (CommandResult.RefreshInfo) h.service.execute(Principal.scheduler(), Front.SCHEDULE, new Command.Refresh("shop"));
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        TemplateItem t = h.store.template("shop");
-        while (t.refreshRunning() && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            h.refreshes.pollRunning();
-            t = h.store.template("shop");
-        }
+        TemplateItem t = RefreshWait.until(h.store, h.refreshes, "shop", Duration.ofMinutes(4));
         assertThat(t.getRefreshState()).as("refresh: %s", t.getRefreshError()).isEqualTo("SUCCEEDED");
     }
 

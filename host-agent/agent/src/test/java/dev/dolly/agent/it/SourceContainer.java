@@ -15,11 +15,13 @@ import java.util.Properties;
 
 /**
  * A test source: a PostgreSQL server of one major run as a container of that major's clone image
- * ({@code dolly/postgres:<major>}, no host packages), its data inside the container, published on
+ * ({@code dolly/postgres:<major>}, no host packages), its data in the container's writable layer, published on
  * 127.0.0.1:port with trust auth, labelled under the test's dataset root so {@link TestRoot#close}
  * removes it.
  */
 public final class SourceContainer implements AutoCloseable {
+    /** Capabilities dropped and limits as for a clone, but a writable root filesystem. */
+    private static final ContainerSpec.Confinement SOURCE = new ContainerSpec.Confinement(0, 4096, List.of(), false, null);
     public final int major;
     public final int port;
     public final String containerId;
@@ -40,11 +42,14 @@ public final class SourceContainer implements AutoCloseable {
     public static SourceContainer start(Containers c, Layout layout, int major) throws Exception {
         int port = PortPool.ephemeralLoopbackPort();
         Map<String, String> labels = layout.labels("test-source");
-        String script = "initdb -D /tmp/data -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null"
-                + " && echo 'host all all 0.0.0.0/0 trust' >> /tmp/data/pg_hba.conf"
-                + " && exec postgres -D /tmp/data -c 'listen_addresses=*' -c unix_socket_directories=/tmp -c fsync=off";
+        String script = "initdb -D /var/lib/postgresql/data -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null"
+                + " && echo 'host all all 0.0.0.0/0 trust' >> /var/lib/postgresql/data/pg_hba.conf"
+                + " && exec postgres -D /var/lib/postgresql/data -c 'listen_addresses=*' -c unix_socket_directories=/tmp -c fsync=off";
+        // a stand-in for production, not a tenant: its data lives in the container's writable layer (a clone's
+        // read-only root with its 64 MB /tmp would end a bench source of any size with "No space left on device")
         ContainerSpec spec = new ContainerSpec(layout.rootSlug() + ".source" + major + "." + port,
-                "dolly/postgres:" + major, List.of("sh", "-c", script), "postgres", labels, Map.of(), "127.0.0.1", port, false, 512L << 20);
+                "dolly/postgres:" + major, List.of("sh", "-c", script),
+                "postgres", labels, Map.of(), "127.0.0.1", port, false, 512L << 20, false, 0, SOURCE);
         String id = c.create(spec);
         c.start(id);
         SourceContainer s = new SourceContainer(major, port, id, c);
