@@ -4,6 +4,10 @@
 # `shop`, and .dolly/local.env for scripts. Idempotent: what already runs is kept, and so are the
 # clones; a second run takes seconds.
 set -euo pipefail
+# the servers started below live on after this script: they must not inherit a caller's descriptors. Under
+# `flock FILE ./dolly up` (or a test run holding a lock) the demo source, the agent and the functions would
+# otherwise hold FILE's lock for their whole life, and every later `flock FILE` would wait forever.
+for fd in $(seq 3 63); do eval "exec $fd>&-" 2>/dev/null || true; done
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
 . "$ROOT/scripts/lib/state.sh"
