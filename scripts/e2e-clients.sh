@@ -4,7 +4,8 @@
 #       retries with Retry-After, no secret in any command line, private files, eval failing on failure
 #   (e) clients/github-action against the local stack, run the way the GitHub runner runs it
 #   (g) clients/dolly (the CLI) with a personal token issued by a signed /dolly token: create, list, savepoint,
-#       psql, reset, env, extend, password, destroy; revoked token → 401, user without a grant → 403
+#       psql, reset, env, extend, password, destroy; the audit trail as stored names the token on each; a revoked
+#       and an expired (--ttl 10s) token → 401 saying how to get a new one; a user without a grant → 403
 #   (f) clients/gitlab/dolly-clone.yml: its jobs rendered as GitLab renders them, run with bash, the dotenv
 #       report read back the way GitLab reads it, psql in a later "job", reset between suites, .post destroy
 set -euo pipefail
@@ -15,6 +16,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck disable=SC1091
 . "$STATE/local.env"
 command -v node >/dev/null || { echo "e2e-clients: node (20+) is required" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "e2e-clients: sqlite3 is required (scripts/audit.sh reads the audit trail with it)" >&2; exit 1; }
 POOL=${DOLLY_POOL:-dolly}
 PASSED=0; FAILED=0
 check() { # check <description> <command…>
@@ -91,12 +93,22 @@ rm -f "$WORK/dotenv.sh"
 echo "(g) the dolly CLI with a personal token against the local stack"
 DOLLY=$ROOT/clients/dolly
 CLI_CLONE="cli-$RUN"
-# a token issued through a signed /dolly token, read from the ephemeral reply (scripts/slack.sh prints it)
-issue_token() { "$ROOT/scripts/slack.sh" --user "$1" token --ttl 1h 2>/dev/null | grep -o 'dolly_pat_[A-Za-z0-9_-]\{43\}' | head -n 1; }
-TOKEN=$(issue_token "$DOLLY_DEMO_SLACK_USER" || true)
-check "/dolly token (signed Slack request) shows a dolly_pat_ token once" [ -n "$TOKEN" ]
+GET_ONE='Get a new one with `/dolly token` in Slack, then run `dolly login`.'   # what a 401 says to do
+# issue_token <user> <ttl>: a token issued through a signed /dolly token, read from the ephemeral reply (scripts/slack.sh
+# prints it); prints "<token> <id> <expiry>"
+issue_token() {
+  local reply token id expires
+  reply=$("$ROOT/scripts/slack.sh" --user "$1" token --ttl "$2" 2>/dev/null) || return 1
+  token=$(grep -o 'dolly_pat_[A-Za-z0-9_-]\{43\}' <<<"$reply" | head -n 1)
+  id=$(grep -o 'Token tok-[0-9a-f]* issued' <<<"$reply" | head -n 1 | cut -d' ' -f2)
+  expires=$(grep -o 'it expires [0-9T:.Z-]*[0-9Z]' <<<"$reply" | head -n 1 | cut -d' ' -f3)
+  [ -n "$token" ] && [ -n "$id" ] && [ -n "$expires" ] && printf '%s %s %s\n' "$token" "$id" "$expires"
+}
+read -r TOKEN TOKEN_ID _ <<<"$(issue_token "$DOLLY_DEMO_SLACK_USER" 1h || true)"
+issued() { [ -n "${TOKEN:-}" ] && [ -n "${TOKEN_ID:-}" ]; }
+check "/dolly token (signed Slack request) shows a dolly_pat_ token once, with its id" issued
 export DOLLY_CONFIG_DIR="$WORK/dolly-config"
-export E2E_TOKEN=$TOKEN   # handed to the checks in the environment, never in a command line
+export E2E_TOKEN=${TOKEN:-}   # handed to the checks in the environment, never in a command line
 check "dolly login --url … --with-token (token on stdin) saves it 0600 in a 0700 directory" bash -c \
   'printf "%s\n" "$E2E_TOKEN" | env -u DOLLY_TOKEN "$1" login --url "$2" --with-token && [ "$(stat -c %a "$DOLLY_CONFIG_DIR/config")" = 600 ] && [ "$(stat -c %a "$DOLLY_CONFIG_DIR")" = 700 ]' _ "$DOLLY" "$DOLLY_URL"
 cli() { env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" "$@"; }   # only what login saved
@@ -111,16 +123,64 @@ check "dolly extend $CLI_CLONE --by 2h" cli extend "$CLI_CLONE" --by 2h
 check "dolly password $CLI_CLONE rotates it" bash -c '"$@" | grep -q "^password: "' _ env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" password "$CLI_CLONE"
 # refused <exit status> <text> <command…>: the command fails with that status and says the text on stderr
 refused() { local want=$1 text=$2 rc=0 err; shift 2; err=$("$@" 2>&1 >/dev/null) || rc=$?; [ "$rc" = "$want" ] && grep -qF -- "$text" <<<"$err"; }
+# says <exit status> <line> <command…>: the command fails with that status and its stderr is that line, as a person reads it
+says() { local want=$1 line=$2 rc=0 err; shift 2; err=$("$@" 2>&1 >/dev/null) || rc=$?; [ "$rc" = "$want" ] && [ "$err" = "$line" ]; }
+# answers <status> <message> <variable holding the token> <method> <path> [JSON body]: the user API answers that HTTP
+# status with that message (curl reads the Authorization header from stdin: the token never reaches a command line)
+answers() {
+  local want=$1 message=$2 var=$3 method=$4 path=$5 body=${6:-} out status rc=0
+  out=$(mktemp)
+  status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" -H @- -H 'Content-Type: application/json' ${body:+--data-binary "$body"} \
+    "$DOLLY_URL$path" <<<"Authorization: Bearer ${!var}") || rc=$?
+  [ "$rc" = 0 ] && [ "$status" = "$want" ] && [ "$(jq -r .message "$out")" = "$message" ]; rc=$?
+  rm -f "$out"; return "$rc"
+}
 check "a mistake answers with the usage to type instead (exit 3)" refused 3 "Did you mean create" cli crate shop
 check "dolly destroy $CLI_CLONE" cli destroy "$CLI_CLONE"
 check "nothing of the CLI's clone is left on the pool or in Docker" clone_gone "$CLI_CLONE"
-TOKEN_ID=$(cli token list --output json | jq -r '[.tokens[] | select(.revokedAt == null)][0].id')   # the newest: ours
-check "dolly token revoke <id> (the token revokes itself)" cli token revoke "$TOKEN_ID"
-check "a revoked token gets 401 saying how to get a new one (exit 4)" refused 4 "/dolly token" cli list
-NOGRANT=$(issue_token U0NOGRANT || true)
-as_nogrant() { DOLLY_URL=$DOLLY_URL DOLLY_TOKEN=${NOGRANT:-none} "$DOLLY" "$@"; }   # the token in the environment only
-check "a token of a user without a grant gets 403 naming the grant (exit 3)" refused 3 "grant" as_nogrant list
-unset DOLLY_CONFIG_DIR E2E_TOKEN
+# the audit trail as stored (DynamoDB Local's file, read by scripts/audit.sh): every command made with the token names it
+# audit_names <subject> <action> <outcome> <count> <principal> <front>: that many such events, each by that principal from that front
+audit_names() {
+  "$ROOT/scripts/audit.sh" "$1" | jq -e -s --arg a "$2" --arg o "$3" --argjson n "$4" --arg p "$5" --arg f "$6" \
+    'map(select(.action == $a and .outcome == $o)) | length == $n and all(.principal == $p and .front == $f)'
+}
+# password: rotated 3 times (dolly psql, dolly env, dolly password)
+for step in create:ready:1 savepoint:done:1 password:rotated:3 reset:done:1 extend:done:1 destroy:done:1; do
+  IFS=: read -r action outcome n <<<"$step"
+  check "the audit trail of clone:$CLI_CLONE: $action ($outcome) x$n, each by slack:$DOLLY_DEMO_SLACK_USER token:$TOKEN_ID from the API" \
+    audit_names "clone:$CLI_CLONE" "$action" "$outcome" "$n" "slack:$DOLLY_DEMO_SLACK_USER token:$TOKEN_ID" API
+done
+check "… and of token:$TOKEN_ID: issued from Slack by slack:$DOLLY_DEMO_SLACK_USER (tokens are issued in Slack only)" \
+  audit_names "token:$TOKEN_ID" issue done 1 "slack:$DOLLY_DEMO_SLACK_USER" SLACK
+check "dolly token list --output json lists $TOKEN_ID, its last use recorded" bash -c '"$@" --output json | jq -e --arg t "$0" "[.tokens[] | select(.id == \$t and .lastUsedAt != null and .revokedAt == null)] | length == 1"' "$TOKEN_ID" env -u DOLLY_TOKEN -u DOLLY_URL "$DOLLY" token list
+check "dolly token revoke $TOKEN_ID (the token revokes itself)" cli token revoke "$TOKEN_ID"
+check "… audited as revoked through the token itself" audit_names "token:$TOKEN_ID" revoke done 1 "slack:$DOLLY_DEMO_SLACK_USER token:$TOKEN_ID" API
+check "the revoked token: HTTP 401 'Token $TOKEN_ID was revoked. Get a new one with /dolly token…'" \
+  answers 401 "Token $TOKEN_ID was revoked. $GET_ONE" E2E_TOKEN GET /api/v1/clones
+check "… and the CLI says so and exits 4" says 4 "Token $TOKEN_ID was revoked. $GET_ONE" cli list
+# expiry against the running stack: a token issued with a 10 s life, used while valid, refused once its time is past
+read -r SHORT SHORT_ID SHORT_EXPIRES <<<"$(issue_token "$DOLLY_DEMO_SLACK_USER" 10s || true)"
+export E2E_SHORT=${SHORT:-none}
+as_short() { DOLLY_URL=$DOLLY_URL DOLLY_TOKEN=$E2E_SHORT "$DOLLY" "$@"; }   # the token in the environment only
+check "/dolly token --ttl 10s issues $SHORT_ID, expiring at ${SHORT_EXPIRES:-?}" [ -n "${SHORT_EXPIRES:-}" ]
+check "… dolly list with it works while it is valid" as_short list
+wait_s=$(( $(date -d "${SHORT_EXPIRES:-now}" +%s) - $(date +%s) + 1 ))
+[ "$wait_s" -le 0 ] || { echo "    waiting ${wait_s}s for $SHORT_ID to expire"; sleep "$wait_s"; }
+check "the expired token: HTTP 401 'Token $SHORT_ID expired at $SHORT_EXPIRES. Get a new one with /dolly token…'" \
+  answers 401 "Token $SHORT_ID expired at $SHORT_EXPIRES. $GET_ONE" E2E_SHORT GET /api/v1/clones
+check "… and the CLI says so and exits 4" says 4 "Token $SHORT_ID expired at $SHORT_EXPIRES. $GET_ONE" as_short list
+read -r NOGRANT _ <<<"$(issue_token U0NOGRANT 1h || true)"
+export E2E_NOGRANT=${NOGRANT:-none}
+as_nogrant() { DOLLY_URL=$DOLLY_URL DOLLY_TOKEN=$E2E_NOGRANT "$DOLLY" "$@"; }   # the token in the environment only
+NOGRANT_SAYS="Refused: to list clones you need a grant (at least role viewer on a template); no grant names Slack user U0NOGRANT. Ask a Dolly admin to add one under \`grants:\`."
+check "a token of a user without a grant: HTTP 403 naming the grant to ask for" answers 403 "$NOGRANT_SAYS" E2E_NOGRANT GET /api/v1/clones
+check "… and the CLI says so and exits 3" says 3 "$NOGRANT_SAYS" as_nogrant list
+NOGRANT_CREATE="Refused: to create clones of template 'shop' you need the grant role developer on template 'shop'; Slack user U0NOGRANT has no grant on it. Ask a Dolly admin to add it under \`grants:\`."
+check "… POST /api/v1/clones with it: HTTP 403 naming the role and template" \
+  answers 403 "$NOGRANT_CREATE" E2E_NOGRANT POST /api/v1/clones "{\"template\":\"shop\",\"name\":\"$CLI_CLONE-nogrant\"}"
+check "… dolly create shop with it says so and exits 3" says 3 "$NOGRANT_CREATE" as_nogrant create shop --name "$CLI_CLONE-nogrant"
+check "… and nothing was created" clone_gone "$CLI_CLONE-nogrant"
+unset DOLLY_CONFIG_DIR E2E_TOKEN E2E_SHORT E2E_NOGRANT
 
 echo
 if [ "$FAILED" = 0 ]; then printf '\e[32mclients end-to-end: %d passed\e[0m\n' "$PASSED"

@@ -90,6 +90,29 @@ test('refusals print the server message; 401 exits 4, other 4xx 3, 5xx 5; nothin
   } finally { await api.close(); box.close(); }
 });
 
+test('a refusal in JSON (as the user API sends 401/403/404…) is shown as its message, escapes read; --output json keeps the JSON', async () => {
+  const box = sandbox();
+  let status = 401;
+  const message = 'Token tok-1 expired at 2026-12-02T20:07:56Z. Get a new one with `/dolly token` in Slack, then run `dolly login`.';
+  let body = JSON.stringify({ error: 'unauthorized', message });
+  const api = await fakeApi(() => ({ status, type: 'application/json', body }));
+  try {
+    const e = env(box, { DOLLY_URL: api.url, DOLLY_TOKEN: TOKEN });
+    let r = await exec('bash', [DOLLY, 'list'], e);
+    assert.equal(r.code, 4);
+    assert.equal(r.stderr, message + '\n', 'the message alone, not the JSON around it');
+    r = await exec('bash', [DOLLY, 'list', '--output', 'json'], e);
+    assert.equal(r.code, 4);
+    assert.deepEqual(JSON.parse(r.stderr), { error: 'unauthorized', message });
+    status = 403;
+    const tricky = 'Refused: "a\\b" \u00e9 — line\nnext\ttab';
+    body = JSON.stringify({ error: 'forbidden', message: tricky, field: 'clone' }).replace('\u00e9', '\\u00e9');
+    r = await exec('bash', [DOLLY, 'show', 'x'], { ...e, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
+    assert.equal(r.code, 3);
+    assert.equal(r.stderr, tricky + '\n');
+  } finally { await api.close(); box.close(); }
+});
+
 test('env prints quoted exports of the rotated connection; psql gets PGPASSWORD in its environment, not argv', async () => {
   const box = sandbox();
   const api = await fakeApi(() => ({ status: 200, body: "DOLLY_CLONE=x\nPGHOST=localhost\nPGPORT=6001\nPGUSER=u\nPGDATABASE=shop\nPGPASSWORD=p w'$(x)\nEVIL=1\n" }));

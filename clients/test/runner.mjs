@@ -114,6 +114,9 @@ export function exec(cmd, args, env, timeoutMs = 60000, input) {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, pid: child.pid }); });
+    // a child that exits without reading its input (a refused `login --token`) closes the pipe: EPIPE here is
+    // not the test's failure (its exit status and output tell what happened)
+    child.stdin.on('error', (e) => { if (e.code !== 'EPIPE') reject(e); });
     child.stdin.end(input || '');
   });
 }
