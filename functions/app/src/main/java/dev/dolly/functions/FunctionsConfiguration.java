@@ -1,6 +1,5 @@
 package dev.dolly.functions;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.dolly.control.api.CommandResult;
 import dev.dolly.control.api.DollyException;
@@ -35,28 +34,30 @@ import org.springframework.context.annotation.Configuration;
  *     or {@code template} at the top);</li>
  * <li>{@code reaper} — any scheduled event: heartbeats, expiry, warnings, reconciliation.</li>
  * </ul>
+ * API Gateway events come in as JSON maps ({@link ApiGateway#call}): an {@code APIGatewayV2HTTPEvent} parameter would
+ * make the adapter read them with aws-lambda-java-serialization, which the Lambda jar does without.
  */
 @Configuration(proxyBeanMethods = false)
 public class FunctionsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(FunctionsConfiguration.class);
 
     @Bean
-    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler) {
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler) {
         return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
     }
 
     @Bean
-    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> userApi(UserApi handler) {
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> userApi(UserApi handler) {
         return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
     }
 
     @Bean
-    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> agentCallback(AgentCallback handler) {
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> agentCallback(AgentCallback handler) {
         return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
     }
 
     @Bean
-    public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack) {
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack) {
         return event -> ApiGateway.response(slack.handle(ApiGateway.call(event)));
     }
 

@@ -1,5 +1,6 @@
 package dev.dolly.functions;
 
+import dev.dolly.functions.aws.AwsApi;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Secrets;
 import dev.dolly.functions.service.CommandService;
@@ -11,7 +12,6 @@ import dev.dolly.slack.ExecutorSlackWorkDispatcher;
 import dev.dolly.slack.SlackFront;
 import dev.dolly.slack.SlackSettings;
 import dev.dolly.slack.SlackWorkDispatcher;
-import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,9 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The Slack front, when its secrets are set ({@code SLACK_SIGNING_SECRET}, {@code SLACK_BOT_TOKEN}, or the
@@ -80,13 +77,10 @@ public class SlackConfiguration {
         SlackWorkDispatcher dispatcher;
         AtomicReference<SlackBridge> bridge = new AtomicReference<>();
         if (function != null && !function.isBlank()) {
-            var b = LambdaClient.builder().httpClient(UrlConnectionHttpClient.create());
-            String endpoint = settings.lambda().endpoint();
-            if (endpoint != null && !endpoint.isBlank()) b.endpointOverride(URI.create(endpoint));
             String region = System.getenv("AWS_REGION");
             if (region == null) region = settings.dynamodb().region();
-            if (region != null && !region.isBlank()) b.region(Region.of(region));
-            dispatcher = new LambdaSlackWorkDispatcher(b.build(), function, settings.lambda().qualifier(), bridge::get);
+            AwsApi lambda = AwsApi.of("lambda", region, settings.lambda().endpoint());
+            dispatcher = new LambdaSlackWorkDispatcher(lambda, function, settings.lambda().qualifier(), bridge::get);
             log.info("Slack work goes to asynchronous invocations of {}", function);
         } else {
             dispatcher = ExecutorSlackWorkDispatcher.withThreads(4);

@@ -1,13 +1,13 @@
 package dev.dolly.functions.config;
 
+import dev.dolly.functions.aws.AwsApi;
+import dev.dolly.functions.aws.SecretsManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Where secrets come from. A secret named by an environment variable {@code NAME} is that variable's
@@ -39,16 +39,16 @@ public final class Secrets {
             return v != null ? v : System.getProperty(name);
         };
         return new Secrets(env, new Function<>() {
-            private volatile SecretsManagerClient client;
+            private volatile SecretsManager client;
 
             @Override
             public String apply(String arn) {
                 if (client == null) {
                     synchronized (this) {
-                        if (client == null) client = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+                        if (client == null) client = new SecretsManager(AwsApi.of("secretsmanager", null, null));
                     }
                 }
-                return client.getSecretValue(r -> r.secretId(arn)).secretString();
+                return client.secretString(arn);
             }
         });
     }

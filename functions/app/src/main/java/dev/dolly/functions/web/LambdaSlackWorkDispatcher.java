@@ -4,26 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dolly.slack.SlackWork;
 import dev.dolly.slack.SlackWorkDispatcher;
+import dev.dolly.functions.aws.AwsApi;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.InvocationType;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * On AWS Lambda: hands deferred Slack work to an asynchronous invocation ({@code InvocationType.EVENT})
  * of this same function, as an API Gateway v2 shaped event for {@value SlackBridge#WORK_PATH} so the
- * {@code slackEvents} function reads it like any request. Returns once Lambda accepted it (202).
+ * {@code slackEvents} function reads it like any request. Returns once Lambda accepted it (202). The call is Lambda's
+ * {@code Invoke} API ({@code POST /2015-03-31/functions/NAME/invocations}, {@code X-Amz-Invocation-Type: Event}).
  */
 public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LambdaClient lambda;
+    private final AwsApi lambda;
     private final String functionName;
     private final String qualifier;
     private final Supplier<SlackBridge> bridge;
 
-    public LambdaSlackWorkDispatcher(LambdaClient lambda, String functionName, String qualifier, Supplier<SlackBridge> bridge) {
+    public LambdaSlackWorkDispatcher(AwsApi lambda, String functionName, String qualifier, Supplier<SlackBridge> bridge) {
         this.lambda = lambda;
         this.functionName = functionName;
         this.qualifier = qualifier == null || qualifier.isBlank() ? null : qualifier;
@@ -51,11 +52,12 @@ public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
 
     @Override
     public void dispatch(SlackWork work) {
-        InvokeResponse r = lambda.invoke(b -> b.functionName(functionName).qualifier(qualifier)
-                .invocationType(InvocationType.EVENT)
-                .payload(SdkBytes.fromUtf8String(event(work))));
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("Lambda did not accept the Slack work (status " + r.statusCode() + ")");
+        String path = "/2015-03-31/functions/" + SdkHttpUtils.urlEncode(functionName) + "/invocations"
+                + (qualifier == null ? "" : "?Qualifier=" + SdkHttpUtils.urlEncode(qualifier));
+        AwsApi.Answer r = lambda.post(path, Map.of("X-Amz-Invocation-Type", "Event", "Content-Type", "application/json"),
+                event(work).getBytes(StandardCharsets.UTF_8));
+        if (r.status() != 202) {
+            throw new IllegalStateException("Lambda did not accept the Slack work (status " + r.status() + "): " + r.text());
         }
     }
 }
