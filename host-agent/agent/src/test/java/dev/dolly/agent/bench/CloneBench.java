@@ -143,6 +143,7 @@ public final class CloneBench {
             agent.start();
             AgentClient api = new AgentClient(config.name(), URI.create("http://127.0.0.1:" + agent.httpPort()), secret, Clock.systemUTC());
             Map<String, Long> sizeOf = new LinkedHashMap<>();
+            Map<String, String> buildOf = new LinkedHashMap<>();
             for (Size s : sizes) {
                 String t = "bench" + s.name();
                 long t0 = System.nanoTime();
@@ -157,9 +158,10 @@ public final class CloneBench {
                 TemplateView tv = api.templates().stream().filter(x -> x.name().equals(t)).findFirst().orElseThrow();
                 SnapshotView snap = tv.snapshots().get(0);
                 sizeOf.put(s.name(), snap.sizeBytes());
+                buildOf.put(s.name(), snap.id());
                 log("template %s built in %.1f s: snapshot %s, %s", t, (System.nanoTime() - t0) / 1e9, snap.id(), human(snap.sizeBytes()));
             }
-            lifecycle(api, sizes, sizeOf);
+            lifecycle(api, sizes, sizeOf, buildOf, new Floors(agent, major));
             for (Size s : sizes) {
                 alternatives(api, "bench" + s.name(), sizeOf.get(s.name()), s.nSlow());
             }
@@ -199,7 +201,11 @@ public final class CloneBench {
      * load from anything else on the machine hits all sizes alike). The first round warms caches
      * and is not counted.
      */
-    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf) throws Exception {
+    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf, Map<String, String> buildOf, Floors floors)
+            throws Exception {
+        Map<String, List<Double>> dockerFloor = new LinkedHashMap<>();
+        Map<String, List<Double>> hostFloor = new LinkedHashMap<>();
+        floors.prepare();
         Map<String, List<Double>> ready = new LinkedHashMap<>();
         Map<String, List<Double>> reset = new LinkedHashMap<>();
         Map<String, List<Double>> destroy = new LinkedHashMap<>();
@@ -211,6 +217,14 @@ public final class CloneBench {
                 }
                 String template = "bench" + size.name();
                 String id = "b" + i + "-" + size.name();
+                double floorDocker = floors.dockerRunTrivial(template, buildOf.get(size.name()), i);
+                double floorHost = floors.zfsClonePgStart(template, buildOf.get(size.name()), i);
+                if (i > 0) {
+                    dockerFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorDocker);
+                    if (!Double.isNaN(floorHost)) {
+                        hostFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorHost);
+                    }
+                }
                 long t0 = System.nanoTime();
                 CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
                 try (Connection conn = connect(c, c.cloneView().database())) {
@@ -240,6 +254,8 @@ public final class CloneBench {
         }
         for (Size size : sizes) {
             long bytes = sizeOf.get(size.name());
+            add("docker_run_trivial", bytes, dockerFloor.getOrDefault(size.name(), List.of()));
+            add("zfs_clone_pg_start", bytes, hostFloor.getOrDefault(size.name(), List.of()));
             add("clone_ready", bytes, ready.getOrDefault(size.name(), List.of()));
             add("reset", bytes, reset.getOrDefault(size.name(), List.of()));
             add("destroy", bytes, destroy.getOrDefault(size.name(), List.of()));
