@@ -107,6 +107,7 @@ public final class Agent implements AutoCloseable {
     /** Reconciles, starts the activity sampler and the HTTP API, and builds missing seed templates when configured to. */
     public Reconciler.Report start() throws IOException {
         Reconciler.Report report = reconciler.reconcile();
+        clones.spares().start(); // warm spares of every template's current snapshot, in the background
         sampler.start(config.activityInterval());
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), config.name(), clock,

@@ -116,7 +116,13 @@ public final class CloneBench {
                         retention: 1
                         postgres: %d
                         clone: { memory: 256m }
-                    """.formatted(s.name(), seed, major));
+                      bench%scold:
+                        database: bench
+                        seed: [ %s ]
+                        retention: 1
+                        postgres: %d
+                        clone: { memory: 256m, spares: 0 }
+                    """.formatted(s.name(), seed, major, s.name(), seed, major));
         }
         byte[] secret = ("bench-secret-" + HexFormat.of().formatHex(r) + "-0123456789").getBytes(StandardCharsets.UTF_8);
         AgentConfig config = ConfigLoader.parse("""
@@ -144,8 +150,8 @@ public final class CloneBench {
             AgentClient api = new AgentClient(config.name(), URI.create("http://127.0.0.1:" + agent.httpPort()), secret, Clock.systemUTC());
             Map<String, Long> sizeOf = new LinkedHashMap<>();
             Map<String, String> buildOf = new LinkedHashMap<>();
-            for (Size s : sizes) {
-                String t = "bench" + s.name();
+            for (String t : sizes.stream().flatMap(s -> java.util.stream.Stream.of("bench" + s.name(), "bench" + s.name() + "cold")).toList()) {
+                Size s = sizes.stream().filter(x -> t.startsWith("bench" + x.name())).findFirst().orElseThrow();
                 long t0 = System.nanoTime();
                 JobView j = api.refresh(t);
                 while ("RUNNING".equals(j.state())) {
@@ -157,16 +163,25 @@ public final class CloneBench {
                 }
                 TemplateView tv = api.templates().stream().filter(x -> x.name().equals(t)).findFirst().orElseThrow();
                 SnapshotView snap = tv.snapshots().get(0);
-                sizeOf.put(s.name(), snap.sizeBytes());
-                buildOf.put(s.name(), snap.id());
+                if (!t.endsWith("cold")) {
+                    sizeOf.put(s.name(), snap.sizeBytes());
+                    buildOf.put(s.name(), snap.id());
+                }
                 log("template %s built in %.1f s: snapshot %s, %s", t, (System.nanoTime() - t0) / 1e9, snap.id(), human(snap.sizeBytes()));
             }
-            lifecycle(api, sizes, sizeOf, buildOf, new Floors(agent, major));
+            Spares spares = new Spares(agent, api);
+            lifecycle(api, sizes, sizeOf, buildOf, new Floors(agent, major), spares);
             for (Size s : sizes) {
-                alternatives(api, "bench" + s.name(), sizeOf.get(s.name()), s.nSlow());
+                List<Double> burst = spares.burst("bench" + s.name(), 20);
+                add("clone_ready_burst20", sizeOf.get(s.name()), burst);
+                spares.cost("bench" + s.name(), sizeOf.get(s.name()), this::addBytes);
+            }
+            for (Size s : sizes) {
+                alternatives(api, "bench" + s.name() + "cold", sizeOf.get(s.name()), s.nSlow());
             }
             Size largest = sizes.get(sizes.size() - 1);
-            idle(agent, api, "bench" + largest.name(), sizeOf.get(largest.name()), idleClones);
+            // the idle rows count the pool's growth per clone: on the template without spares, so a refill does not count
+            idle(agent, api, "bench" + largest.name() + "cold", sizeOf.get(largest.name()), idleClones);
         } finally {
             agent.close();
             if (toolsContainer != null) {
@@ -201,8 +216,9 @@ public final class CloneBench {
      * load from anything else on the machine hits all sizes alike). The first round warms caches
      * and is not counted.
      */
-    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf, Map<String, String> buildOf, Floors floors)
-            throws Exception {
+    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf, Map<String, String> buildOf, Floors floors,
+                           Spares spares) throws Exception {
+        Map<String, List<Double>> cold = new LinkedHashMap<>();
         Map<String, List<Double>> dockerFloor = new LinkedHashMap<>();
         Map<String, List<Double>> hostFloor = new LinkedHashMap<>();
         floors.prepare();
@@ -225,7 +241,18 @@ public final class CloneBench {
                         hostFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorHost);
                     }
                 }
+                // spares off: the template's twin without spares, the create path of before issue 19
                 long t0 = System.nanoTime();
+                CloneCredentials cc = api.create(new CreateCloneRequest(id + "-cold", template + "cold", null, "bench", null, false));
+                try (Connection conn = connect(cc, cc.cloneView().database())) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (i > 0) {
+                        cold.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
+                    }
+                }
+                api.destroy(id + "-cold");
+                spares.awaitFull(template); // the pool refilled since the last create, as between a CI job's creates
+                t0 = System.nanoTime();
                 CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
                 try (Connection conn = connect(c, c.cloneView().database())) {
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -257,6 +284,7 @@ public final class CloneBench {
             add("docker_run_trivial", bytes, dockerFloor.getOrDefault(size.name(), List.of()));
             add("zfs_clone_pg_start", bytes, hostFloor.getOrDefault(size.name(), List.of()));
             add("clone_ready", bytes, ready.getOrDefault(size.name(), List.of()));
+            add("clone_ready_spares_off", bytes, cold.getOrDefault(size.name(), List.of()));
             add("reset", bytes, reset.getOrDefault(size.name(), List.of()));
             add("destroy", bytes, destroy.getOrDefault(size.name(), List.of()));
             log("bench%s: clone_ready p50 %.3f s, reset p50 %.3f s, destroy p50 %.3f s", size.name(),
@@ -404,7 +432,7 @@ public final class CloneBench {
         results.add(m);
     }
 
-    private void addBytes(String metric, long size, int n, double value, List<Double> perClone) {
+    void addBytes(String metric, long size, int n, double value, List<Double> perClone) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("metric", metric);
         m.put("size_bytes", size);
