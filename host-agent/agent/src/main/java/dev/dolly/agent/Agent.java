@@ -84,6 +84,7 @@ public final class Agent implements AutoCloseable {
         this.sampler = new ActivitySampler(clones, zfs, clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
         metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
+        metrics.gauge("spares", "Warm spares ready to be taken by a create.", () -> clones.spares().spares().size());
         metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());
         metrics.gauge("pool_size_bytes", "Bytes used plus available under the dataset root.", () -> zfs.space(layout.root()).sizeBytes());
         metrics.gauge("ports_in_use", "Clone ports in use.", ports::inUse);

@@ -84,7 +84,7 @@ final class Floors {
             String mp = agent.zfs().get(dataset, List.of("mountpoint")).orElseThrow().get("mountpoint");
             int uid = (Integer) Files.getAttribute(Path.of(mp), "unix:uid");
             int gid = (Integer) Files.getAttribute(Path.of(mp), "unix:gid");
-            Files.setAttribute(sock, "unix:owner", Files.getOwner(Path.of(mp)));
+            Files.setOwner(sock, Files.getOwner(Path.of(mp)));
             pg = new ProcessBuilder(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", bin.toString(), "-D", mp,
                     "-c", "listen_addresses=127.0.0.1", "-c", "port=" + port, "-c", "unix_socket_directories=" + sock,
                     "-c", "hba_file=" + hba, "-c", "ssl=off", "-c", "logging_collector=off"))

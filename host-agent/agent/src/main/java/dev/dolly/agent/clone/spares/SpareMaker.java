@@ -70,6 +70,15 @@ public final class SpareMaker {
         return catalog.current(template);
     }
 
+    /** Applies the template's retention (logged, never thrown). */
+    void retention(String template) {
+        try {
+            catalog.applyRetention(template);
+        } catch (RuntimeException e) {
+            log.warn("spares: retention of {}: {}", template, e.getMessage());
+        }
+    }
+
     /** The agent's password of a spare's (or its clone's) cluster. */
     char[] ownKey(String dataset) {
         return keys.password(dataset, null);

@@ -233,11 +233,14 @@ public final class SparePool implements AutoCloseable {
     void refill(TemplateConfig t) {
         String template = t.name();
         int target = target(template);
+        java.util.Set<String> promoted = new java.util.TreeSet<>();
         for (Spare s; (s = stale.poll()) != null; ) {
             log.info("spares: removing spare {} of {}/{} (a newer snapshot was promoted)", s.key(), s.template(), s.snapshot());
             s.close();
             maker.remove(s.key(), s.dataset(), s.port());
+            promoted.add(s.template());
         }
+        promoted.forEach(maker::retention); // the old snapshot may go now that no spare depends on it
         Optional<String> current = maker.current(template);
         ConcurrentLinkedDeque<Spare> q = ready.computeIfAbsent(template, k -> new ConcurrentLinkedDeque<>());
         for (Spare s : List.copyOf(q)) {
@@ -269,7 +272,7 @@ public final class SparePool implements AutoCloseable {
 
     /**
      * Removes every spare under the root (datasets in state {@code spare} and their containers, and containers of spares
-     * without a dataset): on start, whatever an earlier agent left mid-way, and on close. Returns the keys removed.
+     * without a dataset): on start, whatever an earlier agent left, ready or mid-way. Returns what it removed.
      */
     public List<String> removeAll() {
         List<String> removed = new ArrayList<>();
