@@ -193,6 +193,7 @@ public final class CloneBench {
         }
         write(out);
         printTable();
+        printRatios();
     }
 
     /** A cluster of ~{@code bytes} (one table + indexes); BEGIN…COMMIT so wal_level=minimal skips the WAL for the new tables. */
@@ -465,6 +466,33 @@ public final class CloneBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), Map.of("results", results));
         log("wrote %s", out);
+    }
+
+    /** The issue-19 targets as ratios to the floor measured in the same run (p50 over docker_run_trivial's p50). */
+    private void printRatios() {
+        Map<Long, Map<String, Map<String, Object>>> bySize = new LinkedHashMap<>();
+        for (Map<String, Object> m : results) {
+            bySize.computeIfAbsent((Long) m.get("size_bytes"), k -> new LinkedHashMap<>()).put((String) m.get("metric"), m);
+        }
+        bySize.forEach((size, rows) -> {
+            Double floor = rows.containsKey("docker_run_trivial") ? (Double) rows.get("docker_run_trivial").get("p50_s") : null;
+            if (floor == null || floor <= 0) {
+                return;
+            }
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s, p50 / docker_run_trivial p50 (%.3fs):", human(size), floor));
+            for (String k : List.of("clone_ready", "clone_ready_spares_off", "clone_ready_burst20", "reset", "destroy", "zfs_clone_pg_start")) {
+                Object p50 = rows.containsKey(k) ? rows.get(k).get("p50_s") : null;
+                if (p50 instanceof Double d) {
+                    b.append(String.format(Locale.ROOT, " %s %.2f×", k, d / floor));
+                }
+            }
+            Object p50 = rows.containsKey("clone_ready") ? rows.get("clone_ready").get("p50_s") : null;
+            Object p95 = rows.containsKey("clone_ready") ? rows.get("clone_ready").get("p95_s") : null;
+            if (p50 instanceof Double a && p95 instanceof Double c && a > 0) {
+                b.append(String.format(Locale.ROOT, "; clone_ready p95/p50 %.2f", c / a));
+            }
+            System.out.println(b);
+        });
     }
 
     private void printTable() {
