@@ -369,6 +369,9 @@ public final class CloneBench {
             try {
                 List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
                 for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
+                    if (agent.layout().cloneIdOfContainer(ci.name()) == null) {
+                        continue; // a warm spare of another template: its own rows
+                    }
                     fs.add(pool.submit(() -> {
                         long m = agent.containers().memoryUsage(ci.id()); // docker stats: cgroup usage less inactive page cache
                         if (m >= 0) {
