@@ -315,9 +315,14 @@ public final class SparePool implements AutoCloseable {
             t = refiller;
         }
         if (t != null) {
-            t.interrupt();
+            // a spare being made is finished and removed again (interrupted, zfs and docker calls would leave it half-made)
+            wake();
             try {
-                t.join(TimeUnit.SECONDS.toMillis(60));
+                t.join(config.readyTimeout().plusSeconds(15).toMillis());
+                if (t.isAlive()) {
+                    t.interrupt();
+                    t.join(TimeUnit.SECONDS.toMillis(15));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
