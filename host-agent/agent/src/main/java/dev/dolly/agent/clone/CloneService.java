@@ -157,7 +157,7 @@ public class CloneService implements CloneOperations {
             if (warm.isPresent()) {
                 return new Created(warm.get(), true);
             }
-            return new Created(doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone()), true);
+            return new Created(spares.coldCreate(() -> doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone())), true);
         }));
     }
 

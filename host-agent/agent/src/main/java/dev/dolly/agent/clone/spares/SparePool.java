@@ -70,6 +70,8 @@ public final class SparePool implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** Creates on the ordinary path in flight: the refill waits for them (a burst that ran out of spares goes first). */
+    private final java.util.concurrent.atomic.AtomicInteger coldCreates = new java.util.concurrent.atomic.AtomicInteger();
     private Thread refiller;
 
     public SparePool(AgentConfig config, Layout layout, Zfs zfs, Containers containers, CloneContainers cloneContainers,
@@ -109,6 +111,18 @@ public final class SparePool implements AutoCloseable {
         refiller = new Thread(this::refillLoop, "spares");
         refiller.setDaemon(true);
         refiller.start();
+    }
+
+    /** Runs a create on the ordinary path; the refill makes no spare meanwhile (it would compete for docker and zfs). */
+    public <T> T coldCreate(java.util.function.Supplier<T> create) {
+        coldCreates.incrementAndGet();
+        try {
+            return create.get();
+        } finally {
+            if (coldCreates.decrementAndGet() == 0) {
+                wake();
+            }
+        }
     }
 
     /** Wakes the refill (a spare was taken). */
@@ -254,6 +268,9 @@ public final class SparePool implements AutoCloseable {
             }
         }
         while (!closed && current.isPresent() && q.size() < target) {
+            if (coldCreates.get() > 0) {
+                return; // woken again when the last of them is done
+            }
             long gen = generation.computeIfAbsent(template, k -> new java.util.concurrent.atomic.AtomicLong()).get();
             Optional<Spare> s = maker.make(t, current.get());
             if (s.isEmpty()) {
