@@ -59,7 +59,9 @@ public final class Schema {
             "ttl", Kind.DURATION, "maxTtl", Kind.DURATION, "idle", Kind.DURATION, "memory", Kind.SIZE, "quota", Kind.SIZE,
             // what confines a clone (the agent's CloneLimits): host defaults under agent.clone, a template's win
             "cpus", Kind.NUMBER, "pids", Kind.INTEGER, "savepoints", Kind.INTEGER, "capAdd", Kind.TEXT_LIST,
-            "readOnlyRoot", Kind.BOOLEAN, "ownerRole", Kind.TEXT);
+            "readOnlyRoot", Kind.BOOLEAN, "ownerRole", Kind.TEXT,
+            // warm spares per template: the agent keeps that many clones of the current snapshot running, ownerless
+            "spares", Kind.INTEGER);
 
     /** A template: the agent builds and refreshes it, the control plane serves its clones. */
     public static final Fields TEMPLATE = new Fields(keys(

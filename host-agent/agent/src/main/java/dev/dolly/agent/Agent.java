@@ -84,6 +84,7 @@ public final class Agent implements AutoCloseable {
         this.sampler = new ActivitySampler(clones, zfs, clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
         metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
+        metrics.gauge("spares", "Warm spares ready to be taken by a create.", () -> clones.spares().spares().size());
         metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());
         metrics.gauge("pool_size_bytes", "Bytes used plus available under the dataset root.", () -> zfs.space(layout.root()).sizeBytes());
         metrics.gauge("ports_in_use", "Clone ports in use.", ports::inUse);
@@ -107,6 +108,7 @@ public final class Agent implements AutoCloseable {
     /** Reconciles, starts the activity sampler and the HTTP API, and builds missing seed templates when configured to. */
     public Reconciler.Report start() throws IOException {
         Reconciler.Report report = reconciler.reconcile();
+        clones.spares().start(); // warm spares of every template's current snapshot, in the background
         sampler.start(config.activityInterval());
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), config.name(), clock,

@@ -16,6 +16,7 @@ public final class Layout {
     public static final String READY = "ready";
     public static final String CREATED = "created";
     public static final String SAVEPOINT_PREFIX = "sp-";
+    public static final String SPARE_PREFIX = "spare.";
 
     public static final String LABEL_ROOT = "dolly.root";
     public static final String LABEL_KIND = "dolly.kind";
@@ -56,6 +57,29 @@ public final class Layout {
     public String createdSnapshot(String cloneId) { return clone(cloneId) + "@" + CREATED; }
 
     public String savepointSnapshot(String cloneId, String savepoint) { return clone(cloneId) + "@" + SAVEPOINT_PREFIX + savepoint; }
+
+    /** The {@code @created} snapshot of a clone's dataset (a clone made from a spare keeps the spare's dataset name). */
+    public static String createdOf(String dataset) { return dataset + "@" + CREATED; }
+
+    /** The snapshot of savepoint {@code savepoint} of a clone's dataset. */
+    public static String savepointOf(String dataset, String savepoint) { return dataset + "@" + SAVEPOINT_PREFIX + savepoint; }
+
+    /**
+     * A warm spare's name ({@code spare.<hex>}): its dataset is {@code <root>/clones/spare.<hex>}, and a clone made from it
+     * keeps that dataset (its id in {@link Props#CLONE}). The dot keeps it apart from every clone id.
+     */
+    public static String spareKey(String hex) { return SPARE_PREFIX + hex; }
+
+    public static boolean isSpareKey(String name) { return name != null && name.startsWith(SPARE_PREFIX); }
+
+    /** The container of spare {@code key} until a create takes it (then it is renamed {@link #cloneContainer}). */
+    public String spareContainer(String key) { return rootSlug() + "." + key; }
+
+    /** The clone id a container's name gives ({@link #cloneContainer}), or null. */
+    public String cloneIdOfContainer(String containerName) {
+        String prefix = rootSlug() + ".clone.";
+        return containerName != null && containerName.startsWith(prefix) ? containerName.substring(prefix.length()) : null;
+    }
 
     /** A docker-safe form of the root: {@code dolly/it-3fa2} becomes {@code dolly.it-3fa2}. */
     public String rootSlug() {

@@ -45,6 +45,10 @@ public final class Props {
     public static final String STATE_CREATING = "creating";
     public static final String STATE_BUILDING = "building";
     public static final String STATE_READY = "ready";
+    /** a warm spare (ready-to-hand clone of a template's current snapshot, no owner yet); never listed as a clone. */
+    public static final String STATE_SPARE = "spare";
+    /** on a clone made from a spare: its clone id (its dataset keeps the spare's name); absent: the dataset's name is the id. */
+    public static final String CLONE = "dolly:clone";
 
     private Props() {}
 }

@@ -39,6 +39,11 @@ public record CloneRecord(
         return Props.STATE_READY.equals(state);
     }
 
+    /** A warm spare, not (yet) anyone's clone. */
+    public boolean spare() {
+        return Props.STATE_SPARE.equals(state);
+    }
+
     public boolean hasSavepoint(String name) {
         return savepoints.stream().anyMatch(s -> s.name().equals(name));
     }
@@ -66,7 +71,8 @@ public record CloneRecord(
         }
         sps.sort(Comparator.comparing(Savepoint::createdAt).thenComparing(Savepoint::name));
         Instant createdAt = instant(ds.get(Props.CREATED));
-        return new CloneRecord(ds.leaf(), dataset, ds.get(Props.STATE), (int) ds.getLong(Props.PORT, 0), ds.get(Props.OWNER),
+        String id = ds.get(Props.CLONE) == null || ds.get(Props.CLONE).isBlank() ? ds.leaf() : ds.get(Props.CLONE);
+        return new CloneRecord(id, dataset, ds.get(Props.STATE), (int) ds.getLong(Props.PORT, 0), ds.get(Props.OWNER),
                 ds.get(Props.USER), ds.get(Props.TEMPLATE), ds.get(Props.SNAPSHOT), ds.get(Props.DATABASE),
                 createdAt != null ? createdAt : Instant.ofEpochSecond(ds.getLong("creation", 0)),
                 instant(ds.get(Props.EXPIRES)), "true".equals(ds.get(Props.PROTECTED)), instant(ds.get(Props.ACTIVITY)),

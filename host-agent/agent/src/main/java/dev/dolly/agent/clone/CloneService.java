@@ -15,6 +15,8 @@ import dev.dolly.agent.api.ResetRequest;
 import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.UpdateCloneRequest;
+import dev.dolly.agent.clone.spares.SpareMaker;
+import dev.dolly.agent.clone.spares.SparePool;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.CloneLimits;
 import dev.dolly.agent.config.TemplateConfig;
@@ -69,7 +71,7 @@ public class CloneService implements CloneOperations {
     static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
             Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
             Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER, Props.RESETTING, "guid",
-            Props.POSTGRES);
+            Props.POSTGRES, Props.CLONE);
 
     private final AgentConfig config;
     private final Layout layout;
@@ -85,6 +87,8 @@ public class CloneService implements CloneOperations {
     private final ClusterKeys keys;
     private final PoolReserve reserve;
     private final CloneLocks locks = new CloneLocks();
+    private final CloneDatasets datasets;
+    private final SparePool spares;
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clone-background");
         t.setDaemon(true);
@@ -107,6 +111,15 @@ public class CloneService implements CloneOperations {
         this.metrics = metrics;
         this.keys = keys;
         this.reserve = new PoolReserve(config, layout, zfs);
+        this.datasets = new CloneDatasets(layout, zfs);
+        this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets,
+                new SpareMaker(config, layout, zfs, pg, cloneContainers, ports, catalog, keys, reserve), clock);
+        catalog.onPromote(spares::promoted);
+    }
+
+    /** The warm spares of this host's templates. */
+    public SparePool spares() {
+        return spares;
     }
 
     public CloneLocks locks() {
@@ -140,8 +153,23 @@ public class CloneService implements CloneOperations {
                 log.warn("create {}: removing a half-made clone left by an earlier attempt", id);
                 removeEverything(c.id(), c.dataset(), c.port());
             }
-            return new Created(doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone()), true);
+            Optional<CloneCredentials> warm = fromSpare(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone());
+            if (warm.isPresent()) {
+                return new Created(warm.get(), true);
+            }
+            return new Created(spares.coldCreate(() -> doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone())), true);
         }));
+    }
+
+    /** The clone made from a warm spare of the template's current snapshot, if one is ready ({@link SparePool#take}). */
+    private Optional<CloneCredentials> fromSpare(String id, TemplateConfig tc, String owner, String snapshot, Instant expiresAt, boolean protect) {
+        char[] password = Passwords.random();
+        try {
+            Optional<String> taken = spares.take(id, tc, owner, snapshot, Passwords.scramVerifier(password), expiresAt, protect);
+            return taken.map(ds -> new CloneCredentials(view(require(id), "ready"), new String(password)));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
@@ -270,7 +298,7 @@ public class CloneService implements CloneOperations {
         List<CloneRecord> out = new ArrayList<>();
         byDataset.forEach((ds, es) -> {
             CloneRecord c = CloneRecord.of(ds, es);
-            if (c != null) {
+            if (c != null && !c.spare()) {
                 out.add(c);
             }
         });
@@ -286,11 +314,12 @@ public class CloneService implements CloneOperations {
     }
 
     public Optional<CloneRecord> find(String id) {
-        Map<String, ZfsEntry> entries = zfs.get(layout.clone(id), true, CLONE_PROPS);
+        String dataset = datasets.of(id);
+        Map<String, ZfsEntry> entries = zfs.get(dataset, true, CLONE_PROPS);
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(CloneRecord.of(layout.clone(id), entries.values()));
+        return Optional.ofNullable(CloneRecord.of(dataset, entries.values())).filter(c -> !c.spare());
     }
 
     private CloneRecord require(String id) {
@@ -343,12 +372,12 @@ public class CloneService implements CloneOperations {
                 if (!c.hasCreatedSnapshot()) {
                     throw new AgentException(ErrorCode.INTERNAL, "clone '" + id + "' lost its @created snapshot: destroy and re-create it");
                 }
-                target = layout.createdSnapshot(id);
+                target = Layout.createdOf(c.dataset());
             } else {
                 if (!c.hasSavepoint(savepoint)) {
                     throw CloneErrors.unknownSavepoint(id, savepoint);
                 }
-                target = layout.savepointSnapshot(id, savepoint);
+                target = Layout.savepointOf(c.dataset(), savepoint);
             }
             Phases phases = new Phases();
             resetTo(c, target.substring(target.indexOf('@') + 1), phases);
@@ -514,7 +543,7 @@ public class CloneService implements CloneOperations {
             }
             Faults.step("savepoint.after-checkpoint");
             try {
-                zfs.snapshot(layout.savepointSnapshot(id, name));
+                zfs.snapshot(Layout.savepointOf(c.dataset(), name));
             } catch (RuntimeException e) {
                 throw errors.translate("savepoint " + name + " of clone " + id, e);
             }
@@ -535,7 +564,7 @@ public class CloneService implements CloneOperations {
             if (!c.hasSavepoint(name)) {
                 throw CloneErrors.unknownSavepoint(id, name);
             }
-            zfs.destroy(layout.savepointSnapshot(id, name));
+            zfs.destroy(Layout.savepointOf(c.dataset(), name));
             return null;
         }));
     }
@@ -562,6 +591,7 @@ public class CloneService implements CloneOperations {
                     throw errors.translate("destroy clone " + id, e);
                 }
                 phases.mark("zfs destroy");
+                datasets.forget(id);
                 ports.release(c.get().port());
                 String template = c.get().template();
                 if (template != null) {
@@ -586,6 +616,7 @@ public class CloneService implements CloneOperations {
         }
         containers.removeForce(layout.cloneContainer(id));
         zfs.destroyRecursive(dataset);
+        datasets.forget(id);
         if (port > 0) {
             ports.release(port);
         }
@@ -640,7 +671,8 @@ public class CloneService implements CloneOperations {
     }
 
     private ContainerSpec cloneSpec(CloneRecord c) {
-        return cloneContainers.spec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(), c.port(), clonesMountpoint() + "/" + c.id());
+        String leaf = c.dataset().substring(c.dataset().lastIndexOf('/') + 1); // a clone made from a spare keeps its dataset
+        return cloneContainers.spec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(), c.port(), clonesMountpoint() + "/" + leaf);
     }
 
     private String clonesMountpoint() {
@@ -687,6 +719,7 @@ public class CloneService implements CloneOperations {
     }
 
     public void close() {
+        spares.close();
         background.shutdown();
     }
 }

@@ -50,6 +50,7 @@ import java.util.Map;
  *     pids: 512                # process limit of a clone's container
  *     quota: 10g               # ZFS quota of a clone, savepoints included (0: none)
  *     savepoints: 10           # most savepoints per clone
+ *     spares: 2                # warm spares per template (0: none): a create takes a running one
  *   poolReserve: 10%           # creates, savepoints and refreshes must leave this much of the pool free
  *   callback:                  # optional: push refresh jobs and heartbeats to the control plane
  *     url: http://127.0.0.1:8080/agent/callback
@@ -160,7 +161,8 @@ public final class ConfigLoader {
                     c.hasNonNull("savepoints") ? c.get("savepoints").asInt() : base.savepoints(),
                     caps,
                     c.hasNonNull("readOnlyRoot") ? c.get("readOnlyRoot").asBoolean() : base.readOnlyRoot(),
-                    c.hasNonNull("ownerRole") ? ownerRole(where, c.get("ownerRole").asText()) : base.ownerRole());
+                    c.hasNonNull("ownerRole") ? ownerRole(where, c.get("ownerRole").asText()) : base.ownerRole(),
+                    c.hasNonNull("spares") ? c.get("spares").asInt() : base.spares());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

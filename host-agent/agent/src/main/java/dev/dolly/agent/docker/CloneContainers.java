@@ -30,6 +30,19 @@ public final class CloneContainers {
      * {@code major}'s), serving its data directory {@code dataDir} on {@code port}.
      */
     public ContainerSpec spec(String id, String template, String snapshot, int major, String owner, int port, String dataDir) {
+        return spec(layout.cloneContainer(id), id, template, snapshot, major, owner, port, dataDir);
+    }
+
+    /**
+     * The container of warm spare {@code key}: a clone's in every respect (image, confinement, network, published port)
+     * but its name and its {@code dolly.clone} label, the spare's key, and no owner. A create that takes the spare renames
+     * it {@link Layout#cloneContainer}; labels cannot change, so clones are found by name first.
+     */
+    public ContainerSpec spareSpec(String key, String template, String snapshot, int major, int port, String dataDir) {
+        return spec(layout.spareContainer(key), key, template, snapshot, major, "", port, dataDir);
+    }
+
+    private ContainerSpec spec(String name, String id, String template, String snapshot, int major, String owner, int port, String dataDir) {
         long memory = memoryFor(template);
         Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
         labels.put(Layout.LABEL_CLONE, id);
@@ -43,7 +56,7 @@ public final class CloneContainers {
         if (memory > 0) {
             settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
         }
-        return new ContainerSpec(layout.cloneContainer(id), config.imageFor(template, major),
+        return new ContainerSpec(name, config.imageFor(template, major),
                 PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
                 Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4),
                 confinement(config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults())));
@@ -64,16 +77,34 @@ public final class CloneContainers {
         return l.stream().filter(x -> x.name().equals(layout.cloneContainer(id))).findFirst().or(() -> l.stream().findFirst());
     }
 
-    /** Every container labelled for clone {@code id} under this dataset root. */
+    /** Every container of clone {@code id} under this dataset root: named for it, or labelled for it. */
     public List<ContainerInfo> all(String id) {
-        return containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, id));
+        return containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE)).stream()
+                .filter(x -> id.equals(cloneIdOf(x))).toList();
     }
 
-    /** Every clone container under this dataset root, by clone id. */
+    /** Every container labelled for spare {@code key} (named for the spare, or already renamed for a clone). */
+    public List<ContainerInfo> ofSpare(String key) {
+        return containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_CLONE, key));
+    }
+
+    /**
+     * The clone a container serves: the id its name gives ({@link Layout#cloneContainer}; a clone made from a spare runs
+     * the spare's container, renamed, still labelled for the spare), else its {@code dolly.clone} label.
+     */
+    public String cloneIdOf(ContainerInfo ci) {
+        String byName = layout.cloneIdOfContainer(ci.name());
+        return byName != null ? byName : ci.labels().get(Layout.LABEL_CLONE);
+    }
+
+    /** Every clone container under this dataset root, by clone id (spares' containers are not clones'). */
     public Map<String, ContainerInfo> byClone() {
         Map<String, ContainerInfo> out = new HashMap<>();
         for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
-            out.put(ci.labels().get(Layout.LABEL_CLONE), ci);
+            String id = cloneIdOf(ci);
+            if (id != null && !Layout.isSpareKey(id)) {
+                out.put(id, ci);
+            }
         }
         return out;
     }

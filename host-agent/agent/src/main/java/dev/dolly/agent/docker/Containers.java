@@ -201,6 +201,11 @@ public class Containers {
         }
     }
 
+    /** Renames a container (running or not); its labels stay as they are. */
+    public void rename(String id, String name) {
+        dc().renameContainerCmd(id).withName(name).exec();
+    }
+
     /** Removes a container, killing it if it runs. A missing container is fine. */
     public void removeForce(String idOrName) {
         try {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * build and initdb containers of a previous run are removed and their half-built datasets
  * destroyed; half-made clones are removed; ready clones get their port back and their container
  * started (or re-created); containers without a dataset are removed; a template whose current
- * pointer is missing or dangling points at its newest ready snapshot again. Everything it does
- * is logged.
+ * pointer is missing or dangling points at its newest ready snapshot again; warm spares of a
+ * previous run are removed (the spare pool refills once the agent runs). Everything it does is logged.
  */
 public class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -111,7 +111,9 @@ public class Reconciler {
             }
         }
 
-        // 2. clones: half-made ones go, ready ones get their port and a running container
+        // 2. warm spares: whatever step an earlier agent left them at, they go (the pool is refilled after the start)
+        clones.spares().removeAll();
+        // 3. clones: half-made ones go, ready ones get their port and a running container
         Set<String> cloneIds = new HashSet<>();
         for (CloneRecord c : clones.records()) {
             if (!c.ready()) {
@@ -127,9 +129,10 @@ public class Reconciler {
         }
         Map<String, ContainerInfo> byClone = new java.util.HashMap<>();
         for (ContainerInfo c : all) {
-            String id = c.labels().get(Layout.LABEL_CLONE);
-            if (!Layout.KIND_CLONE.equals(c.labels().get(Layout.LABEL_KIND)) || id == null) {
-                continue;
+            // a clone made from a spare runs the spare's container, renamed for the clone: the name tells whose it is
+            String id = layout.cloneIdOfContainer(c.name()) != null ? layout.cloneIdOfContainer(c.name()) : c.labels().get(Layout.LABEL_CLONE);
+            if (!Layout.KIND_CLONE.equals(c.labels().get(Layout.LABEL_KIND)) || id == null || Layout.isSpareKey(id)) {
+                continue; // spares' containers went with the spares
             }
             if (!cloneIds.contains(id) || !c.name().equals(layout.cloneContainer(id))) {
                 if (clones.find(id).map(CloneRecord::ready).orElse(false) && c.name().equals(layout.cloneContainer(id))) {
@@ -173,7 +176,7 @@ public class Reconciler {
             }
         }
 
-        // 3. boot files of builds that never finished
+        // 4. boot files of builds that never finished
         if (Files.isDirectory(config.workDir())) {
             try (Stream<Path> s = Files.list(config.workDir())) {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith("boot." + layout.rootSlug() + "@")).toList()) {

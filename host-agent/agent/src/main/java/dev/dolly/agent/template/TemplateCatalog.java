@@ -41,6 +41,7 @@ public class TemplateCatalog {
             Props.STATE, Props.CURRENT, Props.CREATED, Props.DATABASE, Props.JOB, Props.POSTGRES, Props.KEYS);
     private final AgentConfig config;
     private final Layout layout;
+    private final List<java.util.function.Consumer<String>> promotions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Zfs zfs;
     private final Map<String, ReadWriteLock> locks = new ConcurrentHashMap<>();
 
@@ -136,20 +137,29 @@ public class TemplateCatalog {
             zfs.set(layout.template(template), Props.CURRENT, buildId);
             return null;
         });
+        for (java.util.function.Consumer<String> l : promotions) {
+            l.accept(template);
+        }
+    }
+
+    /** Told the template's name after a promotion (the warm spares of its old snapshot go). */
+    public void onPromote(java.util.function.Consumer<String> listener) {
+        promotions.add(listener);
     }
 
     /** Clone ids by the build they depend on ({@code template/build} → clones). */
     public Map<String, List<String>> dependants() {
         Map<String, List<String>> m = new HashMap<>();
-        for (ZfsEntry e : zfs.get(layout.clones(), true, List.of("origin")).values()) {
+        for (ZfsEntry e : zfs.get(layout.clones(), true, List.of("origin", Props.STATE, Props.CLONE)).values()) {
             String origin = e.get("origin");
-            if (e.isSnapshot() || origin == null || !origin.startsWith(layout.templates() + "/")) {
-                continue;
+            if (e.isSnapshot() || origin == null || !origin.startsWith(layout.templates() + "/") || Props.STATE_SPARE.equals(e.get(Props.STATE))) {
+                continue; // warm spares are no one's clones
             }
+            String id = e.get(Props.CLONE) == null || e.get(Props.CLONE).isBlank() ? e.leaf() : e.get(Props.CLONE);
             String rel = origin.substring(layout.templates().length() + 1);
             int at = rel.indexOf('@');
             if (at > 0) {
-                m.computeIfAbsent(rel.substring(0, at), k -> new ArrayList<>()).add(e.leaf());
+                m.computeIfAbsent(rel.substring(0, at), k -> new ArrayList<>()).add(id);
             }
         }
         m.values().forEach(l -> l.sort(null));

@@ -23,6 +23,11 @@ public class Zfs {
     private final ProcessRunner runner;
     private final ZfsCommands commands;
     private final Duration busyRetry;
+    /**
+     * At most two {@code zfs clone}/{@code zfs destroy} at a time: a burst of concurrent ones (20 creates at once)
+     * wedges zfs-fuse; queued, they finish sooner.
+     */
+    private final java.util.concurrent.Semaphore heavy = new java.util.concurrent.Semaphore(2, true);
 
     public Zfs(ProcessRunner runner, ZfsCommands commands, Duration busyRetry) {
         this.runner = runner;
@@ -43,7 +48,12 @@ public class Zfs {
     }
 
     public void clone(String snapshot, String dataset, Map<String, String> properties) {
-        run(commands.clone(snapshot, dataset, properties));
+        heavy.acquireUninterruptibly();
+        try {
+            run(commands.clone(snapshot, dataset, properties));
+        } finally {
+            heavy.release();
+        }
     }
 
     public void snapshot(String snapshot) {
@@ -56,12 +66,15 @@ public class Zfs {
 
     /** Destroys a dataset and its snapshots; retried while busy; a dataset that is already gone is fine. */
     public void destroyRecursive(String dataset) {
+        heavy.acquireUninterruptibly();
         try {
             retryWhileBusy(commands.destroyRecursive(dataset));
         } catch (ZfsException e) {
             if (e.kind() != ZfsException.Kind.NOT_FOUND) {
                 throw e;
             }
+        } finally {
+            heavy.release();
         }
     }
 

@@ -116,7 +116,13 @@ public final class CloneBench {
                         retention: 1
                         postgres: %d
                         clone: { memory: 256m }
-                    """.formatted(s.name(), seed, major));
+                      bench%scold:
+                        database: bench
+                        seed: [ %s ]
+                        retention: 1
+                        postgres: %d
+                        clone: { memory: 256m, spares: 0 }
+                    """.formatted(s.name(), seed, major, s.name(), seed, major));
         }
         byte[] secret = ("bench-secret-" + HexFormat.of().formatHex(r) + "-0123456789").getBytes(StandardCharsets.UTF_8);
         AgentConfig config = ConfigLoader.parse("""
@@ -143,8 +149,9 @@ public final class CloneBench {
             agent.start();
             AgentClient api = new AgentClient(config.name(), URI.create("http://127.0.0.1:" + agent.httpPort()), secret, Clock.systemUTC());
             Map<String, Long> sizeOf = new LinkedHashMap<>();
-            for (Size s : sizes) {
-                String t = "bench" + s.name();
+            Map<String, String> buildOf = new LinkedHashMap<>();
+            for (String t : sizes.stream().flatMap(s -> java.util.stream.Stream.of("bench" + s.name(), "bench" + s.name() + "cold")).toList()) {
+                Size s = sizes.stream().filter(x -> t.startsWith("bench" + x.name())).findFirst().orElseThrow();
                 long t0 = System.nanoTime();
                 JobView j = api.refresh(t);
                 while ("RUNNING".equals(j.state())) {
@@ -156,15 +163,26 @@ public final class CloneBench {
                 }
                 TemplateView tv = api.templates().stream().filter(x -> x.name().equals(t)).findFirst().orElseThrow();
                 SnapshotView snap = tv.snapshots().get(0);
-                sizeOf.put(s.name(), snap.sizeBytes());
+                if (!t.endsWith("cold")) {
+                    sizeOf.put(s.name(), snap.sizeBytes());
+                    buildOf.put(s.name(), snap.id());
+                }
                 log("template %s built in %.1f s: snapshot %s, %s", t, (System.nanoTime() - t0) / 1e9, snap.id(), human(snap.sizeBytes()));
             }
-            lifecycle(api, sizes, sizeOf);
+            Spares spares = new Spares(agent, api);
+            lifecycle(api, sizes, sizeOf, buildOf, new Floors(agent, major), spares);
             for (Size s : sizes) {
-                alternatives(api, "bench" + s.name(), sizeOf.get(s.name()), s.nSlow());
+                List<Double> burst = spares.burst("bench" + s.name(), 20);
+                add("clone_ready_burst20", sizeOf.get(s.name()), burst);
+                add("clone_ready_burst20_spares_off", sizeOf.get(s.name()), spares.burst("bench" + s.name() + "cold", 20));
+                spares.cost("bench" + s.name(), sizeOf.get(s.name()), this::addBytes);
+            }
+            for (Size s : sizes) {
+                alternatives(api, "bench" + s.name() + "cold", sizeOf.get(s.name()), s.nSlow());
             }
             Size largest = sizes.get(sizes.size() - 1);
-            idle(agent, api, "bench" + largest.name(), sizeOf.get(largest.name()), idleClones);
+            // the idle rows count the pool's growth per clone: on the template without spares, so a refill does not count
+            idle(agent, api, "bench" + largest.name() + "cold", sizeOf.get(largest.name()), idleClones);
         } finally {
             agent.close();
             if (toolsContainer != null) {
@@ -176,6 +194,7 @@ public final class CloneBench {
         }
         write(out);
         printTable();
+        printRatios();
     }
 
     /** A cluster of ~{@code bytes} (one table + indexes); BEGIN…COMMIT so wal_level=minimal skips the WAL for the new tables. */
@@ -199,7 +218,12 @@ public final class CloneBench {
      * load from anything else on the machine hits all sizes alike). The first round warms caches
      * and is not counted.
      */
-    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf) throws Exception {
+    private void lifecycle(AgentClient api, List<Size> sizes, Map<String, Long> sizeOf, Map<String, String> buildOf, Floors floors,
+                           Spares spares) throws Exception {
+        Map<String, List<Double>> cold = new LinkedHashMap<>();
+        Map<String, List<Double>> dockerFloor = new LinkedHashMap<>();
+        Map<String, List<Double>> hostFloor = new LinkedHashMap<>();
+        floors.prepare();
         Map<String, List<Double>> ready = new LinkedHashMap<>();
         Map<String, List<Double>> reset = new LinkedHashMap<>();
         Map<String, List<Double>> destroy = new LinkedHashMap<>();
@@ -211,7 +235,26 @@ public final class CloneBench {
                 }
                 String template = "bench" + size.name();
                 String id = "b" + i + "-" + size.name();
+                double floorDocker = floors.dockerRunTrivial(template, buildOf.get(size.name()), i);
+                double floorHost = floors.zfsClonePgStart(template, buildOf.get(size.name()), i);
+                if (i > 0) {
+                    dockerFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorDocker);
+                    if (!Double.isNaN(floorHost)) {
+                        hostFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorHost);
+                    }
+                }
+                // spares off: the template's twin without spares, the create path of before issue 19
                 long t0 = System.nanoTime();
+                CloneCredentials cc = api.create(new CreateCloneRequest(id + "-cold", template + "cold", null, "bench", null, false));
+                try (Connection conn = connect(cc, cc.cloneView().database())) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (i > 0) {
+                        cold.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
+                    }
+                }
+                api.destroy(id + "-cold");
+                spares.awaitFull(template); // the pool refilled since the last create, as between a CI job's creates
+                t0 = System.nanoTime();
                 CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
                 try (Connection conn = connect(c, c.cloneView().database())) {
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -220,6 +263,7 @@ public final class CloneBench {
                         ready.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
                     }
                 }
+                spares.awaitFull(template); // a clone is used a while before a reset: the refill its create started is done
                 t0 = System.nanoTime();
                 api.reset(id, null);
                 try (Connection conn = connect(c, c.cloneView().database())) {
@@ -240,7 +284,10 @@ public final class CloneBench {
         }
         for (Size size : sizes) {
             long bytes = sizeOf.get(size.name());
+            add("docker_run_trivial", bytes, dockerFloor.getOrDefault(size.name(), List.of()));
+            add("zfs_clone_pg_start", bytes, hostFloor.getOrDefault(size.name(), List.of()));
             add("clone_ready", bytes, ready.getOrDefault(size.name(), List.of()));
+            add("clone_ready_spares_off", bytes, cold.getOrDefault(size.name(), List.of()));
             add("reset", bytes, reset.getOrDefault(size.name(), List.of()));
             add("destroy", bytes, destroy.getOrDefault(size.name(), List.of()));
             log("bench%s: clone_ready p50 %.3f s, reset p50 %.3f s, destroy p50 %.3f s", size.name(),
@@ -324,6 +371,9 @@ public final class CloneBench {
             try {
                 List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
                 for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_CLONE))) {
+                    if (agent.layout().cloneIdOfContainer(ci.name()) == null) {
+                        continue; // a warm spare of another template: its own rows
+                    }
                     fs.add(pool.submit(() -> {
                         long m = agent.containers().memoryUsage(ci.id()); // docker stats: cgroup usage less inactive page cache
                         if (m >= 0) {
@@ -388,7 +438,7 @@ public final class CloneBench {
         results.add(m);
     }
 
-    private void addBytes(String metric, long size, int n, double value, List<Double> perClone) {
+    void addBytes(String metric, long size, int n, double value, List<Double> perClone) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("metric", metric);
         m.put("size_bytes", size);
@@ -421,6 +471,33 @@ public final class CloneBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), Map.of("results", results));
         log("wrote %s", out);
+    }
+
+    /** The issue-19 targets as ratios to the floor measured in the same run (p50 over docker_run_trivial's p50). */
+    private void printRatios() {
+        Map<Long, Map<String, Map<String, Object>>> bySize = new LinkedHashMap<>();
+        for (Map<String, Object> m : results) {
+            bySize.computeIfAbsent((Long) m.get("size_bytes"), k -> new LinkedHashMap<>()).put((String) m.get("metric"), m);
+        }
+        bySize.forEach((size, rows) -> {
+            Double floor = rows.containsKey("docker_run_trivial") ? (Double) rows.get("docker_run_trivial").get("p50_s") : null;
+            if (floor == null || floor <= 0) {
+                return;
+            }
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s, p50 / docker_run_trivial p50 (%.3fs):", human(size), floor));
+            for (String k : List.of("clone_ready", "clone_ready_spares_off", "clone_ready_burst20", "clone_ready_burst20_spares_off", "reset", "destroy", "zfs_clone_pg_start")) {
+                Object p50 = rows.containsKey(k) ? rows.get(k).get("p50_s") : null;
+                if (p50 instanceof Double d) {
+                    b.append(String.format(Locale.ROOT, " %s %.2f×", k, d / floor));
+                }
+            }
+            Object p50 = rows.containsKey("clone_ready") ? rows.get("clone_ready").get("p50_s") : null;
+            Object p95 = rows.containsKey("clone_ready") ? rows.get("clone_ready").get("p95_s") : null;
+            if (p50 instanceof Double a && p95 instanceof Double c && a > 0) {
+                b.append(String.format(Locale.ROOT, "; clone_ready p95/p50 %.2f", c / a));
+            }
+            System.out.println(b);
+        });
     }
 
     private void printTable() {

@@ -155,4 +155,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("agent: { poolReserve: 95% }", Path.of("/cfg"), Map.of()))
                 .hasMessageContaining("agent.poolReserve");
     }
+
+    @Test
+    void warmSparesDefaultToTwoPerTemplateAndCanBeTurnedOff() {
+        AgentConfig c = ConfigLoader.parse("""
+                agent:
+                  clone: { spares: 1 }
+                templates:
+                  a: { seed: x.sql }
+                  b: { seed: x.sql, clone: { spares: 0 } }
+                """, Path.of("/cfg"), Map.of());
+        assertThat(c.template("a").orElseThrow().cloneDefaults().limits().spares()).isEqualTo(1);
+        assertThat(c.template("b").orElseThrow().cloneDefaults().limits().spares()).isZero();
+        assertThat(ConfigLoader.parse("templates: { t: { seed: x.sql } }", Path.of("/cfg"), Map.of()).template("t").orElseThrow()
+                .cloneDefaults().limits().spares()).isEqualTo(CloneLimits.DEFAULT_SPARES).isEqualTo(2);
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { t: { seed: x.sql, clone: { spares: -1 } } }", Path.of("/cfg"), Map.of()))
+                .hasMessageContaining("templates.t.clone").hasMessageContaining("spares");
+        assertThatThrownBy(() -> ConfigLoader.parse("templates: { t: { seed: x.sql, clone: { spares: 500 } } }", Path.of("/cfg"), Map.of()))
+                .hasMessageContaining("spares");
+    }
 }

@@ -76,6 +76,7 @@ class ReconcileTest {
                   secretEnv: DOLLY_IT_SECRET
                   buildMissingTemplates: false
                   activityInterval: 0s
+                  clone: { spares: 0 }
                 templates:
                 %s""".formatted(port, t.root, t.workDir, templates.indent(2)));
         try (Agent a = ItAgent.start(config)) {

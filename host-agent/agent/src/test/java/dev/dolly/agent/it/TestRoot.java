@@ -42,8 +42,15 @@ public final class TestRoot implements AutoCloseable {
         return config(portFrom, portTo, templatesYaml, "");
     }
 
-    /** As {@link #config(int, int, String)}, with more {@code agent:} keys (YAML lines, indented by two). */
+    /**
+     * As {@link #config(int, int, String)}, with more {@code agent:} keys (YAML lines, indented by two). Without an
+     * {@code agent.clone} of the test's own, warm spares are off ({@code clone: { spares: 0 }}): a test of the cold
+     * create path and its crash points sees only its own clones; the spares' tests turn them on.
+     */
     public AgentConfig config(int portFrom, int portTo, String templatesYaml, String agentYaml) {
+        if (!agentYaml.contains("clone:")) {
+            agentYaml = agentYaml.stripTrailing() + (agentYaml.isBlank() ? "" : "\n") + "  clone: { spares: 0 }\n";
+        }
         String yaml = """
                 agent:%s
                   host: localhost

@@ -286,6 +286,7 @@ public final class RefreshBench {
                   buildMissingTemplates: false
                   buildMemory: 2g
                   activityInterval: 0s
+                  clone: { spares: 0 }   # no warm spares made after each promotion, beside the next refresh being timed
                 templates:
                   masked:
                     database: shop
