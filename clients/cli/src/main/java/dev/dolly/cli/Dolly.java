@@ -33,10 +33,13 @@ final class Dolly {
       Not logged in yet: run `dolly login` (get a token with /dolly token in Slack).
       """;
 
-  /** The line before its command is known: --output and the words. */
+  /**
+   * The line before its command is known: --output and the words. -o is --output only as a word of its own (the
+   * line reaches picocli with it spelled --output): -ojson or -only stay words, as in the bash script.
+   */
   @Command(name = "dolly")
   static final class Line {
-    @Option(names = {"--output", "-o"}, paramLabel = "table|json")
+    @Option(names = "--output", paramLabel = "table|json")
     String output = "table";
 
     @Parameters
@@ -69,7 +72,7 @@ final class Dolly {
       return own(new PsqlCommand(session), args.subList(1, args.size()), e -> CliExit.usage(PsqlCommand.USAGE));
     }
     Line line = new Line();
-    parse(line, args, e -> CliExit.usage("--output needs table or json"));
+    parse(line, args.stream().map(a -> a.equals("-o") ? "--output" : a).toList(), e -> CliExit.usage("--output needs table or json"));
     session.output(Output.parse(line.output));
     List<String> words = line.words;
     String verb = words.isEmpty() ? "help" : words.get(0);
