@@ -95,7 +95,7 @@ final class Dolly {
   /** A /dolly verb: its words to the user API, the answer as it came. */
   private int send(List<String> words) {
     Io io = session.io();
-    boolean help = words.isEmpty() || words.size() == 1 && words.get(0).equals("help");
+    boolean help = words.isEmpty() || words.size() == 1 && (words.get(0).equals("help") || words.get(0).isEmpty());
     if (help && io.env("DOLLY_URL") == null && !session.config().exists()) {
       io.out().print(HELP);
       return 0;
