@@ -46,7 +46,7 @@ final class LoginCommand implements Callable<Integer> {
       }
       io.err().print("Dolly URL (e.g. https://abc123.execute-api.eu-west-1.amazonaws.com): ");
       io.err().flush();
-      givenUrl = Terminal.readLine(io.in());
+      givenUrl = Terminal.readLine(io.in()).strip();   // as bash's read trims what was typed
     }
     String token;
     if (withToken) {
@@ -57,7 +57,7 @@ final class LoginCommand implements Callable<Integer> {
       }
       io.err().print("Personal token (type /dolly token in Slack; it is not echoed): ");
       io.err().flush();
-      token = Terminal.readSecret(io.in());
+      token = Terminal.readSecret(io.in()).strip();
       io.err().println();
     }
     if (!URL.matcher(givenUrl).matches()) {
