@@ -100,12 +100,19 @@ else
   echo "  started (pid $(pid_of functions), log $LOGS/functions.log)"
 fi
 
-# the first masked refresh of shop, unless a snapshot already serves
-current=$(agent_call GET /v1/templates | jq -r '.[] | select(.name == "shop") | .currentSnapshot // empty')
-if [ -n "$current" ]; then
-  say "template shop: snapshot $current serves (./dolly refresh shop makes a new one)"
+# the first masked refresh of shop, unless a snapshot of the demo's major already serves (after
+# `DOLLY_DEMO_POSTGRES=17 ./dolly up` on a machine that ran the 15 demo, the 15 snapshot is not the demo asked for)
+want_major=${DOLLY_DEMO_POSTGRES:-15}
+read -r current current_major < <(agent_call GET /v1/templates \
+  | jq -r '.[] | select(.name == "shop") | "\(.currentSnapshot // "") \(.postgres // "")"') || true
+if [ -n "${current:-}" ] && [ "${current_major:-}" = "$want_major" ]; then
+  say "template shop: snapshot $current (PostgreSQL $current_major) serves (./dolly refresh shop makes a new one)"
 else
-  say "first masked refresh of shop"
+  if [ -n "${current:-}" ]; then
+    say "template shop: snapshot $current is PostgreSQL ${current_major:-?}, the demo source $want_major: masked refresh of shop"
+  else
+    say "first masked refresh of shop"
+  fi
   DOLLY_URL=$DOLLY_URL "$ROOT/scripts/refresh.sh" shop
 fi
 
