@@ -20,6 +20,9 @@ package dev.dolly.agent.api;
  * GET    /v1/clones/{clone}/savepoints       -> SavepointView[]
  * POST   /v1/clones/{clone}/savepoints       SavepointRequest -> SavepointView (201; idempotent by name)
  * DELETE /v1/clones/{clone}/savepoints/{sp}  -> 204
+ * POST   /v1/clones/{clone}/checks           CheckRequest -> CheckView (202; idempotent by check id)
+ * GET    /v1/checks/{check}                  -> CheckView
+ * POST   /v1/checks/{check}/finish           -> CheckView (observe mode: stop observing, answer with the report)
  * GET    /metrics                            Prometheus text format
  * </pre>
  *
@@ -32,6 +35,7 @@ public final class AgentPaths {
     public static final String TEMPLATES = V1 + "/templates";
     public static final String JOBS = V1 + "/jobs";
     public static final String CLONES = V1 + "/clones";
+    public static final String CHECKS = V1 + "/checks";
 
     private AgentPaths() {}
 
@@ -42,4 +46,7 @@ public final class AgentPaths {
     public static String password(String clone) { return clone(clone) + "/password"; }
     public static String savepoints(String clone) { return clone(clone) + "/savepoints"; }
     public static String savepoint(String clone, String savepoint) { return savepoints(clone) + "/" + savepoint; }
+    public static String checks(String clone) { return clone(clone) + "/checks"; }
+    public static String check(String check) { return CHECKS + "/" + check; }
+    public static String finishCheck(String check) { return check(check) + "/finish"; }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.dolly.agent.api.AgentPaths;
+import dev.dolly.agent.api.CheckRequest;
+import dev.dolly.agent.api.CheckView;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CloneView;
 import dev.dolly.agent.api.CreateCloneRequest;
@@ -97,5 +99,19 @@ public record AgentCall<T>(String method, String path, Object body, JavaType typ
 
     public static AgentCall<Void> deleteSavepoint(String id, String name) {
         return of("DELETE", AgentPaths.savepoint(id, name), null, null, true, false);
+    }
+
+    /** Idempotent by check id; files mode returns while the migrations run (poll {@link #check}). */
+    public static AgentCall<CheckView> startCheck(String clone, CheckRequest request) {
+        return of("POST", AgentPaths.checks(clone), request, CheckView.class, true, true);
+    }
+
+    public static AgentCall<CheckView> check(String check) {
+        return of("GET", AgentPaths.check(check), null, CheckView.class, true, false);
+    }
+
+    /** Observe mode: stop observing and answer with the report; idempotent (a finished check answers its report). */
+    public static AgentCall<CheckView> finishCheck(String check) {
+        return of("POST", AgentPaths.finishCheck(check), null, CheckView.class, true, true);
     }
 }
