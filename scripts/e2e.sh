@@ -49,6 +49,15 @@ ms() { date +%s%3N; }
 psql() { command psql -w "$@" </dev/null; }
 export PGCONNECT_TIMEOUT=10
 
+# ---------------------------------------------------------------- (0) the daemons
+echo "(0) the daemons up.sh started"
+# ./dolly test holds $STATE/caller-descriptor open around up.sh; no daemon may have inherited it
+for app in functions agent demo-source; do
+  check "$app holds none of its caller's descriptors" bash -c \
+    'pid=$(cat "$1") && [ -d "/proc/$pid/fd" ] && [ -z "$(find "/proc/$pid/fd" -lname "$2" 2>/dev/null)" ]' _ \
+    "$STATE/pids/$app.pid" "$STATE/caller-descriptor"
+done
+
 # ---------------------------------------------------------------- (a) CI
 echo "(a) CI webhook with clients/dolly-ci"
 A=e2e-ci-$RUN; CREATED+=("$A")
