@@ -13,24 +13,24 @@ import sun.misc.SignalHandler;
  * ignores SIGINT as the bash script did by exec-ing psql. Secrets go in the environment, never in argv.
  */
 final class ChildProcess {
-  private ChildProcess() {
-  }
-
-  static int run(List<String> argv, Map<String, String> env) {
-    ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    Signal interrupt = new Signal("INT");
-    SignalHandler previous = Signal.handle(interrupt, signal -> { });
-    try {
-      return builder.start().waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 130;
-    } finally {
-      Signal.handle(interrupt, previous);
+    private ChildProcess() {
     }
-  }
+
+    static int run(List<String> argv, Map<String, String> env) {
+        ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Signal interrupt = new Signal("INT");
+        SignalHandler previous = Signal.handle(interrupt, signal -> { });
+        try {
+            return builder.start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } finally {
+            Signal.handle(interrupt, previous);
+        }
+    }
 }

@@ -17,85 +17,85 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "completion", description = "Shell completion: bash or zsh")
 final class CompletionCommand implements Callable<Integer> {
-  static final String USAGE = "completion: bash or zsh";
+    static final String USAGE = "completion: bash or zsh";
 
-  /** The verbs the server reads, each with the options completion offers after it (besides --output). */
-  static final List<Verb> VERBS = List.of(
-      new Verb("help", List.of(), true), new Verb("create", List.of("--name", "--ttl", "--snapshot"), false),
-      new Verb("list", List.of("--all"), false), new Verb("show", List.of(), false),
-      new Verb("reset", List.of("--savepoint"), false), new Verb("savepoint", List.of(), false),
-      new Verb("rollback", List.of(), false), new Verb("destroy", List.of(), false),
-      new Verb("protect", List.of("--off"), false), new Verb("extend", List.of("--by"), false),
-      new Verb("password", List.of(), false), new Verb("snapshots", List.of(), false),
-      new Verb("refresh", List.of(), false), new Verb("templates", List.of(), false),
-      new Verb("status", List.of(), false), new Verb("token", List.of("--ttl", "--all"), false));
+    /** The verbs the server reads, each with the options completion offers after it (besides --output). */
+    static final List<Verb> VERBS = List.of(
+            new Verb("help", List.of(), true), new Verb("create", List.of("--name", "--ttl", "--snapshot"), false),
+            new Verb("list", List.of("--all"), false), new Verb("show", List.of(), false),
+            new Verb("reset", List.of("--savepoint"), false), new Verb("savepoint", List.of(), false),
+            new Verb("rollback", List.of(), false), new Verb("destroy", List.of(), false),
+            new Verb("protect", List.of("--off"), false), new Verb("extend", List.of("--by"), false),
+            new Verb("password", List.of(), false), new Verb("snapshots", List.of(), false),
+            new Verb("refresh", List.of(), false), new Verb("templates", List.of(), false),
+            new Verb("status", List.of(), false), new Verb("token", List.of("--ttl", "--all"), false));
 
-  record Verb(String name, List<String> options, boolean takesVerb) {
-  }
-
-  /** What completion offers after `dolly completion`. */
-  static final class Shells extends java.util.ArrayList<String> {
-    private static final long serialVersionUID = 1L;
-
-    Shells() {
-      super(List.of("bash", "zsh"));
+    record Verb(String name, List<String> options, boolean takesVerb) {
     }
-  }
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = "bash", paramLabel = "bash|zsh", completionCandidates = Shells.class)
-  String shell;
+    /** What completion offers after `dolly completion`. */
+    static final class Shells extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
 
-  private final Session session;
-
-  CompletionCommand(Session session) {
-    this.session = session;
-  }
-
-  @Override
-  public Integer call() {
-    if (!shell.equals("bash") && !shell.equals("zsh")) {
-      throw CliExit.usage(USAGE);
+        Shells() {
+            super(List.of("bash", "zsh"));
+        }
     }
-    session.io().out().print(script(session, shell));
-    return 0;
-  }
 
-  static String script(Session session, String shell) {
-    String generated = AutoComplete.bash("dolly", model(session));
-    return "# " + shell + " completion for dolly: source <(dolly completion " + shell + ")\n" + generated
-        + "\n# the name the CLI's completion function had before picocli generated it\n"
-        + "_dolly() { _complete_dolly \"$@\"; }\n";
-  }
+    @Parameters(index = "0", arity = "0..1", defaultValue = "bash", paramLabel = "bash|zsh", completionCandidates = Shells.class)
+    String shell;
 
-  /** The command line as completion sees it. */
-  static CommandLine model(Session session) {
-    CommandLine root = new CommandLine(CommandSpec.create().name("dolly"));
-    root.getCommandSpec().addOption(output());
-    List<String> verbNames = VERBS.stream().map(Verb::name).toList();
-    for (Verb verb : VERBS) {
-      CommandSpec spec = CommandSpec.create().name(verb.name());
-      spec.addOption(output());
-      for (String option : verb.options()) {
-        boolean flag = option.equals("--all") || option.equals("--off");
-        spec.addOption(OptionSpec.builder(option).arity(flag ? "0" : "1").type(flag ? boolean.class : String.class).build());
-      }
-      if (verb.takesVerb()) {
-        spec.addPositional(PositionalParamSpec.builder().arity("0..1").completionCandidates(verbNames).build());
-      } else if (verb.name().equals("token")) {
-        spec.addPositional(PositionalParamSpec.builder().arity("0..*").completionCandidates(List.of("list", "revoke")).build());
-      }
-      root.addSubcommand(verb.name(), new CommandLine(spec));
+    private final Session session;
+
+    CompletionCommand(Session session) {
+        this.session = session;
     }
-    root.addSubcommand(new LoginCommand(session));
-    root.addSubcommand(new LogoutCommand(session));
-    root.addSubcommand(new PsqlCommand(session));
-    root.addSubcommand(new EnvCommand(session));
-    root.addSubcommand(new CommandLine(new CompletionCommand(session)));
-    return root;
-  }
 
-  private static OptionSpec output() {
-    return OptionSpec.builder("--output", "-o").arity("1").paramLabel("table|json")
-        .completionCandidates(List.of("table", "json")).build();
-  }
+    @Override
+    public Integer call() {
+        if (!shell.equals("bash") && !shell.equals("zsh")) {
+            throw CliExit.usage(USAGE);
+        }
+        session.io().out().print(script(session, shell));
+        return 0;
+    }
+
+    static String script(Session session, String shell) {
+        String generated = AutoComplete.bash("dolly", model(session));
+        return "# " + shell + " completion for dolly: source <(dolly completion " + shell + ")\n" + generated
+                + "\n# the name the CLI's completion function had before picocli generated it\n"
+                + "_dolly() { _complete_dolly \"$@\"; }\n";
+    }
+
+    /** The command line as completion sees it. */
+    static CommandLine model(Session session) {
+        CommandLine root = new CommandLine(CommandSpec.create().name("dolly"));
+        root.getCommandSpec().addOption(output());
+        List<String> verbNames = VERBS.stream().map(Verb::name).toList();
+        for (Verb verb : VERBS) {
+            CommandSpec spec = CommandSpec.create().name(verb.name());
+            spec.addOption(output());
+            for (String option : verb.options()) {
+                boolean flag = option.equals("--all") || option.equals("--off");
+                spec.addOption(OptionSpec.builder(option).arity(flag ? "0" : "1").type(flag ? boolean.class : String.class).build());
+            }
+            if (verb.takesVerb()) {
+                spec.addPositional(PositionalParamSpec.builder().arity("0..1").completionCandidates(verbNames).build());
+            } else if (verb.name().equals("token")) {
+                spec.addPositional(PositionalParamSpec.builder().arity("0..*").completionCandidates(List.of("list", "revoke")).build());
+            }
+            root.addSubcommand(verb.name(), new CommandLine(spec));
+        }
+        root.addSubcommand(new LoginCommand(session));
+        root.addSubcommand(new LogoutCommand(session));
+        root.addSubcommand(new PsqlCommand(session));
+        root.addSubcommand(new EnvCommand(session));
+        root.addSubcommand(new CommandLine(new CompletionCommand(session)));
+        return root;
+    }
+
+    private static OptionSpec output() {
+        return OptionSpec.builder("--output", "-o").arity("1").paramLabel("table|json")
+                .completionCandidates(List.of("table", "json")).build();
+    }
 }

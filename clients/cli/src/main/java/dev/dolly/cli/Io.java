@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
  */
 record Io(Map<String, String> env, InputStream in, BooleanSupplier stdinIsTerminal, PrintStream out, PrintStream err) {
 
-  String env(String name) {
-    String value = env.get(name);
-    return value == null || value.isEmpty() ? null : value;
-  }
+    String env(String name) {
+        String value = env.get(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
 }

@@ -10,16 +10,16 @@ import java.time.Duration;
 
 /** java -jar dolly-cli.jar <words>: clients/dolly launches it. Output is UTF-8 whatever the locale. */
 public final class Main {
-  private Main() {
-  }
+    private Main() {
+    }
 
-  public static void main(String[] args) {
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    Io io = new Io(System.getenv(), new FileInputStream(FileDescriptor.in), Terminal::stdinIsTerminal, out, err);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-    int status = new Dolly(io, http).run(args);
-    out.flush();
-    System.exit(status);
-  }
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Io io = new Io(System.getenv(), new FileInputStream(FileDescriptor.in), Terminal::stdinIsTerminal, out, err);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        int status = new Dolly(io, http).run(args);
+        out.flush();
+        System.exit(status);
+    }
 }

@@ -19,44 +19,44 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "psql", description = "Rotate a clone's password and start psql with it")
 final class PsqlCommand implements Callable<Integer> {
-  static final String USAGE = "usage: dolly psql <clone> [psql options…]  (rotates the clone's password)";
+    static final String USAGE = "usage: dolly psql <clone> [psql options…]  (rotates the clone's password)";
 
-  @Parameters(index = "0", arity = "1", paramLabel = "<clone>")
-  String clone;
+    @Parameters(index = "0", arity = "1", paramLabel = "<clone>")
+    String clone;
 
-  @Parameters(index = "1..*", paramLabel = "psql options")
-  List<String> psqlArgs = new ArrayList<>();
+    @Parameters(index = "1..*", paramLabel = "psql options")
+    List<String> psqlArgs = new ArrayList<>();
 
-  private final Session session;
+    private final Session session;
 
-  PsqlCommand(Session session) {
-    this.session = session;
-  }
-
-  @Override
-  public Integer call() {
-    UserApi api = session.api();
-    Path psql = onPath("psql").orElseThrow(() -> CliExit.usage("psql is not installed"));
-    Map<String, String> env = new HashMap<>(session.io().env());
-    env.remove("DOLLY_TOKEN");
-    env.putAll(ConnectionLines.parse(api.connection(clone), ConnectionLines.PG_NAMES));
-    List<String> argv = new ArrayList<>();
-    argv.add(psql.toString());
-    argv.addAll(psqlArgs);
-    return ChildProcess.run(argv, env);
-  }
-
-  private Optional<Path> onPath(String program) {
-    String path = session.io().env("PATH");
-    if (path == null) {
-      return Optional.empty();
+    PsqlCommand(Session session) {
+        this.session = session;
     }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
+
+    @Override
+    public Integer call() {
+        UserApi api = session.api();
+        Path psql = onPath("psql").orElseThrow(() -> CliExit.usage("psql is not installed"));
+        Map<String, String> env = new HashMap<>(session.io().env());
+        env.remove("DOLLY_TOKEN");
+        env.putAll(ConnectionLines.parse(api.connection(clone), ConnectionLines.PG_NAMES));
+        List<String> argv = new ArrayList<>();
+        argv.add(psql.toString());
+        argv.addAll(psqlArgs);
+        return ChildProcess.run(argv, env);
     }
-    return Optional.empty();
-  }
+
+    private Optional<Path> onPath(String program) {
+        String path = session.io().env("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -5,16 +5,16 @@ package dev.dolly.cli;
  * itself with --output json, any other body as it is; one line end after it.
  */
 final class Refusal {
-  private Refusal() {
-  }
-
-  static String text(String body, Output output) {
-    if (output != Output.JSON && body.startsWith("{")) {
-      var message = Json.field(body, "message");
-      if (message.isPresent()) {
-        return message.get() + "\n";
-      }
+    private Refusal() {
     }
-    return (body.endsWith("\n") ? body.substring(0, body.length() - 1) : body) + "\n";
-  }
+
+    static String text(String body, Output output) {
+        if (output != Output.JSON && body.startsWith("{")) {
+            var message = Json.field(body, "message");
+            if (message.isPresent()) {
+                return message.get() + "\n";
+            }
+        }
+        return (body.endsWith("\n") ? body.substring(0, body.length() - 1) : body) + "\n";
+    }
 }
