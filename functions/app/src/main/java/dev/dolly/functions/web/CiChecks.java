@@ -18,8 +18,9 @@ import java.util.List;
  * <li>{@code {"action":"check-finish","check":"<id>","keep"}} answers the report.</li>
  * </ul>
  * The report: {@code check, verdict, durationMs, findings, statements, markdown, junit}, plus {@code state} (DONE, or
- * RUNNING when the wait ran out, or FAILED with {@code error} when the check itself could not run), {@code template},
- * {@code clone}, {@code kept}, {@code cloneMs}, {@code totalMs} and {@code message}.
+ * RUNNING when the wait ran out (202), or FAILED with {@code error} when the check itself could not run), {@code mode},
+ * {@code template}, {@code clone}, {@code kept}, {@code cloneMs}, {@code totalMs} and {@code message}: the scalars first,
+ * {@code markdown} and {@code junit} last.
  */
 final class CiChecks {
     private CiChecks() {}
@@ -82,23 +83,33 @@ final class CiChecks {
             if (r.message() != null) o.put("message", r.message());
             return HttpAnswer.json(r.password() != null ? 201 : 200, o.toString());
         }
-        o.put("check", r.check());
+        // scalars first, then the lists, then the two long texts last (markdown, junit): a client without a JSON parser
+        // (clients/dolly-ci) reads the scalars from the head and cuts the texts at their unambiguous boundaries
+        ObjectNode report = null;
         if (r.reportJson() != null) {
             try {
-                o.setAll((ObjectNode) json.readTree(r.reportJson()));
+                report = (ObjectNode) json.readTree(r.reportJson());
             } catch (Exception e) {
                 throw new IllegalStateException("unreadable check report", e);
             }
         }
+        o.put("check", r.check());
         o.put("state", r.state());
+        if (r.verdict() != null) o.put("verdict", r.verdict());
         o.put("mode", r.mode());
         o.put("template", r.template());
         o.put("clone", r.cloneId());
         o.put("kept", r.kept());
+        if (r.durationMs() != null) o.put("durationMs", r.durationMs());
         if (r.cloneMs() != null) o.put("cloneMs", r.cloneMs());
         if (r.totalMs() != null) o.put("totalMs", r.totalMs());
         if (r.error() != null) o.put("error", r.error());
         if (r.message() != null) o.put("message", r.message());
+        if (report != null) {
+            for (String field : new String[] {"findings", "statements", "statementsLeftOut", "markdown", "junit"}) {
+                if (report.has(field)) o.set(field, report.get(field));
+            }
+        }
         return HttpAnswer.json(r.reportJson() == null && "RUNNING".equals(r.state()) ? 202 : 200, o.toString());
     }
 }
