@@ -117,6 +117,27 @@ final class SlackRequests {
         return signedNow("payload=" + enc(p.toString()), "application/x-www-form-urlencoded");
     }
 
+    /** The check dialog submitted with a file name and SQL; {@code privateMetadata} as the dialog carried it. */
+    SlackHttpRequest checkSubmission(String privateMetadata, String name, String sql, User user) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("type", "view_submission");
+        p.putObject("team").put("id", TEAM).put("domain", "dolly-test");
+        p.set("user", user(user));
+        p.put("api_app_id", "A0DOLLY");
+        p.put("token", "legacy-verification-token");
+        p.put("trigger_id", nextTrigger());
+        ObjectNode view = p.putObject("view");
+        view.put("id", "V0CHECK").put("team_id", TEAM).put("type", "modal").put("callback_id", "dolly_check_modal")
+                .put("private_metadata", privateMetadata).put("hash", "1700000003.modal");
+        view.putArray("blocks");
+        ObjectNode values = view.putObject("state").putObject("values");
+        values.putObject("check_name").putObject("check_name_input").put("type", "plain_text_input").put("value", name);
+        values.putObject("check_sql").putObject("check_sql_input").put("type", "plain_text_input").put("value", sql);
+        p.putArray("response_urls");
+        p.put("is_enterprise_install", false);
+        return signedNow("payload=" + enc(p.toString()), "application/x-www-form-urlencoded");
+    }
+
     SlackHttpRequest appHomeOpened(User user, String viewHash) {
         ObjectNode e = JSON.createObjectNode();
         e.put("type", "app_home_opened").put("user", user.id()).put("channel", "D0" + user.id().substring(2)).put("tab", "home")

@@ -30,7 +30,7 @@ class GrammarTest {
 
     @Test
     void hasEveryVerbOfTheIssueInOrder() {
-        assertThat(grammar.verbs().stream().map(Verb::name)).containsExactly("help", "create", "list", "show", "reset", "savepoint",
+        assertThat(grammar.verbs().stream().map(Verb::name)).containsExactly("help", "create", "check", "list", "show", "reset", "savepoint",
                 "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "token");
     }
 

@@ -1,6 +1,7 @@
 package dev.dolly.functions.check;
 
 import dev.dolly.agent.api.CheckReport;
+import dev.dolly.control.api.Figures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

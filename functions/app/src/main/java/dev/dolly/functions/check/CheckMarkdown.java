@@ -1,6 +1,7 @@
 package dev.dolly.functions.check;
 
 import dev.dolly.agent.api.CheckReport;
+import dev.dolly.control.api.Figures;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,8 +1,8 @@
-package dev.dolly.functions.check;
+package dev.dolly.control.api;
 
 import java.util.Locale;
 
-/** Durations and sizes as a check's reports show them: {@code 850 ms}, {@code 4.2 s}, {@code 3 min 5 s}; {@code 12.0 MB}. */
+/** Durations and sizes as fronts show a migration check's figures: {@code 850 ms}, {@code 4.2 s}, {@code 3 min 5 s}; {@code 12.0 MB}. */
 public final class Figures {
     private Figures() {}
 
