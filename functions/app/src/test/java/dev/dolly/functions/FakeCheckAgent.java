@@ -58,7 +58,7 @@ public final class FakeCheckAgent implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
-        try (x) {
+        try {
             if (x.getRequestHeaders().getFirst("X-Dolly-Signature") == null) unsigned.incrementAndGet();
             String m = x.getRequestMethod();
             String[] p = x.getRequestURI().getPath().split("/");
@@ -99,6 +99,8 @@ public final class FakeCheckAgent implements AutoCloseable {
             }
         } catch (Exception e) {
             e.printStackTrace();
+        } finally {
+            x.close();
         }
     }
 
