@@ -57,7 +57,13 @@ public class MigrationChecks {
     private Supplier<Notifier> notifier = () -> Notifier.NONE;
     private Pacer pacer = Pause::sleep;
     private Duration poll = Duration.ofSeconds(1);
+    /** How long a Slack request (deferred work, no gateway in front) waits for a report. */
     private Duration waitLimit = Duration.ofMinutes(14);
+    /**
+     * How long a CI request waits before answering 202 "still running": short enough for any HTTP gateway in front of
+     * the webhook (API Gateway cuts at 29 s); clients/dolly-ci then asks check-finish, which waits as long again.
+     */
+    private Duration ciWaitLimit = Duration.ofSeconds(25);
 
     MigrationChecks(DollyConfig config, Authorizer auth, DollyStore store, CloneStore clones, AgentClients agents,
                     CloneLifecycle lifecycle, Clock clock) {
@@ -76,11 +82,12 @@ public class MigrationChecks {
         return this;
     }
 
-    /** How waits poll: {@code pacer} between polls of {@code poll}, answering "still running" after {@code waitLimit}. */
+    /** How waits poll: {@code pacer} between polls of {@code poll}, answering "still running" after {@code waitLimit} (every front). */
     public MigrationChecks pacing(Pacer pacer, Duration poll, Duration waitLimit) {
         this.pacer = pacer;
         this.poll = poll;
         this.waitLimit = waitLimit;
+        this.ciWaitLimit = waitLimit;
         return this;
     }
 
@@ -219,7 +226,8 @@ public class MigrationChecks {
 
     /** Polls the agent until the check is done, or answers "still running" after the wait limit. */
     private CommandResult await(Principal p, Front front, CheckItem item, boolean keep) {
-        Instant deadline = clock.instant().plus(waitLimit);
+        Duration limit = front == Front.CI ? ciWaitLimit : waitLimit;
+        Instant deadline = clock.instant().plus(limit);
         int unavailable = 0;
         while (true) {
             try {
@@ -233,7 +241,7 @@ public class MigrationChecks {
             }
             if (!clock.instant().isBefore(deadline)) {
                 return CheckResults.of(item, null, null, "Check " + item.getId() + " is still running after "
-                        + dev.dolly.config.Durations.format(waitLimit) + "; `check-finish " + item.getId() + "` answers its report.");
+                        + dev.dolly.config.Durations.format(limit) + "; `check-finish " + item.getId() + "` answers its report.");
             }
             pacer.pause(poll.toMillis());
         }
