@@ -98,7 +98,7 @@ public sealed interface CommandResult {
      */
     record CheckResult(String check, String mode, String state, String template, String cloneId, String verdict,
                        Long cloneMs, Long durationMs, Long totalMs, int findings, List<CheckFinding> worst, String reportJson,
-                       CloneInfo clone, String password, boolean kept, String error, String message) implements CommandResult {
+                       CloneInfo cloneInfo, String password, boolean kept, String error, String message) implements CommandResult {
         public CheckResult {
             worst = worst == null ? List.of() : List.copyOf(worst);
         }

@@ -44,7 +44,7 @@ final class CommandAnswers implements Idempotency.Codec<CommandResult> {
 
     private static CommandResult.CheckResult withoutPassword(CommandResult.CheckResult c) {
         return new CommandResult.CheckResult(c.check(), c.mode(), c.state(), c.template(), c.cloneId(), c.verdict(), c.cloneMs(),
-                c.durationMs(), c.totalMs(), c.findings(), c.worst(), c.reportJson(), c.clone(), null, c.kept(), c.error(),
+                c.durationMs(), c.totalMs(), c.findings(), c.worst(), c.reportJson(), c.cloneInfo(), null, c.kept(), c.error(),
                 "Already started (same idempotency key). The password is shown only once; use `password " + c.cloneId() + "` to rotate it.");
     }
 

@@ -107,7 +107,7 @@ public class MigrationChecks {
     CommandResult start(Principal p, Front front, Command.CheckStart c) {
         String template = template(p, c, c.template());
         Started s = start(p, front, template, c.snapshot(), c.keep(), "observe", List.of());
-        return CheckResults.of(s.item(), s.clone().info(), s.clone().password(), "Clone " + s.item().getCloneId()
+        return CheckResults.of(s.item(), s.created().info(), s.created().password(), "Clone " + s.item().getCloneId()
                 + " is ready and observed: run your migrations against it, then send check-finish with check " + s.item().getId() + ".");
     }
 
@@ -138,7 +138,7 @@ public class MigrationChecks {
 
     // ------------------------------------------------------------------ steps
 
-    private record Started(CheckItem item, CommandResult.CloneResult clone) {}
+    private record Started(CheckItem item, CommandResult.CloneResult created) {}
 
     private String template(Principal p, Command c, String template) {
         if (template == null || template.isBlank()) {

@@ -74,9 +74,9 @@ final class CiChecks {
 
     static HttpAnswer answer(CommandResult.CheckResult r, ObjectMapper json) {
         ObjectNode o = json.createObjectNode();
-        if (r.clone() != null) {
+        if (r.cloneInfo() != null) {
             // check-start: the clone's connection, as create answers it, plus the check id
-            CiWebhook.cloneFields(o, r.clone());
+            CiWebhook.cloneFields(o, r.cloneInfo());
             o.put("check", r.check());
             o.put("checkState", r.state());
             if (r.password() != null) o.put("password", r.password());
