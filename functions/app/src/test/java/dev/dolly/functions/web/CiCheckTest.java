@@ -245,11 +245,13 @@ class CiCheckTest {
     @Test
     void aWaitThatRunsOutAnswersTheIdAndCheckFinishWaitsForTheReport() throws Exception {
         agent.pollsUntilDone = 100;
+        h.service.checks().pacing(ms -> h.clock.advance(Duration.ofMillis(ms)), Duration.ofSeconds(1), Duration.ofSeconds(3));
         HttpAnswer a = dev(files(""));
         JsonNode b = body(a);
         assertThat(a.status()).as(a.body()).isEqualTo(202);
         assertThat(b.get("state").asText()).isEqualTo("RUNNING");
-        assertThat(b.get("message").asText()).contains("check-finish " + b.get("check").asText());
+        assertThat(b.get("message").asText()).contains("still running after 3s").contains("check-finish " + b.get("check").asText());
+        assertThat(agent.polls.get()).as("polled every second of the wait").isEqualTo(4);
         assertThat(agent.destroyed).isEmpty();
 
         agent.pollsUntilDone = 0;
