@@ -41,6 +41,8 @@ public class MigrationChecks {
     static final Duration CHECK_TTL = Duration.ofHours(2);
     static final int MAX_FILES = 500;
     static final int MAX_SQL_CHARS = 5_000_000;
+    /** The reaper finishes a files-mode check nobody waits for once it is this old (a CI wait is 25 s, a Slack one 14 min). */
+    static final Duration SWEEP_AFTER = Duration.ofMinutes(15);
 
     /** How a wait pauses between polls (tests advance a clock instead of sleeping). */
     public interface Pacer {
@@ -251,8 +253,34 @@ public class MigrationChecks {
         return v != null && ("DONE".equals(v.state()) || "FAILED".equals(v.state()));
     }
 
+    /**
+     * Finishes the files-mode checks nobody waits for any more (a CI job that gave up or was cancelled, a Slack wait that
+     * ran out) once their agent has the report: rendered, recorded, card posted, clone destroyed unless kept. Run by the
+     * reaper; returns the ids it finished.
+     */
+    public List<String> sweep() {
+        List<String> finished = new java.util.ArrayList<>();
+        for (CheckItem item : store.openChecks()) {
+            if (!"RUNNING".equals(item.getState()) || item.getStartedAt() == null
+                    || Duration.between(item.getStartedAt(), clock.instant()).compareTo(SWEEP_AFTER) < 0) {
+                continue;
+            }
+            try {
+                CheckView v = agentOf(item).check(item.getId());
+                if (done(v)) {
+                    finished(Principal.scheduler(), Front.SCHEDULE, item, v, item.isKeep());
+                    finished.add(item.getId());
+                }
+            } catch (RuntimeException e) {
+                log.info("reaper: check {} not finished yet: {}", item.getId(), e.toString());
+            }
+        }
+        return finished;
+    }
+
     private CommandResult finished(Principal p, Front front, CheckItem item, CheckView v, boolean keep) {
         String actor = Authorizer.actor(p);
+        item.closeIndex();
         item.setKeep(keep);
         item.setFinishedAt(clock.instant());
         item.setTotalMs(Duration.between(item.getStartedAt(), item.getFinishedAt()).toMillis());
@@ -267,7 +295,16 @@ public class MigrationChecks {
             item.setFindings(r.findings() == null ? 0 : r.findings().size());
             item.setReport(CheckResults.json(r));
         }
-        item = save(item);
+        try {
+            item = store.putCheck(item);
+        } catch (ConflictException e) {
+            // finished meanwhile by another request (a check-finish, the reaper): its answer is the record's
+            CheckItem now = store.check(item.getId());
+            if (now != null && ("DONE".equals(now.getState()) || "FAILED".equals(now.getState()))) {
+                return CheckResults.of(now, null, null, "Check " + now.getId() + " finished.");
+            }
+            throw new DollyException(ErrorKind.CONFLICT, "Check " + item.getId() + " is being changed by another request; try again.");
+        }
         String destroyed = destroyUnlessKept(item, keep, actor, front);
         store.audit("check:" + item.getId(), actor, front.name(), "check", item.getState().toLowerCase(java.util.Locale.ROOT),
                 item.getVerdict() != null ? "verdict " + item.getVerdict() + ", " + item.getFindings() + " finding(s)" : item.getError());
@@ -302,6 +339,7 @@ public class MigrationChecks {
     }
 
     private void failed(CheckItem item, String error) {
+        item.closeIndex();
         item.setState("FAILED");
         item.setError(error);
         item.setFinishedAt(clock.instant());

@@ -7,7 +7,8 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 /**
  * A migration check (issue 14): pk {@code CHECK#<id>}, sk {@code CHECK}; which clone on which host it ran on, who asked
  * for what, how it stands and ended, its durations and (once DONE) its report as the CI webhook answers it. Listed
- * through gsi2 ({@code KIND#check}, by id); DynamoDB deletes it by TTL {@link #RETAINED_DAYS} days after it started.
+ * through gsi2 ({@code KIND#check}, by id) while it is open (a sparse index: {@link #closeIndex} when it ends); DynamoDB
+ * deletes it by TTL {@link #RETAINED_DAYS} days after it started.
  */
 @DynamoDbBean
 public class CheckItem extends KindIndexedItem {
@@ -51,6 +52,12 @@ public class CheckItem extends KindIndexedItem {
         c.expiresAtEpoch = now.plusSeconds(RETAINED_DAYS * 86_400L).getEpochSecond();
         c.indexByKind("check", id);
         return c;
+    }
+
+    /** Takes an ended check out of the open checks' index. */
+    public void closeIndex() {
+        setGsi2pk(null);
+        setGsi2sk(null);
     }
 
     public String getId() { return id; }

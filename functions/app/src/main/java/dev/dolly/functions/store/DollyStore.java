@@ -368,6 +368,20 @@ public class DollyStore {
         return checks.getItem(r -> r.key(key(CheckItem.pk(id), "CHECK")).consistentRead(true));
     }
 
+    /** The checks still open (CLONING, RUNNING, OBSERVING: gsi2 {@code KIND#check}, sparse), read again by key; eventually consistent. */
+    public List<CheckItem> openChecks() {
+        List<CheckItem> found = new ArrayList<>();
+        checks.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#check")))
+                .forEach(p -> found.addAll(p.items()));
+        List<CheckItem> out = new ArrayList<>();
+        for (CheckItem c : found) {
+            CheckItem now = check(c.getId());
+            if (now != null) out.add(now);
+        }
+        return out;
+    }
+
     /** Version-checked write of a check (a new one: only if absent); {@link ConflictException} when it moved meanwhile. */
     public CheckItem putCheck(CheckItem c) {
         try {

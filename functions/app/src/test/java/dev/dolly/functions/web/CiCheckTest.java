@@ -261,6 +261,28 @@ class CiCheckTest {
     }
 
     @Test
+    void theReaperFinishesACheckNobodyWaitsFor() throws Exception {
+        agent.pollsUntilDone = 100;
+        String id = body(dev(files("\"wait\":false"))).get("check").asText();
+        assertThat(h.store.openChecks()).extracting(CheckItem::getId).containsExactly(id);
+        assertThat(h.service.checks().sweep()).as("too young: its CI job may still ask").isEmpty();
+
+        h.clock.advance(Duration.ofMinutes(16));
+        assertThat(h.service.checks().sweep()).as("the agent has no report yet").isEmpty();
+        agent.pollsUntilDone = 0;
+        assertThat(h.service.checks().sweep()).containsExactly(id);
+        CheckItem item = h.store.check(id);
+        assertThat(item.getState()).isEqualTo("DONE");
+        assertThat(item.getVerdict()).isEqualTo("fail");
+        assertThat(agent.destroyed).containsExactly(item.getCloneId());
+        assertThat(cards).hasSize(1);
+        assertThat(h.store.openChecks()).as("an ended check leaves the open checks' index").isEmpty();
+        assertThat(h.store.auditOf("check:" + id)).extracting(AuditItem::getPrincipal).containsExactly("ci:ci-dev", "scheduler");
+        // a late check-finish gets the report the reaper recorded
+        assertThat(body(dev("{\"action\":\"check-finish\",\"check\":\"" + id + "\"}")).get("verdict").asText()).isEqualTo("fail");
+    }
+
+    @Test
     void noWaitAnswersAtOnce() throws Exception {
         HttpAnswer a = dev(files("\"wait\":false"));
         assertThat(a.status()).isEqualTo(202);
