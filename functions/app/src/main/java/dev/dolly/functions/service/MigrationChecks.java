@@ -261,10 +261,16 @@ public class MigrationChecks {
     public List<String> sweep() {
         List<String> finished = new java.util.ArrayList<>();
         for (CheckItem item : store.openChecks()) {
-            if (!"RUNNING".equals(item.getState()) || item.getStartedAt() == null
-                    || Duration.between(item.getStartedAt(), clock.instant()).compareTo(SWEEP_AFTER) < 0) {
+            if (item.getStartedAt() == null || Duration.between(item.getStartedAt(), clock.instant()).compareTo(SWEEP_AFTER) < 0) {
                 continue;
             }
+            if (item.getCloneId() != null && clones.find(item.getCloneId()) == null) {
+                // an observe-mode check nobody finished, or a check whose clone was destroyed: it ends with its clone
+                failed(item, "its clone " + item.getCloneId() + " is gone (expired or destroyed) before the check finished");
+                store.audit("check:" + item.getId(), "scheduler", Front.SCHEDULE.name(), "check", "failed", item.getError());
+                continue;
+            }
+            if (!"RUNNING".equals(item.getState())) continue;
             try {
                 CheckView v = agentOf(item).check(item.getId());
                 if (done(v)) {

@@ -283,6 +283,21 @@ class CiCheckTest {
     }
 
     @Test
+    void anObservedCheckNobodyFinishedEndsWithItsClone() throws Exception {
+        JsonNode s = body(dev("{\"action\":\"check-start\",\"template\":\"shop\"}"));
+        String id = s.get("check").asText();
+        h.clock.advance(Duration.ofMinutes(16));
+        assertThat(h.service.checks().sweep()).isEmpty();
+        assertThat(h.store.check(id).getState()).as("its clone still lives: the job may still finish it").isEqualTo("OBSERVING");
+        dev("{\"action\":\"destroy\",\"clone\":\"" + s.get("clone").asText() + "\"}");
+        h.service.checks().sweep();
+        CheckItem item = h.store.check(id);
+        assertThat(item.getState()).isEqualTo("FAILED");
+        assertThat(item.getError()).contains("is gone");
+        assertThat(h.store.openChecks()).isEmpty();
+    }
+
+    @Test
     void noWaitAnswersAtOnce() throws Exception {
         HttpAnswer a = dev(files("\"wait\":false"));
         assertThat(a.status()).isEqualTo(202);
