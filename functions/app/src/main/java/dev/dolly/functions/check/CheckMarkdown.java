@@ -38,34 +38,19 @@ public final class CheckMarkdown {
             out.always("No findings.\n\n");
         } else {
             out.always("| | Rule | Where | Table | Lock | Held | Blocked |\n|---|---|---|---|---|---|---|\n");
-            int rows = 0;
-            for (CheckReport.Finding f : findings) {
-                if (!out.add(findingRow(f), 2_000)) break;
-                rows++;
-            }
+            out.each(findings, CheckMarkdown::findingRow, 2_000, "finding rows");
             out.always("\n");
-            if (rows < findings.size()) out.omitted(findings.size() - rows, "finding rows");
             out.always("<details><summary>Why, and the safe rewrite (" + findings.size() + " finding"
                     + (findings.size() == 1 ? "" : "s") + ")</summary>\n\n");
-            int shown = 0;
-            for (CheckReport.Finding f : findings) {
-                if (!out.add(findingDetail(f), 1_500)) break;
-                shown++;
-            }
+            out.each(findings, CheckMarkdown::findingDetail, 1_500, "finding explanations");
             out.always("</details>\n\n");
-            if (shown < findings.size()) out.omitted(findings.size() - shown, "finding explanations");
         }
         if (!statements.isEmpty()) {
             out.always("<details><summary>Statements as they ran on the clone (" + statements.size() + ")</summary>\n\n"
                     + "| Where | Statement | Took | Locks held (on existing relations) | Rewrote | Size Δ | WAL | Blocked | Error |\n"
                     + "|---|---|---|---|---|---|---|---|---|\n");
-            int shown = 0;
-            for (CheckReport.Statement s : statements) {
-                if (!out.add(statementRow(s), 1_000)) break;
-                shown++;
-            }
+            out.each(statements, CheckMarkdown::statementRow, 1_000, "statements");
             out.always("\n</details>\n\n");
-            if (shown < statements.size()) out.omitted(statements.size() - shown, "statements");
         }
         return out.finish();
     }
@@ -197,8 +182,14 @@ public final class CheckMarkdown {
             return true;
         }
 
-        void omitted(int n, String what) {
-            notes.append(n).append(" ").append(what).append(", ");
+        /** Appends each item's text while it fits; notes how many of {@code what} were left out. */
+        <T> void each(List<T> items, java.util.function.Function<T, String> text, int max, String what) {
+            int shown = 0;
+            for (T item : items) {
+                if (!add(text.apply(item), max)) break;
+                shown++;
+            }
+            if (shown < items.size()) notes.append(items.size() - shown).append(" ").append(what).append(", ");
         }
 
         String finish() {
