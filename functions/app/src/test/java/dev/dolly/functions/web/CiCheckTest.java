@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dolly.agent.api.CheckRequest;
 import dev.dolly.agent.api.ErrorCode;
+import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandResult;
+import dev.dolly.control.api.Front;
+import dev.dolly.control.api.Principal;
 import dev.dolly.control.api.Notifier;
 import dev.dolly.functions.FakeCheckAgent;
 import dev.dolly.functions.Harness;
@@ -295,6 +298,19 @@ class CiCheckTest {
         assertThat(item.getState()).isEqualTo("FAILED");
         assertThat(item.getError()).contains("is gone");
         assertThat(h.store.openChecks()).isEmpty();
+    }
+
+    @Test
+    void aSlackRetryOfTheSameDialogRunsTheCheckOnce() {
+        Principal user = Principal.slackUser("UDEV", java.util.Set.of());
+        Command.Check c = new Command.Check("shop", List.of(new Command.MigrationFile("V1.sql", "SELECT 1;")), null, false, true);
+        var first = (CommandResult.CheckResult) h.service.execute(user, Front.SLACK, c, "slack:trigger-1");
+        var again = (CommandResult.CheckResult) h.service.execute(user, Front.SLACK, c, "slack:trigger-1");
+        assertThat(again.check()).isEqualTo(first.check());
+        assertThat(again.verdict()).isEqualTo("fail");
+        assertThat(again.worst()).hasSize(3);
+        assertThat(agent.checks).hasSize(1);
+        assertThat(h.store.check(first.check()).getPrincipal()).isEqualTo("slack:UDEV");
     }
 
     @Test
