@@ -5,6 +5,7 @@
 #   (a) CI: create --wait → psql → masked, no source email present → write → reset → destroy → nothing left
 #   (b) Slack: signed /dolly create → ack → clone card on response_url → Reset button → Destroy button
 #   (c) schedule: refresh event → new snapshot → a new clone sees new source data, an old clone keeps its own
+#   (d) migration check (when the agent answers the checks route): files mode and observe mode through dolly-ci check
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
@@ -152,6 +153,40 @@ check "the existing clone keeps its own data" eq "$(psql "$old_url" -Atc "select
 check "destroy the new clone" "$CI" destroy --clone "$NEW"
 check "destroy the old clone" "$CI" destroy --clone "$OLD"
 check "nothing of either clone is left" bash -c "$(declare -f clone_gone); POOL=$POOL; clone_gone $NEW && clone_gone $OLD"
+
+# ---------------------------------------------------------------- (d) migration check
+echo "(d) migration check with clients/dolly-ci check"
+if agent_call GET /v1/checks/chk-000000000000 2>&1 | grep -q 'no route'; then
+  echo "    skipped: the agent does not answer the checks route (issue 14's agent side) yet"
+else
+  D=$(mktemp -d)
+  printf 'CREATE INDEX e2e_unsafe_%s ON orders (customer_id);\n' "$RUN" >"$D/V1__orders_index.sql"
+  printf 'CREATE INDEX CONCURRENTLY e2e_safe_%s ON orders (customer_id);\n' "$RUN" >"$D/V2__orders_index.sql"
+  t0=$(ms); rc=0
+  "$CI" check --template shop --file "$D/V1__orders_index.sql" --out "$D/files" >"$D/files.out" 2>&1 || rc=$?
+  echo "    files-mode check took $(( $(ms) - t0 )) ms: $(head -n 1 "$D/files.out")"
+  check "files mode: the check ran (exit 0 or 1, not 2)" bash -c '[ "$1" -le 1 ]' _ "$rc"
+  check "files mode: the index without CONCURRENTLY is named (require-concurrent-index-creation)" \
+    bash -c 'jq -e "[.findings[].rule] | index(\"require-concurrent-index-creation\")" "$1" >/dev/null' _ "$D/files/dolly-check.json"
+  check "files mode: the markdown starts with the one-line summary" grep -q '^.* \*\*Dolly migration check: ' "$D/files/dolly-check.md"
+  check "files mode: the JUnit XML parses" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$D/files/dolly-check.junit.xml"
+  check "files mode: the check's clone is gone" clone_gone "$(jq -r .clone "$D/files/dolly-check.json")"
+  t0=$(ms); rc=0
+  if exports=$("$CI" check --template shop --observe start); then
+    eval "$exports"
+    CREATED+=("$DOLLY_CLONE")
+    check "observe mode: psql -f runs the migration on the clone" psql -v ON_ERROR_STOP=1 -qf "$D/V2__orders_index.sql"
+    "$CI" check --observe finish --out "$D/observe" >"$D/observe.out" 2>&1 || rc=$?
+    echo "    observe-mode check took $(( $(ms) - t0 )) ms: $(head -n 1 "$D/observe.out")"
+    check "observe mode: the check ran (exit 0 or 1, not 2)" bash -c '[ "$1" -le 1 ]' _ "$rc"
+    check "observe mode: the report has a verdict" jq -e '.verdict | test("pass|warn|fail")' "$D/observe/dolly-check.json"
+    check "observe mode: the check's clone is gone" clone_gone "$DOLLY_CLONE"
+    unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE DATABASE_URL DOLLY_CLONE DOLLY_CHECK
+  else
+    check "observe mode: check --observe start succeeds" false
+  fi
+  rm -rf "$D"
+fi
 
 echo
 echo "e2e: $PASSED passed, $FAILED failed"

@@ -1,13 +1,14 @@
 'use strict';
-// Dolly's GitHub Action, main step: create (the default), reset, destroy or status of a clone.
+// Dolly's GitHub Action, main step: create (the default), reset, destroy or status of a clone; or a migration check.
 const d = require('./dolly.js');
 
-const ACTIONS = ['create', 'reset', 'destroy', 'status'];
+const ACTIONS = ['create', 'reset', 'destroy', 'status', 'check'];
 
 async function main() {
   const s = d.settings();
   const action = d.input('action', 'create').toLowerCase();
   if (!ACTIONS.includes(action)) throw new d.ActionError(`input action: one of ${ACTIONS.join(', ')}, not '${action}'`);
+  if (action === 'check') return require('./check.js').check(d, s);
   const clone = d.input('clone') || (action === 'create' ? '' : process.env.DOLLY_CLONE || '') || d.defaultClone();
   const body = { action, clone };
   if (action === 'create') {

@@ -63,6 +63,16 @@ public final class Schema {
             // warm spares per template: the agent keeps that many clones of the current snapshot running, ownerless
             "spares", Kind.INTEGER);
 
+    /**
+     * A migration check's settings (issue 14), per template and per CI key (a key's win): the verdict's thresholds
+     * (fail when probe queries were blocked longer than {@code failBlocked}; warn on a rewrite of a table over
+     * {@code warnRewrite}), the probe workload, and the Slack channel a CI key's checks are posted to.
+     */
+    public static final Fields CHECK = new Fields(keys(
+            "thresholds", new Key(fields(CONTROL, "failBlocked", Kind.DURATION, "warnRewrite", Kind.SIZE), CONTROL),
+            "probe", new Key(fields(CONTROL, "sessions", Kind.INTEGER, "rate", Kind.INTEGER, "longTransaction", Kind.BOOLEAN), CONTROL),
+            "slackChannel", key(Kind.TEXT, CONTROL)));
+
     /** A template: the agent builds and refreshes it, the control plane serves its clones. */
     public static final Fields TEMPLATE = new Fields(keys(
             "database", key(Kind.TEXT, BOTH),
@@ -89,7 +99,8 @@ public final class Schema {
             // the PostgreSQL major its clones run (15, 17, 18; the agent checks the range) and what an upgrade rehearsal may fail
             "postgres", key(Kind.TEXT, AGENT),
             "upgrade", new Key(fields(AGENT, "allowFailures", Kind.TEXT_LIST), AGENT),
-            "slackChannel", key(Kind.TEXT, CONTROL)));
+            "slackChannel", key(Kind.TEXT, CONTROL),
+            "check", new Key(CHECK, CONTROL)));
 
     /** The {@code agent:} section. */
     public static final Fields AGENT_SECTION = new Fields(keys(
@@ -130,8 +141,8 @@ public final class Schema {
             "grants", new Key(new Items(fields(CONTROL, "name", Kind.TEXT, "role", Kind.TEXT, "templates", Kind.TEXT_LIST,
                     "slackUsers", Kind.TEXT_LIST, "slackGroups", Kind.TEXT_LIST, "ciKeys", Kind.TEXT_LIST,
                     "maxClones", Kind.INTEGER, "maxTtl", Kind.DURATION)), CONTROL),
-            "ciKeys", new Key(new Items(fields(CONTROL, "id", Kind.TEXT, "secretEnv", Kind.TEXT, "secret", Kind.TEXT,
-                    "description", Kind.TEXT)), CONTROL),
+            "ciKeys", new Key(new Items(new Fields(keys("id", key(Kind.TEXT, CONTROL), "secretEnv", key(Kind.TEXT, CONTROL),
+                    "secret", key(Kind.TEXT, CONTROL), "description", key(Kind.TEXT, CONTROL), "check", new Key(CHECK, CONTROL)))), CONTROL),
             "slack", new Key(fields(CONTROL, "command", Kind.TEXT, "channel", Kind.TEXT, "signingSecretEnv", Kind.TEXT,
                     "botTokenEnv", Kind.TEXT, "apiUrl", Kind.TEXT, "groupCacheTtl", Kind.DURATION), CONTROL)));
 

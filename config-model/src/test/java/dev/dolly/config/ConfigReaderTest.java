@@ -63,7 +63,18 @@ class ConfigReaderTest {
     @Test
     void schemaListsWhatEachComponentReads() {
         assertThat(Schema.TEMPLATE.readBy(Schema.Reader.CONTROL_PLANE))
-                .containsExactly("database", "description", "clone", "refresh", "slackChannel");
+                .containsExactly("database", "description", "clone", "refresh", "slackChannel", "check");
         assertThat(Schema.FILE.readBy(Schema.Reader.AGENT)).containsExactly("agent", "templates");
+    }
+
+    @Test
+    void aChecksSettingsAreCheckedWhereverTheyAre() {
+        ConfigReader.read("templates:\n  shop:\n    check: { thresholds: { failBlocked: 500ms, warnRewrite: 100m }, "
+                + "probe: { sessions: 4, rate: 50, longTransaction: true } }\n"
+                + "ciKeys:\n  - { id: k, secret: s, check: { thresholds: { failBlocked: 2s }, slackChannel: '#c' } }\n", "config");
+        assertThatThrownBy(() -> ConfigReader.read("templates:\n  shop:\n    check: { thresholds: { failBlocked: soon } }\n", "config"))
+                .hasMessageContaining("templates.shop.check.thresholds.failBlocked: 'soon' is not a duration");
+        assertThatThrownBy(() -> ConfigReader.read("ciKeys:\n  - { id: k, check: { tresholds: {} } }\n", "config"))
+                .hasMessageContaining("ciKeys[0].check.tresholds: unknown key 'tresholds'; did you mean 'thresholds'?");
     }
 }

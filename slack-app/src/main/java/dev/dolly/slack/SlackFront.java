@@ -38,6 +38,7 @@ import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Notifier;
 import dev.dolly.control.api.Principal;
 import dev.dolly.slack.blocks.BlockKit;
+import dev.dolly.slack.blocks.CheckBlocks;
 import dev.dolly.slack.blocks.Reply;
 import dev.dolly.slack.grammar.DollyGrammar;
 import dev.dolly.slack.grammar.Grammar;
@@ -143,6 +144,7 @@ public final class SlackFront {
         app.blockAction(BlockKit.ACTION_DESTROY, (req, ctx) -> onCloneButton("destroy", req, ctx));
         app.blockAction(BlockKit.ACTION_EXTEND, (req, ctx) -> onExtendButton(req, ctx));
         app.viewSubmission(BlockKit.EXTEND_MODAL, (req, ctx) -> onExtendSubmitted(req, ctx));
+        app.viewSubmission(CheckBlocks.CHECK_MODAL, (req, ctx) -> onCheckSubmitted(req, ctx));
         app.event(AppHomeOpenedEvent.class, (payload, ctx) -> {
             AppHomeOpenedEvent e = payload.getEvent();
             if ("home".equals(e.getTab())) {
@@ -216,6 +218,8 @@ public final class SlackFront {
             reply = kit.help(h.topic());
         } else if (parsed instanceof ParseResult.Invalid invalid) {
             reply = kit.invalid(invalid);
+        } else if (parsed instanceof ParseResult.Parsed pc && pc.command() instanceof Command.Check check && check.migrations().isEmpty()) {
+            reply = openCheckDialog(p, check);
         } else {
             SlackWork work = new SlackWork(SlackWork.COMMAND, p.getTeamId(), p.getUserId(), p.getUserName(), p.getChannelId(),
                     text, p.getResponseUrl(), false, false, null, key(p.getTriggerId()), clock.millis());
@@ -273,6 +277,59 @@ public final class SlackFront {
         return ctx.ack();
     }
 
+    /** Where the check dialog's answer goes, and what it checks; travels in the modal's private_metadata. */
+    record CheckTarget(String template, boolean keep, String channelId, String responseUrl) {}
+
+    private Reply openCheckDialog(SlashCommandPayload p, Command.Check check) {
+        CheckTarget target = new CheckTarget(check.template(), check.keep(), p.getChannelId(), p.getResponseUrl());
+        try {
+            // trigger_id is only valid for 3 s: the dialog opens in the ack path
+            ViewsOpenResponse r = ackPathMethods.viewsOpen(v -> v.triggerId(p.getTriggerId()).view(CheckBlocks.modal(check.template(), json(target))));
+            if (r.isOk()) return CheckBlocks.dialogOpened(check.template());
+            log.warn("views.open for a check of {} failed: {}", check.template(), r.getError());
+        } catch (Exception e) {
+            log.warn("views.open for a check of {} failed: {}", check.template(), e.getMessage());
+        }
+        return kit.error(dev.dolly.control.api.ErrorKind.UNAVAILABLE, "Could not open the check dialog; try again, or run the check "
+                + "from CI (`dolly-ci check --template " + check.template() + " --file …`).");
+    }
+
+    private Response onCheckSubmitted(ViewSubmissionRequest req, ViewSubmissionContext ctx) throws java.io.IOException {
+        ViewSubmissionPayload p = req.getPayload();
+        CheckTarget target = JSON.readValue(p.getView().getPrivateMetadata(), CheckTarget.class);
+        Map<String, Map<String, ViewState.Value>> values = p.getView().getState() == null ? null : p.getView().getState().getValues();
+        String sql = inputValue(values, CheckBlocks.SQL_BLOCK, CheckBlocks.SQL_INPUT);
+        String name = inputValue(values, CheckBlocks.NAME_BLOCK, CheckBlocks.NAME_INPUT);
+        if (sql == null || sql.isBlank()) return ctx.ackWithErrors(Map.of(CheckBlocks.SQL_BLOCK, "Paste the SQL to check."));
+        name = name == null || name.isBlank() ? "migration.sql" : name.strip().replaceAll("[\\r\\n]+", " ");
+        String line = "check " + target.template() + (target.keep() ? " --keep" : "");
+        SlackWork work = new SlackWork(SlackWork.CHECK, p.getTeam() == null ? null : p.getTeam().getId(), p.getUser().getId(),
+                p.getUser().getUsername(), target.channelId(), line + "\n" + name + "\n" + sql, target.responseUrl(), false, false, null,
+                key(p.getTriggerId()), clock.millis());
+        if (!dispatch(work)) return ctx.ackWithErrors(Map.of(CheckBlocks.SQL_BLOCK, "Dolly is busy; try again in a moment."));
+        return ctx.ack();
+    }
+
+    private static String inputValue(Map<String, Map<String, ViewState.Value>> values, String block, String action) {
+        if (values == null || values.get(block) == null) return null;
+        ViewState.Value v = values.get(block).get(action);
+        return v == null ? null : v.getValue();
+    }
+
+    /** The check dialog's work: its first line is the command line, then the file name and the pasted SQL. */
+    private ParseResult parseWork(SlackWork work) {
+        if (!SlackWork.CHECK.equals(work.source()) || work.text() == null) {
+            return grammar.parse(work.text(), work.userName(), work.userId());
+        }
+        String[] parts = work.text().split("\n", 3);
+        ParseResult parsed = grammar.parse(parts[0], work.userName(), work.userId());
+        if (parsed instanceof ParseResult.Parsed p && p.command() instanceof Command.Check c && parts.length == 3) {
+            Command.MigrationFile pasted = new Command.MigrationFile(parts[1], parts[2]);
+            return new ParseResult.Parsed(p.verb(), new Command.Check(c.template(), List.of(pasted), c.snapshot(), c.keep(), true), p.share());
+        }
+        return parsed;
+    }
+
     private static boolean isHome(BlockActionPayload p) {
         return p.getContainer() != null && "view".equals(p.getContainer().getType())
                 && p.getView() != null && "home".equals(p.getView().getType());
@@ -305,7 +362,7 @@ public final class SlackFront {
                 home.publish(principal, work.viewHash(), null);
                 return;
             }
-            ParseResult parsed = grammar.parse(work.text(), work.userName(), work.userId());
+            ParseResult parsed = parseWork(work);
             List<Reply> replies = new ArrayList<>();
             Set<String> changedOwners = new LinkedHashSet<>();
             if (parsed instanceof ParseResult.Parsed p) {

@@ -82,6 +82,20 @@ final class SlackNotifier implements Notifier {
     }
 
     @Override
+    public void checkFinished(dev.dolly.control.api.CommandResult.CheckResult check, String channel) {
+        String to = channel != null ? channel : settings.channelFor(check.template());
+        if (to == null) {
+            log.info("No Slack channel for template {}; check {} not posted", check.template(), check.check());
+            return;
+        }
+        try {
+            post(to, dev.dolly.slack.blocks.CheckBlocks.text(check), dev.dolly.slack.blocks.CheckBlocks.card(check));
+        } catch (Exception e) {
+            log.warn("Could not post check {} to Slack: {}", check.check(), e.getMessage());
+        }
+    }
+
+    @Override
     public void expiryWarning(String ownerPrincipalId, CloneInfo clone, Instant expiresAt) {
         if (ownerPrincipalId == null || !ownerPrincipalId.matches("[UW][A-Z0-9]{2,}")) {
             log.debug("Owner {} of clone {} is not a Slack user; no expiry warning sent", ownerPrincipalId, clone.id());

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The deferred part of a Slack request, after the ack: plain strings and numbers so it can travel as JSON in an
  * asynchronous Lambda self-invocation ({@link #toJson()}, {@link #fromJson}).
  *
- * @param source          {@code command} (slash command), {@code button}, {@code modal} (Extend dialog) or {@code home} (App Home opened)
+ * @param source          {@code command} (slash command), {@code button}, {@code modal} (Extend dialog), {@code check} (the
+ *                        check dialog: {@code text} is the command line, then the file name and the pasted SQL, one line
+ *                        each before it) or {@code home} (App Home opened)
  * @param teamId          the Slack workspace
  * @param userId          who asked (Slack user id); their groups are resolved when the work runs
  * @param userName        their Slack user name (for the default clone name), may be null
@@ -30,6 +32,7 @@ public record SlackWork(String source, String teamId, String userId, String user
     public static final String BUTTON = "button";
     public static final String MODAL = "modal";
     public static final String HOME = "home";
+    public static final String CHECK = "check";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -52,7 +55,9 @@ public record SlackWork(String source, String teamId, String userId, String user
 
     /** For logs: source, user and command, never the response URL (it lets anyone post as the app). */
     public String describe() {
-        return source + " by " + userId + (text == null ? "" : ": " + text);
+        // the check dialog's text carries the pasted SQL after its first line: logs get the command line only
+        String line = text == null ? null : text.lines().findFirst().orElse("");
+        return source + " by " + userId + (line == null ? "" : ": " + line);
     }
 
     @Override

@@ -166,7 +166,26 @@ final class FakeCommandPort implements CommandPort {
             return new CommandResult.StatusInfo(List.of(new CommandResult.HostInfo("zfs-1", true, 6_000_000_000L, clones.size(),
                     now.minusSeconds(20))), clones.size(), List.of());
         }
+        if (command instanceof Command.Check c) {
+            template(c.template());
+            if (c.migrations().isEmpty()) throw new DollyException(ErrorKind.BAD_REQUEST, "migrations: nothing to check.");
+            return checkResult("shop", c.keep());
+        }
         throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    /** A finished check with a fail verdict: four findings, the worst three as the control plane picks them. */
+    static CommandResult.CheckResult checkResult(String template, boolean kept) {
+        List<CommandResult.CheckFinding> worst = List.of(
+                new CommandResult.CheckFinding("require-concurrent-index-creation", "error", "V7.sql", 1, "orders", "ShareLock", 4300L,
+                        4200L, 37, "CREATE INDEX without CONCURRENTLY blocks writes to orders while it builds.",
+                        "CREATE INDEX CONCURRENTLY …"),
+                new CommandResult.CheckFinding("statement-error", "error", "V8.sql", 1, "customers", null, null, null, null,
+                        "could not create unique index: 12 rows in the way", null),
+                new CommandResult.CheckFinding("require-lock-timeout", "warning", "V7.sql", 1, null, null, null, null, null,
+                        "No lock_timeout <set>.", "SET lock_timeout = '2s';"));
+        return new CommandResult.CheckResult("chk-0123456789ab", "files", "DONE", template, template + "-check-0123456789ab", "fail",
+                700L, 5200L, 6400L, 4, worst, "{}", null, null, kept, null, "Check chk-0123456789ab: fail (4 finding(s)).");
     }
 
     private void template(String name) {

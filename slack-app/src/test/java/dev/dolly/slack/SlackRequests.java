@@ -94,6 +94,28 @@ final class SlackRequests {
 
     /** The Extend dialog submitted with {@code choice} ({@code 8h}); {@code privateMetadata} as the dialog carried it. */
     SlackHttpRequest extendSubmission(String privateMetadata, String choice, User user) {
+        return viewSubmission("dolly_extend_modal", privateMetadata, user, values -> {
+            ObjectNode select = values.putObject("extend_by").putObject("extend_by_select");
+            select.put("type", "static_select");
+            if (choice != null) {
+                ObjectNode opt = select.putObject("selected_option");
+                opt.putObject("text").put("type", "plain_text").put("text", choice);
+                opt.put("value", choice);
+            }
+        });
+    }
+
+    /** The check dialog submitted with a file name and SQL; {@code privateMetadata} as the dialog carried it. */
+    SlackHttpRequest checkSubmission(String privateMetadata, String name, String sql, User user) {
+        return viewSubmission("dolly_check_modal", privateMetadata, user, values -> {
+            values.putObject("check_name").putObject("check_name_input").put("type", "plain_text_input").put("value", name);
+            values.putObject("check_sql").putObject("check_sql_input").put("type", "plain_text_input").put("value", sql);
+        });
+    }
+
+    /** A dialog's submission: {@code fill} puts the inputs' values into {@code view.state.values}. */
+    private SlackHttpRequest viewSubmission(String callbackId, String privateMetadata, User user,
+                                            java.util.function.Consumer<ObjectNode> fill) {
         ObjectNode p = JSON.createObjectNode();
         p.put("type", "view_submission");
         p.putObject("team").put("id", TEAM).put("domain", "dolly-test");
@@ -102,16 +124,10 @@ final class SlackRequests {
         p.put("token", "legacy-verification-token");
         p.put("trigger_id", nextTrigger());
         ObjectNode view = p.putObject("view");
-        view.put("id", "V0MODAL").put("team_id", TEAM).put("type", "modal").put("callback_id", "dolly_extend_modal")
+        view.put("id", "V0MODAL").put("team_id", TEAM).put("type", "modal").put("callback_id", callbackId)
                 .put("private_metadata", privateMetadata).put("hash", "1700000002.modal");
         view.putArray("blocks");
-        ObjectNode select = view.putObject("state").putObject("values").putObject("extend_by").putObject("extend_by_select");
-        select.put("type", "static_select");
-        if (choice != null) {
-            ObjectNode opt = select.putObject("selected_option");
-            opt.putObject("text").put("type", "plain_text").put("text", choice);
-            opt.put("value", choice);
-        }
+        fill.accept(view.putObject("state").putObject("values"));
         p.putArray("response_urls");
         p.put("is_enterprise_install", false);
         return signedNow("payload=" + enc(p.toString()), "application/x-www-form-urlencoded");

@@ -180,8 +180,11 @@ public class DollyConfiguration {
 
     @Bean
     CommandService commandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
-                                  HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock) {
-        return new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
+                                  HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock,
+                                  NotifierRef notifier) {
+        CommandService service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
+        service.checks().notifier(notifier);
+        return service;
     }
 
     @Bean

@@ -65,6 +65,7 @@ public final class Harness implements AutoCloseable {
         this.refreshes = new RefreshTracker(store, agents, monitor, notifier, clock);
         this.idempotency = new Idempotency(store, clock);
         this.service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
+        service.checks().notifier(notifier);
         this.reaper = new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, Duration.ofHours(1));
         this.webhook = new CiWebhook(config, secrets, service, idempotency, clock);
     }

@@ -125,6 +125,8 @@ public final class BlockKit {
             replies.add(new Reply("Personal token " + r.info().id(), List.of(mrkdwn(msg)), Reply.Visibility.EPHEMERAL, r.token() != null, false));
         } else if (result instanceof CommandResult.TokenList r) {
             replies.add(new Reply(r.tokens().size() + " token(s)", tokenList(r), visibility, false, false));
+        } else if (result instanceof CommandResult.CheckResult r) {
+            replies.add(new Reply(CheckBlocks.text(r), CheckBlocks.card(r), visibility, false, false));
         } else if (result instanceof CommandResult.Done r) {
             replies.add(new Reply(r.message(), List.of(mrkdwn(outcomeIcon(command) + " " + esc(r.message()))), visibility, false, false));
         } else {

@@ -75,6 +75,13 @@ public final class DollyGrammar {
                         List.of("templates"), a -> new Command.Templates()),
                 verb("status", "Hosts, clone count and running refreshes.", List.of(), List.of(), List.of(),
                         List.of("status"), a -> new Command.Status()),
+                verb("check", "Check a migration on a full-size masked clone of a template, with production-like traffic: "
+                                + "paste its SQL in the dialog that opens. The report names the locks it takes, what they block, "
+                                + "rewrites, errors and lint findings.",
+                        List.of(template), List.of(),
+                        List.of(Flag.toggle("keep", "keep the clone for investigation (default: destroyed after the check)")),
+                        List.of("check shop", "check shop --keep"),
+                        a -> new Command.Check(a.string("template"), List.of(), null, a.flag("keep"), true)),
                 verb("token", "Issue a personal token for the `dolly` CLI and the user API, shown once, only to you; "
                                 + "`token list` lists yours, `token revoke <id>` revokes one.",
                         List.of(), List.of(new Param("action", WORD, "`list` or `revoke` (without it: issue a new token)"),

@@ -31,7 +31,7 @@ class GrammarTest {
     @Test
     void hasEveryVerbOfTheIssueInOrder() {
         assertThat(grammar.verbs().stream().map(Verb::name)).containsExactly("help", "create", "list", "show", "reset", "savepoint",
-                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "token");
+                "rollback", "destroy", "protect", "extend", "password", "snapshots", "refresh", "templates", "status", "check", "token");
     }
 
     /** The shared cases (cases.tsv), which the user API's test reads as well: the same meaning on both fronts. */

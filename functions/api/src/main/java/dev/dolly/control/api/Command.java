@@ -1,6 +1,7 @@
 package dev.dolly.control.api;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a principal can ask of Dolly. Names are validated by the executing service;
@@ -86,5 +87,40 @@ public sealed interface Command {
     /** Revoke a personal token by its id: one's own, or anyone's (admins). */
     record TokenRevoke(String tokenId) implements Command {
         public String verb() { return "token revoke"; }
+    }
+
+    /** One migration file of a check: its name as the CI job knows it ({@code V7__orders_index.sql}) and its SQL. */
+    record MigrationFile(String name, String sql) {
+        @Override
+        public String toString() { return "MigrationFile[name=" + name + ", " + (sql == null ? 0 : sql.length()) + " chars]"; }
+    }
+
+    /**
+     * Files mode of the migration check (issue 14): clone {@code template} (at {@code snapshot}, or its current one), run
+     * {@code migrations} on the clone statement by statement, answer the report; the clone is destroyed unless
+     * {@code keep}. {@code waitDone} false answers at once with the check id (ask {@link CheckFinish} for the report).
+     */
+    record Check(String template, List<MigrationFile> migrations, String snapshot, boolean keep, boolean waitDone) implements Command {
+        public Check {
+            migrations = migrations == null ? List.of() : List.copyOf(migrations);
+        }
+
+        public String verb() { return "check"; }
+    }
+
+    /**
+     * Observe mode: clone {@code template} and start observing it; the answer is the clone's connection (as create's)
+     * and the check id. The caller runs its own migration tool against it, then sends {@link CheckFinish}.
+     */
+    record CheckStart(String template, String snapshot, boolean keep, boolean waitReady) implements Command {
+        public String verb() { return "check-start"; }
+    }
+
+    /**
+     * The report of check {@code checkId} (observe mode: stop observing first; files mode: wait for the migrations),
+     * destroying its clone unless the check or {@code keep} (null: as the check was started) says to keep it.
+     */
+    record CheckFinish(String checkId, Boolean keep) implements Command {
+        public String verb() { return "check-finish"; }
     }
 }

@@ -80,4 +80,33 @@ public sealed interface CommandResult {
     }
 
     record TokenList(List<TokenInfo> tokens) implements CommandResult {}
+
+    /**
+     * A finding of a migration check as fronts summarize it (the full report is {@link CheckResult#reportJson}).
+     * {@code severity}: error, warning, info; the numbers are null when they do not apply.
+     */
+    record CheckFinding(String rule, String severity, String file, Integer line, String table, String lock, Long holdMs,
+                        Long blockedMs, Integer blockedQueries, String message, String fix) {}
+
+    /**
+     * A migration check (issue 14). {@code state}: RUNNING, OBSERVING, DONE or FAILED (the check itself could not run:
+     * {@code error}); {@code verdict} pass, warn or fail once DONE. {@code worst}: the findings that matter most, worst
+     * first (at most three); {@code reportJson}: the whole report as the CI webhook answers it (findings, statements,
+     * markdown, junit). In observe mode the start's answer carries the clone's connection and, once, its {@code password}.
+     * {@code cloneMs}: how long cloning took; {@code durationMs}: the migration as measured on the clone; {@code totalMs}:
+     * request to report. {@code kept}: the clone was kept (for investigation), else it is destroyed.
+     */
+    record CheckResult(String check, String mode, String state, String template, String cloneId, String verdict,
+                       Long cloneMs, Long durationMs, Long totalMs, int findings, List<CheckFinding> worst, String reportJson,
+                       CloneInfo cloneInfo, String password, boolean kept, String error, String message) implements CommandResult {
+        public CheckResult {
+            worst = worst == null ? List.of() : List.copyOf(worst);
+        }
+
+        @Override
+        public String toString() {
+            return "CheckResult[check=" + check + ", mode=" + mode + ", state=" + state + ", template=" + template + ", clone=" + cloneId
+                    + ", verdict=" + verdict + ", password=" + (password == null ? "null" : "***") + "]";
+        }
+    }
 }

@@ -13,6 +13,12 @@ public interface Notifier {
     /** A clone will expire soon; implementations tell its owner directly. */
     void expiryWarning(String ownerPrincipalId, CloneInfo clone, Instant expiresAt);
 
+    /**
+     * A migration check finished: implementations post a card (verdict, worst findings, durations) to {@code channel},
+     * or to the template's channel when it is null. Does nothing by default.
+     */
+    default void checkFinished(CommandResult.CheckResult check, String channel) {}
+
     /** Notifies nobody (for tests and headless runs). */
     Notifier NONE = new Notifier() {
         public void refreshProgress(CommandResult.RefreshInfo refresh) {}

@@ -93,6 +93,16 @@ public final class AgentClient {
 
     public JobView job(String job) { return call(AgentCall.job(job)); }
 
+    /** Starts a migration check on a clone (idempotent by check id). */
+    public dev.dolly.agent.api.CheckView startCheck(String clone, dev.dolly.agent.api.CheckRequest request) {
+        return call(AgentCall.startCheck(clone, request));
+    }
+
+    public dev.dolly.agent.api.CheckView check(String check) { return call(AgentCall.check(check)); }
+
+    /** Observe mode: stop observing and answer the report (a finished check answers its report again). */
+    public dev.dolly.agent.api.CheckView finishCheck(String check) { return call(AgentCall.finishCheck(check)); }
+
     // ---------------------------------------------------------------- resilience around the signed client
 
     private <T> T call(AgentCall<T> call) {

@@ -157,6 +157,8 @@ public final class Authorizer {
         boolean own = cloneOwnerKey != null && cloneOwnerKey.equals(key(p));
         if (command instanceof Command.Create c) {
             require(p, c.template(), Role.DEVELOPER, "create clones of");
+        } else if (command instanceof Command.Check || command instanceof Command.CheckStart) {
+            require(p, template, Role.DEVELOPER, "run migration checks on");
         } else if (command instanceof Command.ListClones) {
             requireAny(p, "list clones");
         } else if (command instanceof Command.Templates) {

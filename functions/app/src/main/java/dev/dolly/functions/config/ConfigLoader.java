@@ -2,6 +2,9 @@ package dev.dolly.functions.config;
 
 import dev.dolly.config.ConfigReader;
 import dev.dolly.config.DollyFile;
+import dev.dolly.config.Durations;
+import dev.dolly.config.Sizes;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,15 +32,35 @@ public final class ConfigLoader {
         Map<String, DollyConfig.TemplateConfig> templates = new LinkedHashMap<>();
         f.templates().forEach((name, t) -> templates.put(name, new DollyConfig.TemplateConfig(t.database(), t.description(),
                 new DollyConfig.CloneDefaults(t.cloneDefaults().ttl(), t.cloneDefaults().maxTtl(), t.cloneDefaults().idle()),
-                t.refresh() == null ? null : new DollyConfig.RefreshConfig(t.refreshSchedule()), t.slackChannel())));
+                t.refresh() == null ? null : new DollyConfig.RefreshConfig(t.refreshSchedule()), t.slackChannel(),
+                check(t.raw() == null ? null : t.raw().get("check")))));
         List<DollyConfig.HostConfig> hosts = f.hosts().stream()
                 .map(h -> new DollyConfig.HostConfig(h.name(), h.url(), h.secretEnv(), h.secret())).toList();
         List<DollyConfig.GrantConfig> grants = f.grants().stream()
                 .map(g -> new DollyConfig.GrantConfig(g.name(), g.role(), g.templates(), g.slackUsers(), g.slackGroups(),
                         g.ciKeys(), g.maxClones(), g.maxTtl())).toList();
-        List<DollyConfig.CiKeyConfig> ciKeys = f.ciKeys().stream()
-                .map(k -> new DollyConfig.CiKeyConfig(k.id(), k.secretEnv(), k.secret(), k.description())).toList();
+        JsonNode keyNodes = f.root() == null ? null : f.root().get("ciKeys");
+        List<DollyConfig.CiKeyConfig> ciKeys = new java.util.ArrayList<>();
+        for (int i = 0; i < f.ciKeys().size(); i++) {
+            DollyFile.CiKey k = f.ciKeys().get(i);
+            JsonNode check = keyNodes != null && keyNodes.isArray() && keyNodes.size() > i ? keyNodes.get(i).get("check") : null;
+            ciKeys.add(new DollyConfig.CiKeyConfig(k.id(), k.secretEnv(), k.secret(), k.description(), check(check)));
+        }
         return new DollyConfig(templates, hosts, grants, ciKeys, f.slack());
+    }
+
+    /** A {@code check:} section (already checked against the schema), or null when absent. */
+    static DollyConfig.CheckConfig check(JsonNode n) {
+        if (n == null || !n.isObject()) return null;
+        JsonNode t = n.path("thresholds");
+        JsonNode p = n.path("probe");
+        return new DollyConfig.CheckConfig(
+                t.hasNonNull("failBlocked") ? Durations.parse(t.get("failBlocked").asText()) : null,
+                t.hasNonNull("warnRewrite") ? Sizes.parse(t.get("warnRewrite").asText()) : null,
+                p.hasNonNull("sessions") ? p.get("sessions").asInt() : null,
+                p.hasNonNull("rate") ? p.get("rate").asInt() : null,
+                p.hasNonNull("longTransaction") ? p.get("longTransaction").asBoolean() : null,
+                n.hasNonNull("slackChannel") ? n.get("slackChannel").asText() : null);
     }
 
     /** {@code location}: a file path or {@code classpath:name}. */

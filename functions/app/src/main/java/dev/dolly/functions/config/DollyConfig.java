@@ -27,9 +27,14 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
 
     public record TemplateConfig(String database, String description,
                                  CloneDefaults cloneDefaults,
-                                 RefreshConfig refresh, String slackChannel) {
+                                 RefreshConfig refresh, String slackChannel, CheckConfig check) {
         public TemplateConfig {
             cloneDefaults = cloneDefaults == null ? new CloneDefaults(null, null, null) : cloneDefaults;
+            check = check == null ? CheckConfig.NONE : check;
+        }
+
+        public TemplateConfig(String database, String description, CloneDefaults cloneDefaults, RefreshConfig refresh, String slackChannel) {
+            this(database, description, cloneDefaults, refresh, slackChannel, null);
         }
 
         public String databaseOr(String templateName) {
@@ -46,6 +51,24 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
     }
 
     public record RefreshConfig(String schedule) {}
+
+    /**
+     * Migration-check settings ({@code check:} of a template or a CI key; each null when not written): the verdict's
+     * thresholds, the probe workload, and (CI keys) the Slack channel the key's checks are posted to.
+     */
+    public record CheckConfig(Duration failBlocked, Long warnRewriteBytes, Integer probeSessions, Integer probeRate,
+                              Boolean probeLongTransaction, String slackChannel) {
+        public static final CheckConfig NONE = new CheckConfig(null, null, null, null, null, null);
+
+        /** This one's values where written, else {@code under}'s. */
+        public CheckConfig over(CheckConfig under) {
+            return new CheckConfig(failBlocked != null ? failBlocked : under.failBlocked,
+                    warnRewriteBytes != null ? warnRewriteBytes : under.warnRewriteBytes,
+                    probeSessions != null ? probeSessions : under.probeSessions, probeRate != null ? probeRate : under.probeRate,
+                    probeLongTransaction != null ? probeLongTransaction : under.probeLongTransaction,
+                    slackChannel != null ? slackChannel : under.slackChannel);
+        }
+    }
 
     /**
      * A host agent: its name (used in placement and records), base URL, and the environment variable
@@ -73,7 +96,15 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
     }
 
     /** A CI key: its public id (sent as {@code X-Dolly-Key}) and the environment variable holding its secret. */
-    public record CiKeyConfig(String id, String secretEnv, String secret, String description) {
+    public record CiKeyConfig(String id, String secretEnv, String secret, String description, CheckConfig check) {
+        public CiKeyConfig {
+            check = check == null ? CheckConfig.NONE : check;
+        }
+
+        public CiKeyConfig(String id, String secretEnv, String secret, String description) {
+            this(id, secretEnv, secret, description, null);
+        }
+
         @Override
         public String toString() {
             return "CiKeyConfig[id=" + id + ", secretEnv=" + secretEnv + ", secret=" + (secret == null ? "null" : "***") + "]";

@@ -34,11 +34,18 @@ final class CommandAnswers implements Idempotency.Codec<CommandResult> {
             r = new CommandResult.CloneResult(cr.info(), null, cr.message());
         }
         if (r instanceof CommandResult.TokenIssued t) r = new CommandResult.TokenIssued(t.info(), null, t.message());
+        if (r instanceof CommandResult.CheckResult c && c.password() != null) r = withoutPassword(c);
         try {
             return new Kept(AnswerType.of(r), 200, json.writeValueAsString(r), false);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static CommandResult.CheckResult withoutPassword(CommandResult.CheckResult c) {
+        return new CommandResult.CheckResult(c.check(), c.mode(), c.state(), c.template(), c.cloneId(), c.verdict(), c.cloneMs(),
+                c.durationMs(), c.totalMs(), c.findings(), c.worst(), c.reportJson(), c.cloneInfo(), null, c.kept(), c.error(),
+                "Already started (same idempotency key). The password is shown only once; use `password " + c.cloneId() + "` to rotate it.");
     }
 
     @Override

@@ -41,6 +41,7 @@ public class CommandService implements CommandPort {
     private final CloneSettings settings;
     private final Catalog catalog;
     private final PersonalTokens tokens;
+    private final MigrationChecks checks;
 
     public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                           HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
@@ -62,7 +63,11 @@ public class CommandService implements CommandPort {
         this.settings = new CloneSettings(auth, store, states, lookup, clock);
         this.catalog = new Catalog(config, auth, clones, catalogStore, agents, monitor, lookup);
         this.tokens = new PersonalTokens(store, auth, clock);
+        this.checks = new MigrationChecks(config, auth, store, clones, agents, lifecycle, clock);
     }
+
+    /** Migration checks (issue 14): where their cards go and how their waits poll are set through it. */
+    public MigrationChecks checks() { return checks; }
 
     public Authorizer authorizer() { return auth; }
 
@@ -100,6 +105,9 @@ public class CommandService implements CommandPort {
         if (command instanceof Command.Refresh r) return refresh(p, front, r);
         if (command instanceof Command.Templates) return catalog.templates(p);
         if (command instanceof Command.Status) return catalog.status(p);
+        if (command instanceof Command.Check c) return checks.check(p, front, c);
+        if (command instanceof Command.CheckStart c) return checks.start(p, front, c);
+        if (command instanceof Command.CheckFinish c) return checks.finish(p, front, c);
         if (command instanceof Command.TokenIssue || command instanceof Command.TokenList || command instanceof Command.TokenRevoke) {
             return tokens.execute(p, front, command);
         }

@@ -42,7 +42,8 @@ public final class Idempotency implements AutoCloseable {
         SAVEPOINT(CommandResult.SavepointResult.class), SNAPSHOT_LIST(CommandResult.SnapshotList.class),
         TEMPLATE_LIST(CommandResult.TemplateList.class), REFRESH(CommandResult.RefreshInfo.class),
         STATUS(CommandResult.StatusInfo.class), DONE(CommandResult.Done.class),
-        TOKEN(CommandResult.TokenIssued.class), TOKEN_LIST(CommandResult.TokenList.class);
+        TOKEN(CommandResult.TokenIssued.class), TOKEN_LIST(CommandResult.TokenList.class),
+        CHECK(CommandResult.CheckResult.class);
 
         private final Class<? extends CommandResult> result;
 

@@ -54,6 +54,7 @@ public class Reaper {
     private final CloneStates states;
     private final CloneLifecycle lifecycle;
     private final RefreshTracker refreshes;
+    private final MigrationChecks checks;
     private final Supplier<Notifier> notifier;
     private final Clock clock;
     private final Duration warnBefore;
@@ -67,6 +68,7 @@ public class Reaper {
         this.clones = new CloneStore(store);
         this.states = service.states();
         this.lifecycle = service.lifecycle();
+        this.checks = service.checks();
         this.refreshes = refreshes;
         this.notifier = notifier;
         this.clock = clock;
@@ -117,6 +119,7 @@ public class Reaper {
         publish(hosts);
 
         reconcile(hostHealth, ghosts, unknown, errors);
+        checks.sweep(); // checks nobody waits for: reported, and their clones destroyed, before clones expire below
 
         Instant now = clock.instant();
         for (Clone c : clones.all()) {

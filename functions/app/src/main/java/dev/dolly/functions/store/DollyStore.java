@@ -46,6 +46,7 @@ public class DollyStore {
     private final DynamoDbTable<AuditItem> audit;
     private final DynamoDbTable<SnapshotItem> snapshots;
     private final DynamoDbTable<TokenItem> tokens;
+    private final DynamoDbTable<CheckItem> checks;
 
     public DollyStore(DynamoDbClient client, String table, Clock clock) {
         this.client = client;
@@ -61,6 +62,7 @@ public class DollyStore {
         this.audit = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(AuditItem.class));
         this.snapshots = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(SnapshotItem.class));
         this.tokens = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(TokenItem.class));
+        this.checks = enhanced.table(table, software.amazon.awssdk.enhanced.dynamodb.TableSchema.fromBean(CheckItem.class));
     }
 
     private static Key key(String pk, String sk) {
@@ -356,6 +358,38 @@ public class DollyStore {
             return t;
         } catch (ConditionalCheckFailedException e) {
             throw new ConflictException("token " + t.getId() + " changed meanwhile", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- migration checks
+
+    /** The check {@code id}, or null. */
+    public CheckItem check(String id) {
+        return checks.getItem(r -> r.key(key(CheckItem.pk(id), "CHECK")).consistentRead(true));
+    }
+
+    /** The checks still open (CLONING, RUNNING, OBSERVING: gsi2 {@code KIND#check}, sparse), read again by key; eventually consistent. */
+    public List<CheckItem> openChecks() {
+        List<CheckItem> found = new ArrayList<>();
+        checks.index(TableSchema.BY_KIND.name())
+                .query(QueryConditional.keyEqualTo(k -> k.partitionValue("KIND#check")))
+                .forEach(p -> found.addAll(p.items()));
+        List<CheckItem> out = new ArrayList<>();
+        for (CheckItem c : found) {
+            CheckItem now = check(c.getId());
+            if (now != null) out.add(now);
+        }
+        return out;
+    }
+
+    /** Version-checked write of a check (a new one: only if absent); {@link ConflictException} when it moved meanwhile. */
+    public CheckItem putCheck(CheckItem c) {
+        try {
+            checks.putItem(c);
+            c.setVersion(c.getVersion() == null ? 1L : c.getVersion() + 1);
+            return c;
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("check " + c.getId() + " changed meanwhile", e);
         }
     }
 

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *     {@code X-Dolly-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">},
  *     {@code Idempotency-Key} (required for create);</li>
  * <li>bodies {@code {"action":"create","template","clone","ttl","snapshot","wait"}}, {@code status},
- *     {@code reset} (optional {@code savepoint}), {@code destroy};</li>
+ *     {@code reset} (optional {@code savepoint}), {@code destroy}; the migration check's {@code check}
+ *     ({@code template, migrations:[{name, sql}], snapshot, keep, wait}), {@code check-start} ({@code template, snapshot,
+ *     keep, wait}) and {@code check-finish} ({@code check, keep}) — see {@link CiChecks};</li>
  * <li>answers {@code clone, state, template, snapshot, postgres (the major, when known), host, port, database, user,
  *     connectionString, expiresAt} and {@code password} on create only; errors 400 (naming the field), 401 (bad or
  *     expired signature, more than 5 minutes off either way), 403 (naming the missing grant), 404, 409
@@ -58,7 +60,7 @@ public class CiWebhook {
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     public static final Duration WINDOW = SCHEME.window();
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
-    private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by): ");
+    private static final Pattern FIELD = Pattern.compile("^(template|clone|ttl|snapshot|savepoint|action|wait|by|migrations|check|keep): ");
     /** The largest timestamp worth comparing with the clock (9999-12-31T23:59:59Z); beyond it a timestamp is malformed. */
     private static final long LATEST_TIMESTAMP = 253_402_300_799L;
     /** What an unknown key's request is checked against, so it costs the same HMAC as a wrong signature. */
@@ -67,7 +69,9 @@ public class CiWebhook {
     private static final Duration RETENTION = Duration.ofHours(24);
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy");
+    private static final Set<String> ACTIONS = Set.of("create", "status", "reset", "destroy", "check", "check-start", "check-finish");
+    /** Actions that start something a retried delivery must not start twice. */
+    private static final Set<String> NEED_IDEMPOTENCY_KEY = Set.of("create", "check", "check-start");
 
     private final DollyConfig config;
     private final Secrets secrets;
@@ -175,7 +179,8 @@ public class CiWebhook {
         }
         String action = text(body, "action");
         if (action == null || !ACTIONS.contains(action)) {
-            return error(ErrorKind.BAD_REQUEST, "action: must be one of create, status, reset, destroy.", "action");
+            return error(ErrorKind.BAD_REQUEST, "action: must be one of create, status, reset, destroy, check, check-start, check-finish.",
+                    "action");
         }
         Command command;
         try {
@@ -188,9 +193,9 @@ public class CiWebhook {
         if (idemKey != null && !IDEMPOTENCY_KEY.matcher(idemKey).matches()) {
             return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": 1 to 200 visible ASCII characters.", IDEMPOTENCY_HEADER);
         }
-        if (action.equals("create") && idemKey == null) {
-            return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": required for create (any unique string per intended clone, "
-                    + "reused when retrying the same delivery).", IDEMPOTENCY_HEADER);
+        if (NEED_IDEMPOTENCY_KEY.contains(action) && idemKey == null) {
+            return error(ErrorKind.BAD_REQUEST, IDEMPOTENCY_HEADER + ": required for " + action + " (any unique string per intended "
+                    + (action.equals("create") ? "clone" : "check") + ", reused when retrying the same delivery).", IDEMPOTENCY_HEADER);
         }
 
         // 4. a retried delivery (same Idempotency-Key) gets the first answer and does nothing
@@ -244,6 +249,9 @@ public class CiWebhook {
                 if (wait != null && !wait.isNull() && !wait.isBoolean()) throw bad("wait: must be true or false.");
                 return new Command.Create(template, clone, ttl, text(body, "snapshot"), wait == null || wait.asBoolean(true));
             }
+            case "check", "check-start", "check-finish" -> {
+                return CiChecks.command(action, body);
+            }
             case "status" -> {
                 if (clone == null) throw bad("clone: required for status.");
                 return new Command.Show(clone);
@@ -259,11 +267,11 @@ public class CiWebhook {
         }
     }
 
-    private static DollyException bad(String message) {
+    static DollyException bad(String message) {
         return new DollyException(ErrorKind.BAD_REQUEST, message);
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) return null;
         if (!n.isTextual()) throw bad(field + ": must be a string.");
@@ -273,19 +281,9 @@ public class CiWebhook {
 
     private HttpAnswer answer(CommandResult r) {
         ObjectNode o = json.createObjectNode();
+        if (r instanceof CommandResult.CheckResult cr) return CiChecks.answer(cr, json);
         if (r instanceof CommandResult.CloneResult cr) {
-            CloneInfo c = cr.info();
-            o.put("clone", c.id());
-            o.put("state", c.state().name());
-            o.put("template", c.template());
-            o.put("snapshot", c.snapshot());
-            if (c.postgres() != null) o.put("postgres", c.postgres());
-            o.put("host", c.host());
-            if (c.port() > 0) o.put("port", c.port()); else o.putNull("port");
-            o.put("database", c.database());
-            o.put("user", c.user());
-            o.put("connectionString", c.connectionString());
-            o.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
+            cloneFields(o, cr.info());
             if (cr.password() != null) o.put("password", cr.password());
             if (cr.message() != null) o.put("message", cr.message());
             return HttpAnswer.json(cr.password() != null ? 201 : 200, o.toString());
@@ -296,6 +294,21 @@ public class CiWebhook {
             return HttpAnswer.json(200, o.toString());
         }
         return HttpAnswer.json(200, json.valueToTree(r).toString());
+    }
+
+    /** A clone as the CI contract answers it (create, status, reset, check-start). */
+    static void cloneFields(ObjectNode o, CloneInfo c) {
+        o.put("clone", c.id());
+        o.put("state", c.state().name());
+        o.put("template", c.template());
+        o.put("snapshot", c.snapshot());
+        if (c.postgres() != null) o.put("postgres", c.postgres());
+        o.put("host", c.host());
+        if (c.port() > 0) o.put("port", c.port()); else o.putNull("port");
+        o.put("database", c.database());
+        o.put("user", c.user());
+        o.put("connectionString", c.connectionString());
+        o.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
     }
 
     private HttpAnswer error(DollyException e) {

@@ -59,6 +59,11 @@ final class TextAnswers {
             r.tokens().forEach(t -> rows.add(List.of(t.id(), t.owner(), time(t.createdAt()), time(t.expiresAt()), time(t.lastUsedAt()),
                     time(t.revokedAt()))));
             b.append(r.tokens().isEmpty() ? "No personal tokens. Issue one in Slack: /dolly token\n" : table(rows));
+        } else if (result instanceof CommandResult.CheckResult r) {
+            b.append(plain(r.message())).append('\n');
+            r.worst().forEach(f -> b.append("  ").append(f.severity()).append(' ').append(f.rule())
+                    .append(f.file() == null ? "" : " at " + f.file() + (f.line() == null ? "" : ":" + f.line())).append(": ")
+                    .append(plain(f.message())).append('\n'));
         } else if (result instanceof CommandResult.Done r) {
             b.append(plain(r.message())).append('\n');
         }
