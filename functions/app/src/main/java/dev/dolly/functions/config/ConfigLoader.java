@@ -37,7 +37,29 @@ public final class ConfigLoader {
                         g.ciKeys(), g.maxClones(), g.maxTtl())).toList();
         List<DollyConfig.CiKeyConfig> ciKeys = f.ciKeys().stream()
                 .map(k -> new DollyConfig.CiKeyConfig(k.id(), k.secretEnv(), k.secret(), k.description())).toList();
-        return new DollyConfig(templates, hosts, grants, ciKeys, f.slack());
+        return new DollyConfig(templates, hosts, grants, ciKeys, f.slack(), events(f.root().path("events")));
+    }
+
+    /** The {@code events:} section (checked against the schema already). */
+    static DollyConfig.EventsConfig events(com.fasterxml.jackson.databind.JsonNode e) {
+        if (!e.isObject()) return DollyConfig.EventsConfig.NONE;
+        List<DollyConfig.WebhookConfig> hooks = new java.util.ArrayList<>();
+        e.path("webhooks").forEach(w -> {
+            List<String> types = new java.util.ArrayList<>();
+            if (w.path("events").isArray()) w.path("events").forEach(t -> types.add(t.asText()));
+            else if (w.hasNonNull("events")) types.add(w.get("events").asText());
+            hooks.add(new DollyConfig.WebhookConfig(text(w, "name"), text(w, "url"), text(w, "secretEnv"), text(w, "secret"), types));
+        });
+        return new DollyConfig.EventsConfig(hooks, duration(e, "firstRetry"), duration(e, "maxRetry"),
+                e.hasNonNull("attempts") ? e.get("attempts").asInt() : null, duration(e, "timeout"));
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
+    private static java.time.Duration duration(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? dev.dolly.config.Durations.parse(n.get(field).asText()) : null;
     }
 
     /** {@code location}: a file path or {@code classpath:name}. */

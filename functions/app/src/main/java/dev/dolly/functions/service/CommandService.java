@@ -76,6 +76,15 @@ public class CommandService implements CommandPort {
     /** The clone state machine (the reaper moves clones too). */
     CloneStates states() { return states; }
 
+    /** Sends clone and quota events to {@code events} (the webhooks) from now on. */
+    public CommandService events(dev.dolly.functions.events.Events events) {
+        lifecycle.events(events);
+        return this;
+    }
+
+    /** Where clone and quota events go. */
+    public dev.dolly.functions.events.Events events() { return lifecycle.events(); }
+
     /** Create, reset and destroy (the reaper destroys expired clones). */
     CloneLifecycle lifecycle() { return lifecycle; }
 

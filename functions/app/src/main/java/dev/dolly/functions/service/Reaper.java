@@ -130,8 +130,11 @@ public class Reaper {
                         continue; // its host is down: expire it when the host is back
                     }
                     lifecycle.destroyClone(c, "scheduler", Front.SCHEDULE);
-                    store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "expire", "done",
-                            c.expiresAt() != null && !now.isBefore(c.expiresAt()) ? "ttl" : "idle");
+                    String reason = c.expiresAt() != null && !now.isBefore(c.expiresAt()) ? "ttl" : "idle";
+                    store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "expire", "done", reason);
+                    java.util.Map<String, Object> about = CloneLifecycle.about(c);
+                    about.put("reason", reason);
+                    lifecycle.events().publish(dev.dolly.functions.events.EventType.CLONE_EXPIRED, about);
                     expired.add(c.id());
                 } else if (c.state() == CloneState.READY && !now.isBefore(due.minus(warnBefore)) && !due.equals(c.warnedFor())) {
                     Clone marked;
