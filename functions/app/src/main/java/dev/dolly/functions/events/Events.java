@@ -9,6 +9,15 @@ import java.util.Map;
 public interface Events {
     void publish(EventType type, Map<String, Object> data);
 
+    /**
+     * Sends again what was recorded as pending but is no longer being tried (the process stopped, a Lambda was frozen);
+     * the reaper calls it. Returns how many deliveries were queued again. At least once: receivers drop repeats by
+     * delivery id.
+     */
+    default int redrive() {
+        return 0;
+    }
+
     /** Tells nobody (no webhook configured, and tests). */
     Events NONE = (type, data) -> { };
 }

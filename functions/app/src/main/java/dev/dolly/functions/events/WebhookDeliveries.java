@@ -146,6 +146,24 @@ public final class WebhookDeliveries implements Events, AutoCloseable {
         }
     }
 
+    @Override
+    public int redrive() {
+        // longer than any wait between two attempts of a live sender, so only abandoned deliveries are taken
+        java.time.Instant stale = clock.instant().minus(retry.max().plus(retry.timeout().multipliedBy(2)).plusMinutes(1));
+        int n = 0;
+        for (DeliveryItem d : store.since(clock.instant().minus(Duration.ofDays(1)))) {
+            if (!DeliveryItem.PENDING.equals(d.getState()) || d.getUpdatedAt() == null || !d.getUpdatedAt().isBefore(stale)) continue;
+            WebhookEndpoint endpoint = endpoints.stream().filter(e -> e.name().equals(d.getEndpoint())).findFirst().orElse(null);
+            if (endpoint == null) continue;
+            d.setUpdatedAt(clock.instant());
+            record(d);
+            queue(endpoint, d);
+            n++;
+        }
+        if (n > 0) log.info("webhooks: {} abandoned deliveries queued again", n);
+        return n;
+    }
+
     /** One attempt: how it ended, as {@code HTTP <status>}, {@code timeout} or {@code error: <kind>}. */
     private String send(WebhookEndpoint endpoint, DeliveryItem d) {
         long ts = clock.instant().getEpochSecond();

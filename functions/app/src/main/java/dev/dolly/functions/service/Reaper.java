@@ -154,6 +154,11 @@ public class Reaper {
             }
         }
         refreshes.pollRunning();
+        try {
+            lifecycle.events().redrive();
+        } catch (RuntimeException e) {
+            log.warn("webhook redrive failed: {}", e.toString());
+        }
         Report r = new Report(expired, warned, ghosts, unknown, repaired, errors, hostHealth);
         if (!expired.isEmpty() || !warned.isEmpty() || !ghosts.isEmpty() || !unknown.isEmpty() || !errors.isEmpty()) {
             log.info("reaper: {}", r);

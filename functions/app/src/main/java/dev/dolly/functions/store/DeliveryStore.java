@@ -27,6 +27,15 @@ public final class DeliveryStore {
         return table.getItem(r -> r.key(Writes.key("DELIVERY#" + deliveryId, "DELIVERY")).consistentRead(true));
     }
 
+    /** The deliveries made at or after {@code since}, oldest first. */
+    public List<DeliveryItem> since(java.time.Instant since) {
+        List<DeliveryItem> out = new ArrayList<>();
+        table.index(dev.dolly.control.api.TableSchema.BY_KIND.name())
+                .query(QueryConditional.sortGreaterThanOrEqualTo(k -> k.partitionValue("KIND#delivery").sortValue(since.toString())))
+                .forEach(p -> out.addAll(p.items()));
+        return out;
+    }
+
     /** Every recorded delivery, oldest first. */
     public List<DeliveryItem> all() {
         List<DeliveryItem> out = new ArrayList<>();

@@ -115,6 +115,9 @@ class WebhookEventsTest {
         } catch (DollyException expected) {
             // quota.exceeded
         }
+        // delivered before the clock jumps two hours (the reaper would take a delivery pending since then as abandoned)
+        await(() -> records.all().size() == 4 && records.all().stream().allMatch(d -> DeliveryItem.DELIVERED.equals(d.getState())),
+                "the first four events delivered");
         h.seedClone("ev-old", "ci:ci-dev", "shop", null, Duration.ofHours(1));
         h.clock.advance(Duration.ofHours(2));
         assertThat(h.reaper.run().expired()).containsExactly("ev-old");                                             // clone.expired (+ destroyed)
@@ -203,6 +206,31 @@ class WebhookEventsTest {
         assertThat(withHook).as("destroy, its event's receiver hanging").isLessThan(quiet + 1_000);
         assertThat(again).as("create while an earlier delivery still hangs").isLessThan(quiet + 1_000);
         assertThat(records.all()).anySatisfy(d -> assertThat(d.getState()).isEqualTo(DeliveryItem.PENDING));
+    }
+
+    @Test
+    void theReaperSendsAgainWhatAStoppedProcessLeftPending() throws Exception {
+        webhooks(n -> 200, 3, Duration.ofSeconds(5));
+        Instant long_ago = h.clock.instant().minus(Duration.ofHours(1));
+        DeliveryItem left = DeliveryItem.create("dlv-left-behind", long_ago);
+        left.setEventId("evt-left");
+        left.setEventType("clone.expired");
+        left.setEndpoint("test");
+        left.setAttempts(2);
+        left.setBody("{\"id\":\"evt-left\",\"type\":\"clone.expired\",\"data\":{}}");
+        records.put(left);
+        DeliveryItem recent = DeliveryItem.create("dlv-still-waiting", h.clock.instant());
+        recent.setEndpoint("test");
+        recent.setEventType("clone.expired");
+        recent.setBody("{}");
+        records.put(recent);
+
+        h.reaper.run();
+
+        await(() -> DeliveryItem.DELIVERED.equals(records.get("dlv-left-behind").getState()), "the abandoned delivery sent");
+        assertThat(records.get("dlv-left-behind").getAttempts()).isEqualTo(3);
+        assertThat(receiver.got()).singleElement().satisfies(g -> assertThat(g.header("X-Dolly-Delivery")).isEqualTo("dlv-left-behind"));
+        assertThat(records.get("dlv-still-waiting").getState()).as("a delivery still being tried is left alone").isEqualTo(DeliveryItem.PENDING);
     }
 
     private static long timed(Runnable r) {
