@@ -122,6 +122,9 @@ public final class WebhookDeliveries implements Events, AutoCloseable {
 
     private void attempt(WebhookEndpoint endpoint, DeliveryItem d) {
         try (RequestIds.Scope ignored = RequestIds.scope("delivery", d.getDeliveryId(), "endpoint", endpoint.name())) {
+            if (d.getAttempts() == 0) {
+                record(d); // PENDING from the first attempt on, even while a receiver keeps it waiting
+            }
             d.setAttempts(d.getAttempts() + 1);
             String status = send(endpoint, d);
             d.setLastStatus(status);

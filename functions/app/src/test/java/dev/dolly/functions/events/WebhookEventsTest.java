@@ -138,7 +138,8 @@ class WebhookEventsTest {
             long ts = Long.parseLong(g.header("X-Dolly-Timestamp"));
             assertThat(g.header("X-Dolly-Signature")).as("signed like the CI webhook")
                     .isEqualTo(SigningScheme.CI.sign(SECRET, ts, g.body()));
-            assertThat(SigningScheme.CI.fresh(ts, h.clock.instant())).isTrue();
+            assertThat(ts).as("signed at the clock's time").isBetween(h.clock.instant().minus(Duration.ofHours(3)).getEpochSecond(),
+                    h.clock.instant().getEpochSecond());
             JsonNode body = json.readTree(g.body());
             assertThat(body.get("type").asText()).isEqualTo(g.header("X-Dolly-Event"));
             assertThat(g.header("X-Dolly-Delivery")).startsWith("dlv-");

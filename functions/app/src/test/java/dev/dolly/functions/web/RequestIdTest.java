@@ -47,8 +47,8 @@ class RequestIdTest {
         agent.stop();
     }
 
-    private HttpCall create(String requestId) {
-        HttpCall signed = Signed.call("ci-dev", "dev-secret", h.clock.instant().getEpochSecond(), CREATE, null);
+    private HttpCall create(String requestId, String idempotencyKey) {
+        HttpCall signed = Signed.call("ci-dev", "dev-secret", h.clock.instant().getEpochSecond(), CREATE, idempotencyKey);
         Map<String, String> headers = new LinkedHashMap<>(signed.headers());
         if (requestId != null) headers.put(RequestIds.HEADER, requestId);
         return new HttpCall(signed.method(), signed.path(), headers, signed.body());
@@ -56,7 +56,7 @@ class RequestIdTest {
 
     @Test
     void aValidIncomingIdGoesToTheAgentAndComesBack() {
-        HttpAnswer a = RequestScope.handle(create("ci-run-4711.step-2"), h.webhook::handle);
+        HttpAnswer a = RequestScope.handle(create("ci-run-4711.step-2", "idem-1"), h.webhook::handle);
 
         assertThat(a.status()).isIn(200, 201);
         assertThat(a.headers()).containsEntry(RequestIds.HEADER, "ci-run-4711.step-2");
@@ -66,13 +66,13 @@ class RequestIdTest {
 
     @Test
     void anInvalidOrMissingIdIsReplacedByANewOneThatTheAgentGetsToo() {
-        HttpAnswer a = RequestScope.handle(create("bad id\nwith a newline"), h.webhook::handle);
+        HttpAnswer a = RequestScope.handle(create("bad id\nwith a newline", "idem-2"), h.webhook::handle);
 
         String made = a.headers().get(RequestIds.HEADER);
         assertThat(made).matches("req-[0-9a-f]{20}");
         agent.verify(postRequestedFor(urlPathEqualTo("/v1/clones")).withHeader(RequestIds.HEADER, equalTo(made)));
 
-        HttpAnswer b = RequestScope.handle(create(null), h.webhook::handle);
+        HttpAnswer b = RequestScope.handle(create(null, "idem-3"), h.webhook::handle);
         assertThat(b.headers().get(RequestIds.HEADER)).matches("req-[0-9a-f]{20}").isNotEqualTo(made);
     }
 }

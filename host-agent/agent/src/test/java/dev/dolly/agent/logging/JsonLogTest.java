@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -28,10 +29,12 @@ class JsonLogTest {
     void oneJsonLinePerEventWithTheRequestContext() throws Exception {
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        LoggerContext context = new LoggerContext();
+        // the context slf4j (and its MDC) uses, configured with the shipped file, then given back its test configuration
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         ExecutorService other = Executors.newSingleThreadExecutor();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
+            context.reset();
             JoranConfigurator config = new JoranConfigurator();
             config.setContext(context);
             config.doConfigure(JsonLogTest.class.getClassLoader().getResource("logback.xml"));
@@ -46,7 +49,10 @@ class JsonLogTest {
             System.setOut(out);
             other.shutdownNow();
             other.awaitTermination(5, TimeUnit.SECONDS);
-            context.stop();
+            context.reset();
+            JoranConfigurator again = new JoranConfigurator();
+            again.setContext(context);
+            again.doConfigure(JsonLogTest.class.getClassLoader().getResource("logback-test.xml"));
         }
 
         String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
