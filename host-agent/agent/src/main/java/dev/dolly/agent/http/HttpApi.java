@@ -246,7 +246,11 @@ public final class HttpApi implements AutoCloseable {
                     return Reply.json(200, clones.list());
                 }
                 if (n == 1 && method.equals("POST")) {
-                    CloneOperations.Created c = clones.create(require(parse(body, CreateCloneRequest.class)));
+                    CreateCloneRequest create = require(parse(body, CreateCloneRequest.class));
+                    if (create.cloneId() != null && PATH_NAME.matcher(create.cloneId()).matches()) {
+                        MDC.put(RequestIds.CLONE, create.cloneId()); // named in the body, not the path
+                    }
+                    CloneOperations.Created c = clones.create(create);
                     return Reply.json(c.created() ? 201 : 200, c.credentials());
                 }
                 if (n < 2) {
