@@ -52,6 +52,7 @@ class HttpApiTest {
         @Override
         public Created create(CreateCloneRequest r) {
             calls.add("create " + r.cloneId());
+            seen.add(MDC.get(RequestIds.MDC_KEY) + " " + MDC.get(RequestIds.CLONE));
             if (r.cloneId().equals("boom")) {
                 throw new IllegalStateException("zfs exploded at /secret/path");
             }
@@ -337,5 +338,16 @@ class HttpApiTest {
             MDC.remove(RequestIds.MDC_KEY);
         }
         assertThat(seen).containsExactly("from-the-caller-1 c-10");
+    }
+
+    @Test
+    void aCreateLogsUnderTheCloneIdOfItsBody() {
+        MDC.put(RequestIds.MDC_KEY, "from-the-caller-2");
+        try {
+            client.create(new CreateCloneRequest("c-11", "shop", null, "ci:x", null, false));
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+        assertThat(seen).containsExactly("from-the-caller-2 c-11");
     }
 }
