@@ -3,7 +3,7 @@ package dev.dolly.agent.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.api.RequestIds;
@@ -34,10 +34,9 @@ class JsonLogTest {
         ExecutorService other = Executors.newSingleThreadExecutor();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
+            System.setProperty(ContextInitializer.CONFIG_FILE_PROPERTY, "logback.xml");
             context.reset();
-            JoranConfigurator config = new JoranConfigurator();
-            config.setContext(context);
-            config.doConfigure(JsonLogTest.class.getClassLoader().getResource("logback.xml"));
+            new ContextInitializer(context).autoConfig();
             Logger log = context.getLogger("dev.dolly.agent.clone.CloneService");
             try (RequestIds.Scope ignored = RequestIds.scope(RequestIds.MDC_KEY, "req-0123456789abcdef0123", RequestIds.CLONE, "c-1")) {
                 log.info("clone {} created on port {}", "c-1", 6001);
@@ -49,10 +48,9 @@ class JsonLogTest {
             System.setOut(out);
             other.shutdownNow();
             other.awaitTermination(5, TimeUnit.SECONDS);
+            System.clearProperty(ContextInitializer.CONFIG_FILE_PROPERTY);
             context.reset();
-            JoranConfigurator again = new JoranConfigurator();
-            again.setContext(context);
-            again.doConfigure(JsonLogTest.class.getClassLoader().getResource("logback-test.xml"));
+            new ContextInitializer(context).autoConfig(); // logback-test.xml again
         }
 
         String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
