@@ -6,6 +6,8 @@
 #   (b) Slack: signed /dolly create → ack → clone card on response_url → Reset button → Destroy button
 #   (c) schedule: refresh event → new snapshot → a new clone sees new source data, an old clone keeps its own
 #   (d) migration check (when the agent answers the checks route): files mode and observe mode through dolly-ci check
+#   (e) logs: one request id followed from a signed CI call through the functions' and the agent's JSON logs; no
+#       password, secret, token or source value of the run in any log
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
@@ -24,7 +26,10 @@ POOL=${DOLLY_POOL:-dolly}
 RUN=$(date +%s)$$
 CI="$ROOT/clients/dolly-ci"
 SRC_ADMIN=(psql -h "$DEMO_SOURCE_DIR" -p "${DOLLY_DEMO_SOURCE_PORT:-5499}" -U postgres -d shop -v ON_ERROR_STOP=1 -qAt)
-PASSED=0; FAILED=0; CREATED=()
+PASSED=0; FAILED=0; CREATED=(); PASSWORDS=()
+# the logs as they were before this run: (d) checks that every line written during the run is JSON
+declare -A LOG_START
+for l in functions agent; do LOG_START[$l]=$(wc -l <"$LOGS/$l.log" 2>/dev/null || echo 0); done
 
 check() { # check <description> <command…>
   local what=$1; shift
@@ -67,7 +72,7 @@ exports=$("$CI" create --template shop --clone "$A" --ttl 1h --wait)
 echo "    create --wait took $(( $(ms) - t0 )) ms"
 check "create --wait prints PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE" \
   bash -c 'for v in PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE; do grep -q "^export $v=" <<<"$1" || exit 1; done' _ "$exports"
-eval "$exports"
+eval "$exports"; PASSWORDS+=("${PGPASSWORD:-}")
 check "psql connects with those settings" psql -Atc 'select 1'
 check "the clone holds every customer" eq "$(psql -Atc 'select count(*) from customers')" \
   "$(runuser -u postgres -- "${SRC_ADMIN[@]}" -c 'select count(*) from customers')"
@@ -103,6 +108,7 @@ check "response_url receives the clone card" bash -c 'jq -e --arg c "$2" "[.bloc
 check "the card is ephemeral (it carries the password)" eq "$(jq -r .response_type <<<"$card")" ephemeral
 url=$(jq -r '.blocks[] | .. | .text? // empty | strings' <<<"$card" | grep -o 'postgresql://[^@`" ]*:[^@`" ]*@[^`" ]*' | head -1 || true)
 check "the card gives a connection string with the password" test -n "$url"
+PASSWORDS+=("$(sed -n 's|^postgresql://[^:]*:\([^@]*\)@.*|\1|p' <<<"$url")")
 psql "$url" -qc "CREATE TABLE slack_was_here(x int)" 2>/dev/null || true
 button() { # button <action_id> <response id>
   jq -nc --arg a "$1" --arg c "$S" --arg u "$DOLLY_DEMO_SLACK_USER" --arg r "$DOLLY_URL/slack-api/response/$2" --arg t "1.2.$2" '{
@@ -129,7 +135,7 @@ check "nothing of the Slack clone is left on the pool or in Docker" clone_gone "
 # ---------------------------------------------------------------- (c) scheduled refresh
 echo "(c) scheduled refresh"
 OLD=e2e-old-$RUN; NEW=e2e-new-$RUN; CREATED+=("$OLD" "$NEW")
-eval "$("$CI" create --template shop --clone "$OLD" --ttl 1h --wait)"; old_url="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+eval "$("$CI" create --template shop --clone "$OLD" --ttl 1h --wait)"; PASSWORDS+=("${PGPASSWORD:-}"); old_url="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
 before=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot')
 runuser -u postgres -- "${SRC_ADMIN[@]}" -c "INSERT INTO products VALUES ((SELECT max(id) + 1 FROM products), 'e2e-$RUN', 1.00)"
 t0=$(ms)
@@ -147,7 +153,7 @@ for _ in $(seq 1 100); do
   after=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot'); [ "$after" != "$before" ] && break; sleep 0.2
 done
 check "the control plane now serves a new snapshot ($before → $after)" bash -c '[ "$1" != "$2" ] && [ "$2" != null ]' _ "$before" "$after"
-eval "$("$CI" create --template shop --clone "$NEW" --ttl 1h --wait)"
+eval "$("$CI" create --template shop --clone "$NEW" --ttl 1h --wait)"; PASSWORDS+=("${PGPASSWORD:-}")
 check "a new clone sees the new source data" eq "$(psql -Atc "select count(*) from products where name = 'e2e-$RUN'")" 1
 check "the existing clone keeps its own data" eq "$(psql "$old_url" -Atc "select count(*) from products where name = 'e2e-$RUN'")" 0
 check "destroy the new clone" "$CI" destroy --clone "$NEW"
@@ -173,7 +179,7 @@ else
   check "files mode: the check's clone is gone" clone_gone "$(jq -r .clone "$D/files/dolly-check.json")"
   t0=$(ms); rc=0
   if exports=$("$CI" check --template shop --observe start); then
-    eval "$exports"
+    eval "$exports"; PASSWORDS+=("${PGPASSWORD:-}")
     CREATED+=("$DOLLY_CLONE")
     check "observe mode: psql -f runs the migration on the clone" psql -v ON_ERROR_STOP=1 -qf "$D/V2__orders_index.sql"
     "$CI" check --observe finish --out "$D/observe" >"$D/observe.out" 2>&1 || rc=$?
@@ -187,6 +193,43 @@ else
   fi
   rm -rf "$D"
 fi
+unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+
+# ---------------------------------------------------------------- (e) logs
+echo "(e) structured logs: one request id followed; no secret or row in any log"
+R=e2e-rid-$RUN; RID=e2e-follow-$RUN; CREATED+=("$R")
+eval "$(DOLLY_REQUEST_ID=$RID "$CI" create --template shop --clone "$R" --ttl 10m --wait)"; PASSWORDS+=("${PGPASSWORD:-}")
+DOLLY_REQUEST_ID=$RID "$CI" destroy --clone "$R" >/dev/null || true
+unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+sleep 1 # the agent's access line is written after its answer
+new_lines() { tail -n +"$(( ${LOG_START[$1]} + 1 ))" "$LOGS/$1.log"; }
+not_json() { new_lines "$1" | jq -R 'fromjson? // "x" | if type == "object" then empty else 1 end' | wc -l; }
+check "every line the functions logged during the run is JSON" eq "$(not_json functions)" 0
+check "every line the agent logged during the run is JSON" eq "$(not_json agent)" 0
+follow() { # follow <log>: lines of request $RID that name clone $R
+  new_lines "$1" | jq -Rc --arg rid "$RID" --arg c "$R" 'fromjson? | select(type == "object")
+    | select(((.requestId // .mdc.requestId // "") == $rid) and ((.cloneId // .mdc.cloneId // "") == $c))' | wc -l
+}
+check "the functions' JSON log has request $RID with clone $R" test "$(follow functions)" -gt 0
+check "the agent's JSON log has request $RID with clone $R" test "$(follow agent)" -gt 0
+# everything that must never be logged: this run's clone passwords, the local secrets (CI, Slack signing, agent,
+# admin, bot token, masking salt, the source's password) and sample rows of the source (emails, phones, cards, names)
+needles=$(mktemp); chmod 600 "$needles"
+{ printf '%s\n' "${PASSWORDS[@]}" "${DOLLY_CI_SECRET:-}" "${DOLLY_SLACK_SIGNING_SECRET:-}"
+  for f in agent-secret admin-secret slack-bot-token slack-signing-secret masking-salt demo-source-password ci-demo-secret; do
+    [ -f "$SECRETS/$f" ] && { cat "$SECRETS/$f"; echo; }
+  done
+  runuser -u postgres -- "${SRC_ADMIN[@]}" -c "(select email from customers order by id limit 300)
+    union all (select phone from customers where phone is not null order by id limit 300)
+    union all (select full_name from customers order by id limit 300)
+    union all (select card_number from payments order by id limit 300)"
+} | awk 'length($0) >= 8' | sort -u >"$needles"
+echo "    $(wc -l <"$needles") values searched for in $(cat "$LOGS/functions.log" "$LOGS/agent.log" | wc -l) log lines"
+check "the run's passwords were collected (${#PASSWORDS[@]})" test "$(printf '%s\n' "${PASSWORDS[@]}" | awk 'length($0) >= 8' | wc -l)" -ge 4
+check "no password, secret or source value appears in the functions' or the agent's log" \
+  bash -c '! grep -F -q -f "$1" "$2" "$3"' _ "$needles" "$LOGS/functions.log" "$LOGS/agent.log"
+check "no personal token appears in the logs" bash -c '! grep -E -q "dolly_pat_[A-Za-z0-9_-]{8,}" "$1" "$2"' _ "$LOGS/functions.log" "$LOGS/agent.log"
+rm -f "$needles"
 
 echo
 echo "e2e: $PASSED passed, $FAILED failed"

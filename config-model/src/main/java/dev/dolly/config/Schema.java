@@ -144,7 +144,15 @@ public final class Schema {
             "ciKeys", new Key(new Items(new Fields(keys("id", key(Kind.TEXT, CONTROL), "secretEnv", key(Kind.TEXT, CONTROL),
                     "secret", key(Kind.TEXT, CONTROL), "description", key(Kind.TEXT, CONTROL), "check", new Key(CHECK, CONTROL)))), CONTROL),
             "slack", new Key(fields(CONTROL, "command", Kind.TEXT, "channel", Kind.TEXT, "signingSecretEnv", Kind.TEXT,
-                    "botTokenEnv", Kind.TEXT, "apiUrl", Kind.TEXT, "groupCacheTtl", Kind.DURATION), CONTROL)));
+                    "botTokenEnv", Kind.TEXT, "apiUrl", Kind.TEXT, "groupCacheTtl", Kind.DURATION), CONTROL),
+            // event webhooks out: receivers of clone, refresh, quota and pool events, and how deliveries are retried
+            "events", new Key(new Fields(keys(
+                    "webhooks", new Key(new Items(fields(CONTROL, "name", Kind.TEXT, "url", Kind.TEXT, "secretEnv", Kind.TEXT,
+                            "secret", Kind.TEXT, "events", Kind.TEXT_LIST)), CONTROL),
+                    "firstRetry", key(Kind.DURATION, CONTROL),
+                    "maxRetry", key(Kind.DURATION, CONTROL),
+                    "attempts", key(Kind.INTEGER, CONTROL),
+                    "timeout", key(Kind.DURATION, CONTROL))), CONTROL)));
 
     private Schema() {}
 

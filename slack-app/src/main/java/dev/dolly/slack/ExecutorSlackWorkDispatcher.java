@@ -46,11 +46,16 @@ public final class ExecutorSlackWorkDispatcher implements SlackWorkDispatcher, A
     public void dispatch(SlackWork work) {
         Consumer<SlackWork> t = target;
         if (t == null) throw new IllegalStateException("dispatcher is not bound to a SlackFront");
+        // the work logs under the logging context (request id) of the Slack request that acked it
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         executor.execute(() -> {
+            if (context != null) org.slf4j.MDC.setContextMap(context);
             try {
                 t.accept(work);
             } catch (RuntimeException e) {
                 log.error("Slack work {} failed", work.describe(), e);
+            } finally {
+                org.slf4j.MDC.clear();
             }
         });
     }

@@ -12,6 +12,9 @@ import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.service.Placement;
 import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.service.RefreshTracker;
+import dev.dolly.functions.events.WebhookDeliveries;
+import dev.dolly.functions.events.WebhookSettings;
+import dev.dolly.functions.store.DeliveryStore;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.Dynamo;
 import dev.dolly.functions.store.ReplayStore;
@@ -93,7 +96,7 @@ public class DollyConfiguration {
                 hosts.add(new DollyConfig.HostConfig(name, pair.substring(eq + 1).trim(), null, null));
             }
         }
-        return new DollyConfig(c.templates(), hosts, c.grants(), c.ciKeys(), c.slack());
+        return new DollyConfig(c.templates(), hosts, c.grants(), c.ciKeys(), c.slack(), c.events());
     }
 
     @Bean(destroyMethod = "close")
@@ -155,11 +158,18 @@ public class DollyConfiguration {
         return new Authorizer(config);
     }
 
+    /** Event webhooks out ({@code events.webhooks}): with none configured, publishing is a no-op. */
+    @Bean(destroyMethod = "close")
+    WebhookDeliveries webhookDeliveries(DollyConfig config, Secrets secrets, Dynamo dynamo, DollySettings s, Clock clock) {
+        return new WebhookDeliveries(WebhookSettings.endpoints(config.events(), secrets),
+                new DeliveryStore(dynamo.client(), s.dynamodb().tableOrDefault()), clock, WebhookSettings.retry(config.events()));
+    }
+
     @Bean
-    HostMonitor hostMonitor(DollyStore store, AgentClients agents, DollyConfig config, Clock clock) {
+    HostMonitor hostMonitor(DollyStore store, AgentClients agents, DollyConfig config, Clock clock, WebhookDeliveries events) {
         Map<String, String> urls = new LinkedHashMap<>();
         config.hosts().forEach(h -> urls.put(h.name(), h.url()));
-        return new HostMonitor(store, agents, urls, clock);
+        return new HostMonitor(store, agents, urls, clock).events(events);
     }
 
     @Bean
@@ -168,8 +178,9 @@ public class DollyConfiguration {
     }
 
     @Bean
-    RefreshTracker refreshTracker(DollyStore store, AgentClients agents, HostMonitor monitor, NotifierRef notifier, Clock clock) {
-        return new RefreshTracker(store, agents, monitor, notifier, clock);
+    RefreshTracker refreshTracker(DollyStore store, AgentClients agents, HostMonitor monitor, NotifierRef notifier, Clock clock,
+                                  WebhookDeliveries events) {
+        return new RefreshTracker(store, agents, monitor, notifier, clock).events(events);
     }
 
     /** The one idempotency engine of every front (CI, Slack, the scheduler). */
@@ -181,8 +192,9 @@ public class DollyConfiguration {
     @Bean
     CommandService commandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                                   HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock,
-                                  NotifierRef notifier) {
-        CommandService service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock);
+                                  NotifierRef notifier, WebhookDeliveries events) {
+        CommandService service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock)
+                .events(events);
         service.checks().notifier(notifier);
         return service;
     }

@@ -14,6 +14,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
         "org.springframework.cloud.function.web.source.FunctionExporterAutoConfiguration"})
 public class DollyFunctionsApplication {
     public static void main(String[] args) {
+        // JSON lines (application.yaml) unless DOLLY_LOG_FORMAT=text asks for Spring Boot's plain ones
+        if ("text".equals(System.getenv("DOLLY_LOG_FORMAT"))) {
+            System.setProperty("logging.structured.format.console", "");
+        }
         SpringApplication.run(DollyFunctionsApplication.class, args);
     }
 }

@@ -9,6 +9,7 @@ import dev.dolly.functions.service.CommandService;
 import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.ApiGateway;
+import dev.dolly.functions.web.RequestScope;
 import dev.dolly.functions.web.CiWebhook;
 import dev.dolly.functions.web.SlackEntry;
 import dev.dolly.functions.web.UserApi;
@@ -43,27 +44,27 @@ public class FunctionsConfiguration {
 
     @Bean
     public Function<Map<String, Object>, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler) {
-        return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
+        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), handler::handle));
     }
 
     @Bean
     public Function<Map<String, Object>, APIGatewayV2HTTPResponse> userApi(UserApi handler) {
-        return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
+        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), handler::handle));
     }
 
     @Bean
     public Function<Map<String, Object>, APIGatewayV2HTTPResponse> agentCallback(AgentCallback handler) {
-        return event -> ApiGateway.response(handler.handle(ApiGateway.call(event)));
+        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), handler::handle));
     }
 
     @Bean
     public Function<Map<String, Object>, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack) {
-        return event -> ApiGateway.response(slack.handle(ApiGateway.call(event)));
+        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), slack::handle));
     }
 
     @Bean
     public Function<Map<String, Object>, Map<String, Object>> scheduledRefresh(CommandService service) {
-        return event -> {
+        return event -> RequestScope.fresh(() -> {
             String template = templateOf(event);
             Map<String, Object> out = new LinkedHashMap<>();
             if (template == null) {
@@ -85,12 +86,12 @@ public class FunctionsConfiguration {
                 out.put("error", e.getMessage());
             }
             return out;
-        };
+        });
     }
 
     @Bean
     public Function<Map<String, Object>, Map<String, Object>> reaper(Reaper reaper) {
-        return event -> {
+        return event -> RequestScope.fresh(() -> {
             Reaper.Report r = reaper.run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("expired", r.expired());
@@ -101,7 +102,7 @@ public class FunctionsConfiguration {
             out.put("errors", r.errors());
             out.put("hosts", r.hosts());
             return out;
-        };
+        });
     }
 
     /** The scheduler event's id (EventBridge keeps it on redelivery), as its idempotency key; null when absent. */

@@ -9,6 +9,7 @@ import dev.dolly.functions.web.AgentCallback;
 import dev.dolly.functions.web.CiWebhook;
 import dev.dolly.functions.web.HttpAnswer;
 import dev.dolly.functions.web.HttpCall;
+import dev.dolly.functions.web.RequestScope;
 import dev.dolly.functions.web.SlackEntry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -50,12 +51,12 @@ public class LocalRoutes {
 
     @PostMapping("/webhooks/ci")
     public ResponseEntity<String> ciWebhook(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(ci.handle(call(request, body)));
+        return entity(RequestScope.handle(call(request, body), ci::handle));
     }
 
     @PostMapping("/agent/callback")
     public ResponseEntity<String> agentCallback(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(callback.handle(call(request, body)));
+        return entity(RequestScope.handle(call(request, body), callback::handle));
     }
 
     @PostMapping("/slack/events")
@@ -64,7 +65,7 @@ public class LocalRoutes {
         // from the parsed parameters (re-encoded, e.g. %20 becomes +), which breaks the signature:
         // read the raw stream instead (nothing has parsed the parameters yet).
         byte[] body = request.getInputStream().readAllBytes();
-        return entity(slack.getObject().handle(call(request, body)));
+        return entity(RequestScope.handle(call(request, body), slack.getObject()::handle));
     }
 
     @GetMapping("/health")

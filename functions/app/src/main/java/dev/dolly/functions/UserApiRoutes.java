@@ -40,6 +40,6 @@ public class UserApiRoutes implements InitializingBean {
 
     /** One user API request: the raw body (JSON) to the shared handler. */
     public ResponseEntity<String> serve(HttpServletRequest request) throws IOException {
-        return LocalRoutes.entity(api.handle(LocalRoutes.call(request, request.getInputStream().readAllBytes())));
+        return LocalRoutes.entity(dev.dolly.functions.web.RequestScope.handle(LocalRoutes.call(request, request.getInputStream().readAllBytes()), api::handle));
     }
 }

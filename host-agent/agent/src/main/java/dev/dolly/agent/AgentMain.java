@@ -13,6 +13,10 @@ public final class AgentMain {
     private AgentMain() {}
 
     public static void main(String[] args) throws Exception {
+        // JSON lines (logback.xml) unless DOLLY_LOG_FORMAT=text asks for plain ones; before anything logs
+        if ("text".equals(System.getenv("DOLLY_LOG_FORMAT")) && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-text.xml");
+        }
         Path config = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {

@@ -46,7 +46,30 @@ public final class ConfigLoader {
             JsonNode check = keyNodes != null && keyNodes.isArray() && keyNodes.size() > i ? keyNodes.get(i).get("check") : null;
             ciKeys.add(new DollyConfig.CiKeyConfig(k.id(), k.secretEnv(), k.secret(), k.description(), check(check)));
         }
-        return new DollyConfig(templates, hosts, grants, ciKeys, f.slack());
+        return new DollyConfig(templates, hosts, grants, ciKeys, f.slack(),
+                f.root() == null ? DollyConfig.EventsConfig.NONE : events(f.root().path("events")));
+    }
+
+    /** The {@code events:} section (checked against the schema already). */
+    static DollyConfig.EventsConfig events(com.fasterxml.jackson.databind.JsonNode e) {
+        if (!e.isObject()) return DollyConfig.EventsConfig.NONE;
+        List<DollyConfig.WebhookConfig> hooks = new java.util.ArrayList<>();
+        e.path("webhooks").forEach(w -> {
+            List<String> types = new java.util.ArrayList<>();
+            if (w.path("events").isArray()) w.path("events").forEach(t -> types.add(t.asText()));
+            else if (w.hasNonNull("events")) types.add(w.get("events").asText());
+            hooks.add(new DollyConfig.WebhookConfig(text(w, "name"), text(w, "url"), text(w, "secretEnv"), text(w, "secret"), types));
+        });
+        return new DollyConfig.EventsConfig(hooks, duration(e, "firstRetry"), duration(e, "maxRetry"),
+                e.hasNonNull("attempts") ? e.get("attempts").asInt() : null, duration(e, "timeout"));
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
+    private static java.time.Duration duration(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? dev.dolly.config.Durations.parse(n.get(field).asText()) : null;
     }
 
     /** A {@code check:} section (already checked against the schema), or null when absent. */

@@ -11,9 +11,15 @@ import java.util.Map;
  * never appear here in plain text except in test fixtures: each names the environment variable holding it.
  */
 public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig> hosts, List<GrantConfig> grants,
-                          List<CiKeyConfig> ciKeys, Map<String, Object> slack) {
+                          List<CiKeyConfig> ciKeys, Map<String, Object> slack, EventsConfig events) {
+
+    public DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig> hosts, List<GrantConfig> grants,
+                       List<CiKeyConfig> ciKeys, Map<String, Object> slack) {
+        this(templates, hosts, grants, ciKeys, slack, null);
+    }
 
     public DollyConfig {
+        events = events == null ? EventsConfig.NONE : events;
         slack = slack == null ? Map.of() : slack;
         templates = templates == null ? Map.of() : Map.copyOf(templates);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -92,6 +98,34 @@ public record DollyConfig(Map<String, TemplateConfig> templates, List<HostConfig
             slackUsers = slackUsers == null ? List.of() : List.copyOf(slackUsers);
             slackGroups = slackGroups == null ? List.of() : List.copyOf(slackGroups);
             ciKeys = ciKeys == null ? List.of() : List.copyOf(ciKeys);
+        }
+    }
+
+    /**
+     * {@code events:}: the webhook endpoints and how deliveries are retried (each null: the default of
+     * {@code WebhookDeliveries.Retry.defaults()}).
+     */
+    public record EventsConfig(List<WebhookConfig> webhooks, Duration firstRetry, Duration maxRetry, Integer attempts, Duration timeout) {
+        public static final EventsConfig NONE = new EventsConfig(List.of(), null, null, null, null);
+
+        public EventsConfig {
+            webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+        }
+    }
+
+    /**
+     * One receiver of events: a name (records and logs use it, never the URL), its URL, the environment variable holding
+     * the secret its deliveries are signed with (or the secret, in test fixtures), and the event types it wants (none: all).
+     */
+    public record WebhookConfig(String name, String url, String secretEnv, String secret, List<String> events) {
+        public WebhookConfig {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        @Override
+        public String toString() {
+            return "WebhookConfig[name=" + name + ", secretEnv=" + secretEnv + ", secret=" + (secret == null ? "null" : "***")
+                    + ", events=" + events + "]";
         }
     }
 

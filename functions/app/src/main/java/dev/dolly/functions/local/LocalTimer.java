@@ -27,7 +27,8 @@ public final class LocalTimer implements AutoCloseable {
     /** Runs {@code task} after {@code first}, then {@code every} after each run ends. */
     public void every(String what, Duration first, Duration every, Runnable task) {
         timer.scheduleWithFixedDelay(() -> {
-            try {
+            // each run under a request id of its own
+            try (dev.dolly.agent.api.RequestIds.Scope ignored = dev.dolly.agent.api.RequestIds.fresh(dev.dolly.agent.api.RequestIds.make())) {
                 task.run();
             } catch (RuntimeException e) {
                 log.warn("{} failed: {}", what, e.toString());

@@ -1,6 +1,7 @@
 package dev.dolly.functions.service;
 
 import dev.dolly.agent.api.CloneCredentials;
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.api.CloneView;
 import dev.dolly.agent.api.CreateCloneRequest;
 import dev.dolly.agent.api.SavepointView;
@@ -17,6 +18,8 @@ import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.config.Durations;
 import dev.dolly.functions.domain.Clone;
+import dev.dolly.functions.events.EventType;
+import dev.dolly.functions.events.Events;
 import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.domain.Quota;
 import dev.dolly.functions.domain.TemplateInfo;
@@ -27,7 +30,9 @@ import dev.dolly.functions.store.DollyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +54,7 @@ class CloneLifecycle {
     private final CloneStates states;
     private final CloneLookup lookup;
     private final Clock clock;
+    private volatile Events events = Events.NONE;
 
     CloneLifecycle(DollyConfig config, Authorizer auth, DollyStore audit, CloneStore clones, CatalogStore catalog, AgentClients agents,
                    Placement placement, CloneStates states, CloneLookup lookup, Clock clock) {
@@ -62,6 +68,22 @@ class CloneLifecycle {
         this.states = states;
         this.lookup = lookup;
         this.clock = clock;
+    }
+
+    /** Where clone and quota events go (webhooks); none until set. */
+    void events(Events e) { this.events = e == null ? Events.NONE : e; }
+
+    Events events() { return events; }
+
+    /** The ids of a clone for its events (never a password). */
+    static Map<String, Object> about(Clone c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cloneId", c.id());
+        m.put("template", c.template());
+        m.put("owner", c.owner());
+        if (c.hostName() != null) m.put("host", c.hostName());
+        if (c.snapshot() != null) m.put("snapshot", c.snapshot());
+        return m;
     }
 
     // ------------------------------------------------------------------ create
@@ -80,6 +102,7 @@ class CloneLifecycle {
         String ownerKey = Authorizer.key(p);
         String id = c.cloneId() == null || c.cloneId().isBlank() ? derivedName(template, p) : c.cloneId();
         CloneLookup.validName("clone", id);
+        RequestIds.put(RequestIds.CLONE, id); // a derived name: into the log context of the rest of the command
         if (c.snapshot() != null) CloneLookup.validName("snapshot", c.snapshot());
         Duration ttl = c.ttl() == null ? tc.cloneDefaults().ttlOrDefault() : c.ttl();
         if (ttl.isNegative() || ttl.isZero()) {
@@ -87,6 +110,8 @@ class CloneLifecycle {
         }
         Duration maxTtl = auth.maxTtl(p, template);
         if (ttl.compareTo(maxTtl) > 0) {
+            events.publish(EventType.QUOTA_EXCEEDED, Map.of("principal", Authorizer.actor(p), "template", template, "limit", "maxTtl",
+                    "asked", Durations.format(ttl), "allowed", Durations.format(maxTtl)));
             throw new DollyException(ErrorKind.QUOTA_EXCEEDED, "ttl: " + Durations.format(ttl) + " is over your quota: clones of '"
                     + template + "' may live at most " + Durations.format(maxTtl) + ". Ask for less (and `extend` later).");
         }
@@ -154,11 +179,17 @@ class CloneLifecycle {
         CloneView v = creds.cloneView();
         Clone ready = states.created(item, v);
         audit.audit("clone:" + id, Authorizer.actor(p), front.name(), "create", "ready", "template " + template + " on " + host.name() + ", port " + v.port());
+        Map<String, Object> created = about(ready);
+        created.put("expiresAt", String.valueOf(ready.expiresAt()));
+        created.put("front", front.name());
+        events.publish(EventType.CLONE_CREATED, created);
         return new CommandResult.CloneResult(Views.info(ready), creds.password(), "Clone " + id + " is ready.");
     }
 
     private DollyException overQuota(Principal p, String ownerKey) {
         int held = clones.quota(ownerKey).clones();
+        events.publish(EventType.QUOTA_EXCEEDED, Map.of("principal", Authorizer.actor(p), "limit", "maxClones", "held", held,
+                "allowed", auth.maxClones(p)));
         return new DollyException(ErrorKind.QUOTA_EXCEEDED, "Over quota: " + Authorizer.describe(p) + " holds " + held
                 + " clone(s) and may hold at most " + auth.maxClones(p) + ". Destroy one first (`list` shows them).");
     }
@@ -224,6 +255,10 @@ class CloneLifecycle {
             CloneView v = lookup.agent(resetting).reset(c.id(), savepoint);
             Clone ready = states.reset(resetting, v);
             audit.audit("clone:" + c.id(), Authorizer.actor(p), front.name(), command.verb(), "done", savepoint);
+            Map<String, Object> reset = about(ready);
+            if (savepoint != null) reset.put("savepoint", savepoint);
+            reset.put("front", front.name());
+            events.publish(EventType.CLONE_RESET, reset);
             return new CommandResult.CloneResult(Views.info(ready), null, savepoint == null
                     ? "Clone " + c.id() + " is back to its creation state." : "Clone " + c.id() + " is back at savepoint " + savepoint + ".");
         } catch (AgentException e) {
@@ -274,5 +309,9 @@ class CloneLifecycle {
         } catch (ConflictException e) {
             clones.removeReleasing(clones.find(c.id()), done);
         }
+        Map<String, Object> destroyed = about(c);
+        destroyed.put("by", byKey);
+        destroyed.put("front", front.name());
+        events.publish(EventType.CLONE_DESTROYED, destroyed);
     }
 }

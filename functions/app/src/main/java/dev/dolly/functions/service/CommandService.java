@@ -1,5 +1,6 @@
 package dev.dolly.functions.service;
 
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandPort;
 import dev.dolly.control.api.CommandResult;
@@ -16,6 +17,8 @@ import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.DollyStore;
 import java.time.Clock;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one entry point that executes every command, whichever front it came from: it routes each verb to
@@ -25,6 +28,7 @@ import java.util.regex.Pattern;
  * {@link CloneStates}, forward to the clone's host agent, record the outcome and audit.
  */
 public class CommandService implements CommandPort {
+    private static final Logger log = LoggerFactory.getLogger(CommandService.class);
     /** Clone, snapshot and savepoint names: what the agent accepts, and safe in URLs and ZFS. */
     public static final Pattern NAME = CloneLookup.NAME;
     /** How long a command's first answer is kept for retries with the same idempotency key. */
@@ -77,6 +81,15 @@ public class CommandService implements CommandPort {
     /** The clone state machine (the reaper moves clones too). */
     CloneStates states() { return states; }
 
+    /** Sends clone and quota events to {@code events} (the webhooks) from now on. */
+    public CommandService events(dev.dolly.functions.events.Events events) {
+        lifecycle.events(events);
+        return this;
+    }
+
+    /** Where clone and quota events go. */
+    public dev.dolly.functions.events.Events events() { return lifecycle.events(); }
+
     /** Create, reset and destroy (the reaper destroys expired clones). */
     CloneLifecycle lifecycle() { return lifecycle; }
 
@@ -85,9 +98,14 @@ public class CommandService implements CommandPort {
         if (principal == null || command == null) {
             throw new DollyException(ErrorKind.BAD_REQUEST, "A command needs a principal and a verb.");
         }
-        if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
-        return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
-                clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
+        // who asks and what about, in every log line of the command (beside the front's request id)
+        try (RequestIds.Scope ignored = RequestIds.scope(RequestIds.PRINCIPAL, Authorizer.actor(principal),
+                RequestIds.CLONE, CommandIds.clone(command), RequestIds.TEMPLATE, CommandIds.template(command))) {
+            log.info("{} {} by {}", front, command.verb(), Authorizer.actor(principal));
+            if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
+            return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
+                    clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
+        }
     }
 
     private CommandResult run(Principal p, Front front, Command command) {

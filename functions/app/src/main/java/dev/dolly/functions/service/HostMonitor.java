@@ -8,6 +8,8 @@ import dev.dolly.functions.agent.AgentClient;
 import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.events.EventType;
+import dev.dolly.functions.events.Events;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.HostItem;
 import dev.dolly.functions.store.Records;
@@ -37,6 +39,36 @@ public class HostMonitor {
     private final Map<String, String> urls;
     private final Clock clock;
     private final Map<String, List<TemplateView>> lastTemplates = new ConcurrentHashMap<>();
+    /** A pool with less free than this share of its size raises {@code pool.alert} (once, when it falls below). */
+    public static final double POOL_ALERT_FREE_SHARE = 0.10;
+    private volatile Events events = Events.NONE;
+
+    /** Sends pool alerts to {@code e} (the webhooks) from now on. */
+    public HostMonitor events(Events e) {
+        this.events = e == null ? Events.NONE : e;
+        return this;
+    }
+
+    private static boolean poolLow(long free, long size) {
+        return size > 0 && free < size * POOL_ALERT_FREE_SHARE;
+    }
+
+    /** The host's record after {@code change}, with a pool alert when the change took its pool below the line. */
+    private HostInfo updateWatchingPool(String host, java.util.function.Consumer<HostItem> change) {
+        boolean[] fell = {false};
+        HostInfo after = Records.host(store.updateHost(host, h -> {
+            boolean before = poolLow(h.getFreeBytes(), h.getSizeBytes());
+            change.accept(h);
+            fell[0] = !before && poolLow(h.getFreeBytes(), h.getSizeBytes());
+        }));
+        if (fell[0]) {
+            long free = after.freeBytes();
+            log.warn("host {}: pool nearly full ({} bytes free)", host, free);
+            events.publish(EventType.POOL_ALERT, Map.of("host", host, "freeBytes", free, "sizeBytes", after.sizeBytes(),
+                    "threshold", POOL_ALERT_FREE_SHARE));
+        }
+        return after;
+    }
 
     public HostMonitor(DollyStore store, AgentClients agents, Map<String, String> urls, Clock clock) {
         this.store = store;
@@ -73,7 +105,7 @@ public class HostMonitor {
                 recordSnapshots(host, t, now);
             }
             boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-            return Records.host(store.updateHost(host, h -> {
+            return updateWatchingPool(host, h -> {
                 h.setUrl(urls.get(host));
                 h.setHealthy(ok);
                 h.setConnectHost(health.host());
@@ -85,7 +117,7 @@ public class HostMonitor {
                 h.setError(ok ? null : "status " + health.status());
                 h.setSnapshots(snapshots);
                 h.setCurrentSnapshots(current);
-            }));
+            });
         } catch (AgentException e) {
             log.warn("heartbeat of host {} failed: {}", host, e.getMessage());
             return Records.host(store.updateHost(host, h -> {
@@ -138,7 +170,7 @@ public class HostMonitor {
     public HostInfo pushed(String host, HealthResponse health) {
         Instant now = clock.instant();
         boolean ok = health.status() == null || health.status().equalsIgnoreCase("ok") || health.status().equalsIgnoreCase("up");
-        return Records.host(store.updateHost(host, h -> {
+        return updateWatchingPool(host, h -> {
             h.setUrl(urls.get(host));
             h.setHealthy(ok);
             if (health.host() != null) h.setConnectHost(health.host());
@@ -148,7 +180,7 @@ public class HostMonitor {
             h.setLastHeartbeat(now);
             if (ok) h.setLastSeenHealthy(now);
             h.setError(ok ? null : "status " + health.status());
-        }));
+        });
     }
 
     /** The templates a host reported in its last heartbeat from this process (may be empty). */

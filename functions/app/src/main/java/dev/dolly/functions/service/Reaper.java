@@ -133,8 +133,11 @@ public class Reaper {
                         continue; // its host is down: expire it when the host is back
                     }
                     lifecycle.destroyClone(c, "scheduler", Front.SCHEDULE);
-                    store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "expire", "done",
-                            c.expiresAt() != null && !now.isBefore(c.expiresAt()) ? "ttl" : "idle");
+                    String reason = c.expiresAt() != null && !now.isBefore(c.expiresAt()) ? "ttl" : "idle";
+                    store.audit("clone:" + c.id(), "scheduler", Front.SCHEDULE.name(), "expire", "done", reason);
+                    java.util.Map<String, Object> about = CloneLifecycle.about(c);
+                    about.put("reason", reason);
+                    lifecycle.events().publish(dev.dolly.functions.events.EventType.CLONE_EXPIRED, about);
                     expired.add(c.id());
                 } else if (c.state() == CloneState.READY && !now.isBefore(due.minus(warnBefore)) && !due.equals(c.warnedFor())) {
                     Clone marked;
@@ -154,6 +157,11 @@ public class Reaper {
             }
         }
         refreshes.pollRunning();
+        try {
+            lifecycle.events().redrive();
+        } catch (RuntimeException e) {
+            log.warn("webhook redrive failed: {}", e.toString());
+        }
         Report r = new Report(expired, warned, ghosts, unknown, repaired, errors, hostHealth);
         if (!expired.isEmpty() || !warned.isEmpty() || !ghosts.isEmpty() || !unknown.isEmpty() || !errors.isEmpty()) {
             log.info("reaper: {}", r);

@@ -15,6 +15,8 @@ import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
 import dev.dolly.functions.store.Records;
 import dev.dolly.functions.store.TemplateItem;
+import dev.dolly.functions.events.EventType;
+import dev.dolly.functions.events.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,13 @@ public class RefreshTracker {
     private final HostMonitor monitor;
     private final Supplier<Notifier> notifier;
     private final Clock clock;
+    private volatile Events events = Events.NONE;
+
+    /** Sends refresh events to {@code e} (the webhooks) from now on. */
+    public RefreshTracker events(Events e) {
+        this.events = e == null ? Events.NONE : e;
+        return this;
+    }
 
     public RefreshTracker(DollyStore store, AgentClients agents, HostMonitor monitor, Supplier<Notifier> notifier, Clock clock) {
         this.store = store;
@@ -95,7 +104,9 @@ public class RefreshTracker {
             store.audit("template:" + template, byKey, front.name(), "refresh", "requested", "job " + job + " on " + host.name());
             try {
                 JobView v = agents.get(host.name()).refresh(template, job);
-                return record(host.name(), v);
+                CommandResult.RefreshInfo started = record(host.name(), v);
+                events.publish(EventType.REFRESH_STARTED, Map.of("template", template, "job", v.id(), "host", host.name(), "by", byKey));
+                return started;
             } catch (AgentException e) {
                 TemplateItem failed = store.template(template);
                 failed.setRefreshState("FAILED");
@@ -156,6 +167,7 @@ public class RefreshTracker {
                     if (wasRunning) {
                         store.audit("template:" + v.template(), "agent:" + host, Front.AGENT.name(), "refresh", v.state(),
                                 v.snapshot() != null ? "snapshot " + v.snapshot() : v.error());
+                        finished(host, v);
                         notifier.get().refreshFinished(info);
                         if ("SUCCEEDED".equals(v.state()) && agents.knows(host)) {
                             monitor.heartbeat(host); // placement sees the new snapshot at once
@@ -170,6 +182,17 @@ public class RefreshTracker {
             return info;
         }
         throw new DollyException(ErrorKind.CONFLICT, "Progress of refresh " + v.id() + " could not be recorded; it is retried.");
+    }
+
+    private void finished(String host, JobView v) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("template", v.template());
+        m.put("job", v.id());
+        m.put("host", host);
+        m.put("state", v.state());
+        if (v.snapshot() != null) m.put("snapshot", v.snapshot());
+        if (v.error() != null) m.put("error", v.error());
+        events.publish("SUCCEEDED".equals(v.state()) ? EventType.REFRESH_SUCCEEDED : EventType.REFRESH_FAILED, m);
     }
 
     /** Polls every running refresh's job on its host (for agents that do not call back). */

@@ -42,6 +42,9 @@ public final class LambdaSlackWorkDispatcher implements SlackWorkDispatcher {
         ObjectNode headers = e.putObject("headers");
         headers.put("content-type", "application/json");
         headers.put(SlackBridge.WORK_SIGNATURE_HEADER.toLowerCase(), bridge.get().signWork(body));
+        // the work logs under the request id of the Slack request that acked it (RequestScope takes it back)
+        String requestId = dev.dolly.agent.api.RequestIds.current();
+        if (requestId != null) headers.put(dev.dolly.agent.api.RequestIds.HEADER.toLowerCase(), requestId);
         ObjectNode http = e.putObject("requestContext").putObject("http");
         http.put("method", "POST");
         http.put("path", SlackBridge.WORK_PATH);

@@ -1,5 +1,6 @@
 package dev.dolly.agent.http;
 
+import dev.dolly.agent.api.RequestIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.api.AgentJson;
 import dev.dolly.agent.api.HealthResponse;
@@ -79,12 +80,14 @@ public final class CallbackNotifier implements AutoCloseable {
     }
 
     private void send(Object body) {
-        sender.execute(() -> {
+        String requestId = RequestIds.current();
+        sender.execute(RequestIds.carry(() -> {
             try {
                 byte[] bytes = json.writeValueAsBytes(body);
                 HttpRequest req = RequestSigning.signed(HttpRequest.newBuilder(url), secret, clock, "POST", host, SIGNED_PATH, bytes)
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
+                        .header(RequestIds.HEADER, RequestIds.orMake(requestId))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                         .build();
                 HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -96,7 +99,7 @@ public final class CallbackNotifier implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("callback to {} failed: {}", url, e.getMessage());
             }
-        });
+        }));
     }
 
     @Override

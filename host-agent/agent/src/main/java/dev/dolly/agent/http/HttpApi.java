@@ -12,6 +12,7 @@ import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.ErrorResponse;
 import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.RefreshRequest;
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.api.ResetRequest;
 import dev.dolly.agent.api.SavepointRequest;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The agent's versioned JSON API over the JDK HTTP server (routes in {@link AgentPaths}). Every
@@ -110,9 +112,38 @@ public final class HttpApi implements AutoCloseable {
     }
 
     void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getRawPath();
+        // the caller's request id (or a new one) and the clone, template or job named in the path: in the MDC of every
+        // log line of this request, and the id back in the answer
+        String requestId = RequestIds.orMake(ex.getRequestHeaders().getFirst(RequestIds.HEADER));
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        putPathIds(path);
+        ex.getResponseHeaders().set(RequestIds.HEADER, requestId);
+        try {
+            answer(ex, path);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private static final java.util.regex.Pattern PATH_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private static void putPathIds(String path) {
+        String[] s = path.split("/", -1); // "", "v1", resource, name, ...
+        if (s.length < 4 || !s[1].equals("v1") || !PATH_NAME.matcher(s[3]).matches()) {
+            return;
+        }
+        switch (s[2]) {
+            case "clones" -> MDC.put(RequestIds.CLONE, s[3]);
+            case "templates" -> MDC.put(RequestIds.TEMPLATE, s[3]);
+            case "jobs" -> MDC.put(RequestIds.JOB, s[3]);
+            default -> { }
+        }
+    }
+
+    private void answer(HttpExchange ex, String path) throws IOException {
         long t0 = System.nanoTime();
         String method = ex.getRequestMethod().toUpperCase();
-        String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
         Reply reply;
         try {
@@ -151,8 +182,12 @@ public final class HttpApi implements AutoCloseable {
             reply = internal(method, path, e);
         }
         send(ex, reply);
-        if (log.isDebugEnabled()) {
-            log.debug("{} {} -> {} in {} ms", method, path, reply.status(), (System.nanoTime() - t0) / 1_000_000);
+        // one line per API call (health and metrics, polled all the time, only at debug)
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (path.equals(AgentPaths.HEALTH) || path.equals(AgentPaths.METRICS)) {
+            log.debug("{} {} -> {} in {} ms", method, path, reply.status(), ms);
+        } else {
+            log.info("{} {} -> {} in {} ms", method, path, reply.status(), ms);
         }
     }
 
@@ -211,7 +246,11 @@ public final class HttpApi implements AutoCloseable {
                     return Reply.json(200, clones.list());
                 }
                 if (n == 1 && method.equals("POST")) {
-                    CloneOperations.Created c = clones.create(require(parse(body, CreateCloneRequest.class)));
+                    CreateCloneRequest create = require(parse(body, CreateCloneRequest.class));
+                    if (create.cloneId() != null && PATH_NAME.matcher(create.cloneId()).matches()) {
+                        MDC.put(RequestIds.CLONE, create.cloneId()); // named in the body, not the path
+                    }
+                    CloneOperations.Created c = clones.create(create);
                     return Reply.json(c.created() ? 201 : 200, c.credentials());
                 }
                 if (n < 2) {

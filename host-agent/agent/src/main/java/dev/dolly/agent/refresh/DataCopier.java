@@ -1,5 +1,6 @@
 package dev.dolly.agent.refresh;
 
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.masking.ByteBuf;
 import dev.dolly.agent.masking.RowMasker;
 import java.sql.Connection;
@@ -86,7 +87,7 @@ final class DataCopier {
         List<Future<?>> futures = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> work(queue, results)));
+                futures.add(pool.submit(RequestIds.carry(() -> work(queue, results))));
             }
             pool.shutdown();
             while (!pool.awaitTermination(200, TimeUnit.MILLISECONDS)) {

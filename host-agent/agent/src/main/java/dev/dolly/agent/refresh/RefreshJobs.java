@@ -1,5 +1,6 @@
 package dev.dolly.agent.refresh;
 
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.Names;
 import dev.dolly.agent.api.ErrorCode;
@@ -131,7 +132,7 @@ public class RefreshJobs {
             jobs.put(job.id, job);
         }
         Job j = job;
-        executor.submit(() -> run(j, t));
+        executor.submit(RequestIds.carry(() -> run(j, t))); // the job logs under the request that started it
         tell(j);
         return job.view();
     }
@@ -194,7 +195,9 @@ public class RefreshJobs {
 
     private void run(Job job, TemplateConfig t) {
         job.thread = Thread.currentThread();
-        java.util.concurrent.ScheduledFuture<?> ticks = TICKER.scheduleWithFixedDelay(() -> tell(job), 5, 5, TimeUnit.SECONDS);
+        RequestIds.put(RequestIds.TEMPLATE, t.name());
+        RequestIds.put(RequestIds.JOB, job.id);
+        java.util.concurrent.ScheduledFuture<?> ticks = TICKER.scheduleWithFixedDelay(RequestIds.carry(() -> tell(job)), 5, 5, TimeUnit.SECONDS);
         long t0 = System.nanoTime();
         BuildServer server = null;
         String buildId = builds.newBuildId();

@@ -1,5 +1,6 @@
 package dev.dolly.agent.refresh;
 
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.process.ProcessFailedException;
 import dev.dolly.agent.process.ProcessRunner;
 import java.sql.Connection;
@@ -306,7 +307,7 @@ final class SchemaSteps {
         });
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            futures.add(pool.submit(() -> {
+            futures.add(pool.submit(RequestIds.carry(() -> {
                 try (Connection c = target.connect()) {
                     open.add(c);
                     RefreshPipeline.targetSession(c);
@@ -325,7 +326,7 @@ final class SchemaSteps {
                     failure.compareAndSet(null, ex);
                 }
                 return null;
-            }));
+            })));
         }
         pool.shutdown();
         try {

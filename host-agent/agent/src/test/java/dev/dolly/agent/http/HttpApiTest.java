@@ -10,6 +10,7 @@ import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.api.RefreshRequest;
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.api.ResetRequest;
 import dev.dolly.agent.api.SavepointRequest;
@@ -31,11 +32,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /** The HTTP layer in-process on a loopback port, over fake operations: signatures, routes, status codes, error bodies. */
 class HttpApiTest {
     static final byte[] SECRET = "http-test-secret-0123456789".getBytes(StandardCharsets.UTF_8);
     final List<String> calls = new ArrayList<>();
+    /** The request id and clone id in the logging context of each get. */
+    final List<String> seen = new ArrayList<>();
     HttpApi api;
     AgentClient client;
     URI base;
@@ -48,6 +52,7 @@ class HttpApiTest {
         @Override
         public Created create(CreateCloneRequest r) {
             calls.add("create " + r.cloneId());
+            seen.add(MDC.get(RequestIds.MDC_KEY) + " " + MDC.get(RequestIds.CLONE));
             if (r.cloneId().equals("boom")) {
                 throw new IllegalStateException("zfs exploded at /secret/path");
             }
@@ -61,7 +66,11 @@ class HttpApiTest {
         public List<CloneView> list() { calls.add("list"); return List.of(view("a")); }
 
         @Override
-        public CloneView get(String id) { calls.add("get " + id); return view(id); }
+        public CloneView get(String id) {
+            calls.add("get " + id);
+            seen.add(MDC.get(RequestIds.MDC_KEY) + " " + MDC.get(RequestIds.CLONE));
+            return view(id);
+        }
 
         @Override
         public CloneView update(String id, UpdateCloneRequest r) { calls.add("update " + id + " " + r.protectedClone()); return view(id); }
@@ -290,5 +299,55 @@ class HttpApiTest {
         HttpResponse<String> replay = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(replay.body()).contains("already used");
+    }
+
+    // ---------------------------------------------------------------- request ids
+
+    private HttpResponse<String> getWithRequestId(String path, String requestId) throws Exception {
+        HttpRequest.Builder b = RequestSigning.signed(HttpRequest.newBuilder(base.resolve(path)), SECRET, Clock.systemUTC(), "GET", "h1", path,
+                new byte[0]);
+        if (requestId != null) b.header(RequestIds.HEADER, requestId);
+        return HttpClient.newHttpClient().send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theCallersRequestIdIsInTheLogContextWithTheCloneAndComesBack() throws Exception {
+        HttpResponse<String> r = getWithRequestId("/v1/clones/c-7", "trace-12345678");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue(RequestIds.HEADER)).hasValue("trace-12345678");
+        assertThat(seen).containsExactly("trace-12345678 c-7");
+    }
+
+    @Test
+    void aMalformedOrMissingRequestIdIsReplacedByANewOne() throws Exception {
+        HttpResponse<String> bad = getWithRequestId("/v1/clones/c-8", "short");
+        HttpResponse<String> none = getWithRequestId("/v1/clones/c-9", null);
+
+        assertThat(bad.headers().firstValue(RequestIds.HEADER).orElseThrow()).matches("req-[0-9a-f]{20}");
+        assertThat(none.headers().firstValue(RequestIds.HEADER).orElseThrow()).matches("req-[0-9a-f]{20}");
+        assertThat(seen.get(0)).isEqualTo(bad.headers().firstValue(RequestIds.HEADER).orElseThrow() + " c-8");
+    }
+
+    @Test
+    void theClientSendsTheRequestIdOfItsThread() {
+        MDC.put(RequestIds.MDC_KEY, "from-the-caller-1");
+        try {
+            client.clone("c-10");
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+        assertThat(seen).containsExactly("from-the-caller-1 c-10");
+    }
+
+    @Test
+    void aCreateLogsUnderTheCloneIdOfItsBody() {
+        MDC.put(RequestIds.MDC_KEY, "from-the-caller-2");
+        try {
+            client.create(new CreateCloneRequest("c-11", "shop", null, "ci:x", null, false));
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+        assertThat(seen).containsExactly("from-the-caller-2 c-11");
     }
 }

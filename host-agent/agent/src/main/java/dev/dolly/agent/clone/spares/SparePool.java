@@ -1,5 +1,6 @@
 package dev.dolly.agent.clone.spares;
 
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.Faults;
 import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
@@ -213,7 +214,7 @@ public final class SparePool implements AutoCloseable {
     /** One {@code zfs set} per property (zfs-fuse takes one at a time), side by side. */
     private void setAll(String dataset, Map<String, String> props) {
         List<java.util.concurrent.CompletableFuture<Void>> fs = new ArrayList<>();
-        props.forEach((k, v) -> fs.add(java.util.concurrent.CompletableFuture.runAsync(() -> zfs.set(dataset, k, v), setters)));
+        props.forEach((k, v) -> fs.add(java.util.concurrent.CompletableFuture.runAsync(RequestIds.carry(() -> zfs.set(dataset, k, v)), setters)));
         try {
             java.util.concurrent.CompletableFuture.allOf(fs.toArray(new java.util.concurrent.CompletableFuture[0])).join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -10,6 +10,7 @@ import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.ErrorResponse;
 import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.JobView;
+import dev.dolly.agent.api.RequestIds;
 import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.api.SavepointView;
 import dev.dolly.agent.api.TemplateView;
@@ -127,11 +128,16 @@ public final class AgentClient {
         }
     }
 
-    /** Sends one signed request (signed now, with a fresh nonce); the answer carries its round-trip time. */
+    /**
+     * Sends one signed request (signed now, with a fresh nonce) carrying this thread's request id ({@link RequestIds});
+     * the answer carries its round-trip time.
+     */
     public CompletableFuture<Answer> send(String method, String path, byte[] body, Duration requestTimeout) {
         HttpRequest.Builder b = RequestSigning.signed(HttpRequest.newBuilder(base.resolve(path)), secret, clock, method, host, path, body)
                 .header("Accept", "application/json")
                 .timeout(requestTimeout);
+        // the request id of the work this thread does (from the logging MDC), or a new one: the agent logs under it
+        b.header(RequestIds.HEADER, RequestIds.orMake(RequestIds.current()));
         if (body.length > 0 || method.equals("POST") || method.equals("PATCH")) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         } else {
