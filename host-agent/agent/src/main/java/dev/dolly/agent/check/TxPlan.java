@@ -48,6 +48,21 @@ public record TxPlan(String file, boolean wrapped, List<Step> steps) {
         return new TxPlan(file, wrapped, List.copyOf(steps));
     }
 
+    /**
+     * Statements as a client sent them one by one (observe mode): each its own transaction, explicit
+     * {@code BEGIN}/{@code COMMIT} honoured.
+     */
+    public static TxPlan asSent(String file, List<SqlStatement> statements) {
+        List<Step> steps = new ArrayList<>();
+        boolean open = false;
+        for (SqlStatement s : statements) {
+            Control c = control(s);
+            steps.add(new Step(s, c == Control.BEGIN ? false : open, c));
+            open = c == Control.BEGIN || (c == Control.NONE && open);
+        }
+        return new TxPlan(file, false, List.copyOf(steps));
+    }
+
     public static Control control(SqlStatement s) {
         String shape = s.shape();
         if (BEGIN.matcher(shape).find()) {
