@@ -56,7 +56,18 @@ public final class RowsInTheWay {
             if (sqlstate.equals("23502") && (m = SET_NOT_NULL.matcher(sh)).find()) {
                 Relations.Rel r = rels.byKey(SqlNames.key(m.group(1)));
                 List<String> cols = columns(m.group(2));
-                return r == null || cols == null ? null : one(c, "SELECT count(*) FROM " + r.sql() + " WHERE " + cols.get(0) + " IS NULL");
+                if (r == null || cols == null) {
+                    return null;
+                }
+                try {
+                    return one(c, "SELECT count(*) FROM " + r.sql() + " WHERE " + cols.get(0) + " IS NULL");
+                } catch (SQLException e) {
+                    if (!"42703".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    // the column was added earlier in the failed transaction, without a default: every row is null
+                    return one(c, "SELECT count(*) FROM " + r.sql());
+                }
             }
             if (sqlstate.equals("23502") && (m = ADD_NOT_NULL.matcher(sh)).find()) {
                 Relations.Rel r = rels.byKey(SqlNames.key(m.group(1)));
