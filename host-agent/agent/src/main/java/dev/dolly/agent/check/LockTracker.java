@@ -24,6 +24,11 @@ import java.util.function.LongSupplier;
  * thread samples.
  */
 public final class LockTracker {
+    /**
+     * A wait shorter than this is not counted as blocked: it is the measurement's own noise (the check's per-statement
+     * queries run inside the migration's transaction and keep its locks a few milliseconds longer than the bare SQL).
+     */
+    public static final long MIN_BLOCKED_MS = 50;
     static final String SAMPLE = """
             SELECT l.pid, l.relation, l.mode, l.granted,
                    CASE WHEN l.granted THEN NULL ELSE (extract(epoch FROM clock_timestamp() - l.waitstart) * 1000)::bigint END,
@@ -136,7 +141,7 @@ public final class LockTracker {
         long max = 0;
         long n = 0;
         for (long[] v : waits.values()) {
-            if (v[0] == index) {
+            if (v[0] == index && v[1] >= MIN_BLOCKED_MS) {
                 max = Math.max(max, v[1]);
                 n++;
             }
