@@ -26,7 +26,7 @@ class VerdictAndLogTest {
         assertThat(Verdict.of(List.of(f(DynamicFindings.ERROR, "error", null)), TH)).isEqualTo("fail");
         assertThat(Verdict.of(List.of(f(DynamicFindings.REWRITE, "warning", null)), TH)).isEqualTo("warn");
         assertThat(Verdict.of(List.of(f(DynamicFindings.REWRITE, "info", null)), TH)).isEqualTo("pass");
-        assertThat(Verdict.of(List.of(f(DynamicFindings.BLOCKED, "error", 1001L)), new CheckRequest.Thresholds(5000, 1))).isEqualTo("pass");
+        assertThat(Verdict.of(List.of(f(DynamicFindings.BLOCKED, "warning", 1001L)), new CheckRequest.Thresholds(5000, 1))).isEqualTo("pass");
     }
 
     @Test
