@@ -60,6 +60,8 @@ public final class Observer {
         final long startMs;
         long lastSeenMs;
         String query;
+        ServerFigures first;
+        ServerFigures last;
 
         Unit(int index, int pid, long startMs) {
             this.index = index;
@@ -122,16 +124,18 @@ public final class Observer {
         clients.addAll(active.keySet());
         clients.removeAll(ours);
         synchronized (this) {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Object[] cur = current == null ? null : active.get(current.pid);
             if (current != null && (cur == null || cur[0] == null || (Long) cur[0] != current.startMs)) {
                 tracker.transactionEnds();
+                current.last = ServerFigures.read(smp);
                 current = null;
             }
             if (current == null) {
                 for (Map.Entry<Integer, Object[]> e : active.entrySet()) {
                     if (e.getValue()[0] != null && !ours.contains(e.getKey())) {
                         current = new Unit(units.size(), e.getKey(), (Long) e.getValue()[0]);
+                        current.first = ServerFigures.read(smp);
                         units.add(current);
                         tracker.statementStarts(current.index);
                         break;
@@ -165,6 +169,9 @@ public final class Observer {
             tracker.transactionEnds();
         }
         ServerFigures after = ServerFigures.read(mon);
+        if (current != null) {
+            current.last = after;
+        }
         Relations afterRels = Relations.load(mon);
         ClusterHooks.logStatements(mon, false);
         try (Statement st = mon.createStatement()) {
@@ -193,7 +200,8 @@ public final class Observer {
             StatementRun run = new StatementRun(u.index, s);
             run.durationMs = Math.max(0, u.lastSeenMs - u.startMs);
             CheckReport.Statement st = new CheckReport.Statement(FILE, u.index + 1, Reports.excerpt(s.sql()), run.durationMs, tracker.locks(u.index),
-                    List.of(), 0, 0, probed ? b[0] : null, probed ? (int) b[1] : null, null);
+                    List.of(), ServerFigures.sizeBetween(u.first, u.last), ServerFigures.walBetween(u.first, u.last),
+                    probed ? b[0] : null, probed ? (int) b[1] : null, null);
             statements.add(st);
             findings.addAll(DynamicFindings.of(run, st, tracker, th, List.of(), false));
         }
