@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class CheckRegistry implements CheckOperations, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckRegistry.class);
     static final int KEEP = 200;
+    /** An observe check nobody finishes is finished after this long, so its probe and sampler do not run forever. */
+    static final java.time.Duration OBSERVE_LIMIT = java.time.Duration.ofHours(2);
     private static final Pattern CHECK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
 
     private final Function<String, CloneAccess> clones;
@@ -36,6 +38,11 @@ public final class CheckRegistry implements CheckOperations, AutoCloseable {
         return t;
     });
     private final Map<String, Entry> checks = new LinkedHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "check-limit");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static final class Entry {
         final String id;
@@ -134,6 +141,12 @@ public final class CheckRegistry implements CheckOperations, AutoCloseable {
             return e.view();
         }
         e.observer = o;
+        timers.schedule(() -> {
+            if ("OBSERVING".equals(e.state)) {
+                log.warn("check {}: nobody finished it within {}; finishing it now", e.id, OBSERVE_LIMIT);
+                finish(e.id);
+            }
+        }, OBSERVE_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         return e.view();
     }
 
@@ -210,5 +223,6 @@ public final class CheckRegistry implements CheckOperations, AutoCloseable {
             checks.values().stream().filter(x -> x.observer != null && "OBSERVING".equals(x.state)).forEach(x -> x.observer.abandon());
         }
         background.shutdownNow();
+        timers.shutdownNow();
     }
 }

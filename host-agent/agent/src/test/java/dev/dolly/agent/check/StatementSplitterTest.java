@@ -98,4 +98,11 @@ class StatementSplitterTest {
         assertThat(p.steps()).extracting(TxPlan.Step::control).containsExactly(TxPlan.Control.NONE, TxPlan.Control.BEGIN,
                 TxPlan.Control.NONE, TxPlan.Control.NONE, TxPlan.Control.END, TxPlan.Control.NONE);
     }
+
+    @Test
+    void statementsAsSentRunOnTheirOwnUnlessInsideBeginCommit() {
+        TxPlan p = TxPlan.asSent("observed", StatementSplitter.split("observed", "ALTER TABLE t ADD c int; BEGIN; ALTER TABLE t ADD d int; COMMIT;"));
+        assertThat(p.wrapped()).isFalse();
+        assertThat(p.steps()).extracting(TxPlan.Step::inTransaction).containsExactly(false, false, true, true);
+    }
 }
