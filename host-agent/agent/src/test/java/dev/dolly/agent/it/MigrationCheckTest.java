@@ -102,6 +102,9 @@ class MigrationCheckTest {
         }
         assertThat(v.state()).as("check %s: %s", id, v.error()).isEqualTo("DONE");
         String json = AgentJson.mapper().writeValueAsString(v.report());
+        // the reports as the control plane gets them, for a look (target/check-reports/<id>.json)
+        Path reports = Files.createDirectories(Path.of("target/check-reports"));
+        Files.writeString(reports.resolve(id + ".json"), AgentJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(v));
         assertThat(json).as("no row values in the report").doesNotContain("example.com").doesNotContain("mail.test").doesNotContain("Springfield");
         return v;
     }
