@@ -23,7 +23,7 @@ final class DynamicFindings {
     private DynamicFindings() {}
 
     static List<Finding> of(StatementRun run, CheckReport.Statement st, LockTracker tracker, CheckRequest.Thresholds th,
-                            List<Finding> lint, boolean longTransaction) {
+                            List<Finding> lint, boolean longTransaction, int probeRate) {
         List<Finding> out = new ArrayList<>();
         SqlStatement s = run.statement;
         String fix = lint.stream().filter(f -> Objects.equals(f.file(), s.file()) && Objects.equals(f.line(), s.line()) && f.fix() != null)
@@ -37,7 +37,8 @@ final class DynamicFindings {
                     strongest == null ? null : strongest.mode(), strongest == null ? null : strongest.holdMs(), st.blockedMs(), st.blockedQueries(),
                     st.blockedQueries() + " probe quer" + (st.blockedQueries() == 1 ? "y" : "ies") + " waited up to " + st.blockedMs()
                             + " ms behind this statement" + (strongest == null ? "" : "'s " + strongest.mode() + " on " + strongest.relation()
-                            + " (held " + strongest.holdMs() + " ms)") + (over ? ", over the " + th.failBlockedMs() + " ms the check allows" : ""),
+                            + " (held " + strongest.holdMs() + " ms)") + (over ? ", over the " + th.failBlockedMs() + " ms the check allows" : "")
+                            + queued(probeRate, st.blockedMs()),
                     fix));
         }
         for (int i = 0; i < run.rewrote.size(); i++) {
@@ -57,7 +58,7 @@ final class DynamicFindings {
                             ? "behind a long transaction, the migration's lock_timeout gave up after " + ownWait + " ms: production traffic "
                             + "queued at most that long; retry the migration"
                             : "behind a long transaction, the migration waited " + ownWait + " ms for its lock and "
-                            + (st.blockedQueries() == null ? 0 : st.blockedQueries()) + " queries queued behind it",
+                            + (st.blockedQueries() == null ? 0 : st.blockedQueries()) + " probe queries queued behind it" + queued(probeRate, st.blockedMs()),
                     "SET lock_timeout = '2s' before the statement and retry on failure"));
         }
         if (st.error() != null && !(longTransaction && "55P03".equals(st.error().sqlstate()))) {
@@ -68,6 +69,18 @@ final class DynamicFindings {
                             + "; the clone was put back to its state before " + s.file(), fix));
         }
         return out;
+    }
+
+    /**
+     * The probe has few sessions, so it counts at most that many waiting queries at a time; production sends its
+     * queries at a rate: at the probe's rate, this many would have waited.
+     */
+    static String queued(int ratePerSecond, Long blockedMs) {
+        if (ratePerSecond <= 0 || blockedMs == null || blockedMs <= 0) {
+            return "";
+        }
+        long n = Math.max(1, Math.round(ratePerSecond * blockedMs / 1000.0));
+        return "; at " + ratePerSecond + " queries/s on these tables, about " + n + " would have queued";
     }
 
     private static Long holdOn(CheckReport.Statement st, String rel) {

@@ -142,7 +142,7 @@ public final class FilesRunner {
         for (StatementRun r : runs) {
             CheckReport.Statement st = r.toReport(tracker, probed);
             statements.add(st);
-            findings.addAll(DynamicFindings.of(r, st, tracker, th, findings, probeCfg.longTransaction()));
+            findings.addAll(DynamicFindings.of(r, st, tracker, th, findings, probeCfg.longTransaction(), probeCfg.ratePerSecond()));
         }
         if (failedSavepoint != null) {
             closeQuietly(mon);

@@ -203,7 +203,8 @@ public final class Observer {
                     List.of(), ServerFigures.sizeBetween(u.first, u.last), ServerFigures.walBetween(u.first, u.last),
                     probed ? b[0] : null, probed ? (int) b[1] : null, null);
             statements.add(st);
-            findings.addAll(DynamicFindings.of(run, st, tracker, th, List.of(), false));
+            findings.addAll(DynamicFindings.of(run, st, tracker, th, List.of(), false,
+                    request.probe() == null ? Probe.DEFAULTS.ratePerSecond() : request.probe().ratePerSecond()));
         }
         Set<Long> rewritten = new HashSet<>(log.rewrites());
         for (Long oid : rels.oids()) {

@@ -71,4 +71,11 @@ class VerdictAndLogTest {
         assertThat(RowsInTheWay.safeMessage("23502", "ERROR: column \"x\" of relation \"t\" contains null values"))
                 .isEqualTo("column \"x\" of relation \"t\" contains null values");
     }
+
+    @Test
+    void queuedEstimateFromTheProbeRate() {
+        assertThat(DynamicFindings.queued(40, 2500L)).contains("about 100 would have queued");
+        assertThat(DynamicFindings.queued(40, 0L)).isEmpty();
+        assertThat(DynamicFindings.queued(0, 900L)).isEmpty();
+    }
 }
