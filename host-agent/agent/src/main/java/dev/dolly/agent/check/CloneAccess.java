@@ -18,6 +18,9 @@ public interface CloneAccess {
 
     void deleteSavepoint(String name);
 
+    /** Deletes savepoint {@code name} if it exists. */
+    void deleteStaleSavepoint(String name);
+
     /** What the clone's server logged since {@code since}. */
     String serverLog(Instant since);
 }

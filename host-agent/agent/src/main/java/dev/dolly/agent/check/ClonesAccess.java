@@ -67,6 +67,13 @@ public final class ClonesAccess implements CloneAccess {
     }
 
     @Override
+    public void deleteStaleSavepoint(String name) {
+        if (record().hasSavepoint(name)) {
+            clones.deleteSavepoint(id, name);
+        }
+    }
+
+    @Override
     public String serverLog(Instant since) {
         return clones.container(id).map(ContainerInfo::id).map(cid -> containers.logSince(cid, (int) since.getEpochSecond())).orElse("");
     }

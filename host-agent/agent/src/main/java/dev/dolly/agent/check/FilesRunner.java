@@ -107,6 +107,7 @@ public final class FilesRunner {
                     continue;
                 }
                 String sp = savepointPrefix + "-" + (f + 1);
+                clone.deleteStaleSavepoint(sp); // a savepoint of that name left by an agent that stopped mid-check
                 clone.savepoint(sp);
                 Connection longTx = probeCfg.longTransaction() ? LongTransaction.open(clone, plan, rels) : null;
                 StatementRun failed = null;

@@ -133,6 +133,9 @@ class CheckRegistryTest {
         public void deleteSavepoint(String name) {}
 
         @Override
+        public void deleteStaleSavepoint(String name) {}
+
+        @Override
         public String serverLog(Instant since) {
             return "";
         }
