@@ -129,7 +129,12 @@ public final class FilesRunner {
             tracker.sample();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            removeHooksQuietly(mon);
             throw new SQLException("interrupted");
+        } catch (SQLException | RuntimeException e) {
+            // the check itself could not run (a savepoint refused, the clone gone): leave the clone as the check found it
+            removeHooksQuietly(mon);
+            throw e;
         } finally {
             sampler.shutdownNow();
             if (probe != null) {
@@ -251,6 +256,15 @@ public final class FilesRunner {
         CheckReport.Error e = failed.error;
         Long rows = RowsInTheWay.count(mon, e.sqlstate(), failed.statement, rels);
         return new CheckReport.Error(e.sqlstate(), e.message(), rows);
+    }
+
+    private static void removeHooksQuietly(Connection mon) {
+        try {
+            ClusterHooks.remove(mon);
+        } catch (SQLException | RuntimeException e) {
+            // best effort: the clone may be gone
+        }
+        closeQuietly(mon);
     }
 
     static void exec(Connection c, String sql) throws SQLException {
