@@ -220,7 +220,18 @@ public final class FilesRunner {
         }
         if (implicitOpen) {
             tracker.statementStarts(index - 1);
-            exec(mig, "COMMIT");
+            try {
+                exec(mig, "COMMIT");
+            } catch (SQLException e) {
+                // a deferred constraint fails at commit: the file's implicit COMMIT is the statement that failed
+                SqlStatement last = plan.steps().get(plan.steps().size() - 1).statement();
+                StatementRun commit = new StatementRun(index, new SqlStatement(plan.file(), index, last.line(), "COMMIT", java.util.Set.of()));
+                commit.error = new CheckReport.Error(e.getSQLState(), RowsInTheWay.safeMessage(e.getSQLState(), e.getMessage()), null);
+                runs.add(commit);
+                rollbackQuietly(mig);
+                tracker.transactionEnds();
+                return commit;
+            }
             tracker.transactionEnds();
         }
         return null;

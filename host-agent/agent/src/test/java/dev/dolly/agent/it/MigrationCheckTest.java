@@ -249,6 +249,19 @@ class MigrationCheckTest {
     }
 
     @Test
+    void aDeferredConstraintThatFailsAtCommitIsTheFilesError() throws Exception {
+        CheckReport r = run(PROBE, "CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree (id) DEFERRABLE INITIALLY DEFERRED);\n"
+                + "INSERT INTO tree VALUES (1, 2);").report();
+        assertThat(r.verdict()).isEqualTo("fail");
+        CheckReport.Statement commit = statement(r, "COMMIT");
+        assertThat(commit.error().sqlstate()).isEqualTo("23503");
+        assertThat(commit.line()).isEqualTo(2);
+        try (Connection c = ItAgent.connect(clone); Statement st = c.createStatement()) {
+            assertThat(count(st, "SELECT count(*) FROM pg_class WHERE relname = 'tree'")).isZero();
+        }
+    }
+
+    @Test
     void theLongTransactionVariantShowsThePileUpAndWhetherLockTimeoutHandledIt() throws Exception {
         CheckRequest.Probe longTx = new CheckRequest.Probe(4, 100, true);
         CheckReport pile = run(longTx, "ALTER TABLE orders ADD COLUMN c2 int;").report();
