@@ -8,6 +8,9 @@ import java.time.Instant;
 public interface CloneAccess {
     String cloneId();
 
+    /** The clone owner's database role: the migration runs as it (what it creates is the owner's). */
+    String ownerRole();
+
     /** A new connection to the clone's database as the agent's (superuser) role, autocommit on. */
     Connection connect() throws SQLException;
 

@@ -39,6 +39,11 @@ public final class ClonesAccess implements CloneAccess {
         return id;
     }
 
+    @Override
+    public String ownerRole() {
+        return record().user();
+    }
+
     private CloneRecord record() {
         return clones.find(id).orElseThrow(() -> new AgentException(ErrorCode.UNKNOWN_CLONE, "clone '" + id + "' is gone"));
     }

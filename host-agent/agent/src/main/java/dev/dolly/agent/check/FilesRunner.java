@@ -74,6 +74,7 @@ public final class FilesRunner {
             ClusterHooks.install(mon);
             rels = Relations.load(mon);
             int migPid = Probe.pid(mig);
+            asOwner(mig);
             tracker = new LockTracker(smp, rels, pid -> pid == migPid, System::nanoTime);
             Set<Relations.Rel> named = new LinkedHashSet<>();
             for (TxPlan p : plans) {
@@ -267,6 +268,20 @@ public final class FilesRunner {
         CheckReport.Error e = failed.error;
         Long rows = RowsInTheWay.count(mon, e.sqlstate(), failed.statement, rels);
         return new CheckReport.Error(e.sqlstate(), e.message(), rows);
+    }
+
+    /**
+     * The migration runs with the clone owner's privileges, as the application's migrations would, and what it
+     * creates is the owner's. (A convenience, not a boundary: the session could RESET ROLE; the owner's password is
+     * not the agent's to use.)
+     */
+    private void asOwner(Connection mig) throws SQLException {
+        String owner = clone.ownerRole();
+        if (owner != null && !owner.isBlank()) {
+            try (Statement st = mig.createStatement()) {
+                st.execute("SET ROLE " + SqlNames.quote(owner));
+            }
+        }
     }
 
     private static void removeHooksQuietly(Connection mon) {

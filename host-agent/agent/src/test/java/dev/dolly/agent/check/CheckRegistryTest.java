@@ -136,6 +136,11 @@ class CheckRegistryTest {
         public void deleteStaleSavepoint(String name) {}
 
         @Override
+        public String ownerRole() {
+            return "owner";
+        }
+
+        @Override
         public String serverLog(Instant since) {
             return "";
         }

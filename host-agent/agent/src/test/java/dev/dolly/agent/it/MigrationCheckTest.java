@@ -242,6 +242,8 @@ class MigrationCheckTest {
         assertThat(r.statements()).noneMatch(s -> s.sql().contains("never_run"));
         try (Connection c = ItAgent.connect(clone); Statement st = c.createStatement()) {
             assertThat(count(st, "SELECT count(*) FROM pg_class WHERE relname = 'audit_log'")).isEqualTo(1);
+            assertThat(count(st, "SELECT count(*) FROM pg_tables WHERE tablename = 'audit_log' AND tableowner = current_user"))
+                    .as("what the migration creates is the clone owner's").isEqualTo(1);
             assertThat(count(st, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'")).isZero();
             assertThat(count(st, "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'dolly%'")).isZero();
         }
