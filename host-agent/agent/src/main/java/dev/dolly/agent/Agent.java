@@ -3,6 +3,8 @@ package dev.dolly.agent;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.RequestSigning;
+import dev.dolly.agent.check.CheckRegistry;
+import dev.dolly.agent.check.ClonesAccess;
 import dev.dolly.agent.clone.ActivitySampler;
 import dev.dolly.agent.clone.CloneService;
 import dev.dolly.agent.config.AgentConfig;
@@ -57,6 +59,7 @@ public final class Agent implements AutoCloseable {
     private final CloneService clones;
     private final ActivitySampler sampler;
     private final Reconciler reconciler;
+    private final CheckRegistry checks;
     private final Metrics metrics = new Metrics();
     private HttpApi http;
     private dev.dolly.agent.http.CallbackNotifier callback;
@@ -83,6 +86,7 @@ public final class Agent implements AutoCloseable {
         this.clones = new CloneService(config, layout, zfs, pg, ports, catalog, keys, clock, metrics);
         this.sampler = new ActivitySampler(clones, zfs, clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
+        this.checks = new CheckRegistry(id -> ClonesAccess.of(clones, containers, id), clock);
         metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
         metrics.gauge("spares", "Warm spares ready to be taken by a create.", () -> clones.spares().spares().size());
         metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());
@@ -112,7 +116,8 @@ public final class Agent implements AutoCloseable {
         sampler.start(config.activityInterval());
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), config.name(), clock,
-                        new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory." + layout.rootSlug()), clock.instant())));
+                        new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory." + layout.rootSlug()), clock.instant())),
+                checks);
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
                 config.pool(), config.portFrom(), config.portTo());
@@ -191,6 +196,8 @@ public final class Agent implements AutoCloseable {
 
     public Reconciler reconciler() { return reconciler; }
 
+    public CheckRegistry checks() { return checks; }
+
     public Metrics metrics() { return metrics; }
 
     public Clock clock() { return clock; }
@@ -201,6 +208,7 @@ public final class Agent implements AutoCloseable {
             http.close();
         }
         sampler.close();
+        checks.close();
         jobs.close();
         if (callback != null) {
             callback.close();

@@ -647,9 +647,14 @@ public class CloneService implements CloneOperations {
 
     /** A connection to a ready clone as the agent, with this clone's own key (SCRAM only: {@link dev.dolly.agent.pg.ScramOnly}). */
     public Connection connectAsAgent(CloneRecord c, int socketTimeoutSeconds) throws SQLException {
+        return connectAsAgent(c, "postgres", socketTimeoutSeconds);
+    }
+
+    /** The same, to {@code database} (a migration check works in the clone's own database). */
+    public Connection connectAsAgent(CloneRecord c, String database, int socketTimeoutSeconds) throws SQLException {
         char[] password = keys.password(c.dataset(), c.guid());
         try {
-            return PgConnect.connect("127.0.0.1", c.port(), "postgres", Passwords.AGENT_ROLE, password, socketTimeoutSeconds);
+            return PgConnect.connect("127.0.0.1", c.port(), database, Passwords.AGENT_ROLE, password, socketTimeoutSeconds);
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -262,6 +262,26 @@ public class Containers {
         return b.toString().strip();
     }
 
+    /** The container's output (stdout and stderr) since {@code sinceEpochSeconds}, or a note why there is none. */
+    public String logSince(String id, int sinceEpochSeconds) {
+        StringBuilder b = new StringBuilder();
+        try {
+            dc().logContainerCmd(id).withStdOut(true).withStdErr(true).withSince(sinceEpochSeconds)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame f) {
+                            b.append(new String(f.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    })
+                    .awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (NotFoundException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return b.toString();
+    }
+
     /** Waits until the container exits and returns its exit code; throws on timeout. */
     public int awaitExit(String id, Duration timeout) {
         return dc().waitContainerCmd(id).exec(new WaitContainerResultCallback())

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.dolly.agent.AgentException;
 import dev.dolly.agent.api.AgentJson;
 import dev.dolly.agent.api.AgentPaths;
+import dev.dolly.agent.api.CheckRequest;
 import dev.dolly.agent.api.CreateCloneRequest;
 import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.ErrorResponse;
@@ -17,6 +18,7 @@ import dev.dolly.agent.api.RequestSigning;
 import dev.dolly.agent.api.ResetRequest;
 import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.UpdateCloneRequest;
+import dev.dolly.agent.check.CheckOperations;
 import dev.dolly.agent.clone.CloneOperations;
 import dev.dolly.agent.template.TemplateOperations;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<HealthResponse> health;
     private final Supplier<String> metrics;
     private final RequestSigning.Verifier verifier;
+    private final CheckOperations checks;
     private HttpServer server;
 
     /**
@@ -75,6 +78,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
                    RequestSigning.Verifier verifier) {
+        this(clones, templates, health, metrics, verifier, null);
+    }
+
+    /** {@code checks}: the migration-check routes (null: answered as unknown routes). */
+    public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
+                   RequestSigning.Verifier verifier, CheckOperations checks) {
+        this.checks = checks;
         this.clones = clones;
         this.templates = templates;
         this.health = health;
@@ -241,6 +251,14 @@ public final class HttpApi implements AutoCloseable {
                     return Reply.json(200, templates.cancelJob(s.get(1)));
                 }
                 break;
+            case "checks":
+                if (checks != null && n == 2 && method.equals("GET")) {
+                    return Reply.json(200, checks.get(s.get(1)));
+                }
+                if (checks != null && n == 3 && s.get(2).equals("finish") && method.equals("POST")) {
+                    return Reply.json(200, checks.finish(s.get(1)));
+                }
+                break;
             case "clones":
                 if (n == 1 && method.equals("GET")) {
                     return Reply.json(200, clones.list());
@@ -273,6 +291,8 @@ public final class HttpApi implements AutoCloseable {
                     return Reply.json(200, clones.reset(id, parse(body, ResetRequest.class)));
                 } else if (n == 3 && s.get(2).equals("password") && method.equals("POST")) {
                     return Reply.json(200, clones.rotatePassword(id));
+                } else if (checks != null && n == 3 && s.get(2).equals("checks") && method.equals("POST")) {
+                    return Reply.json(202, checks.start(id, require(parse(body, CheckRequest.class))));
                 } else if (n == 3 && s.get(2).equals("savepoints") && method.equals("GET")) {
                     return Reply.json(200, clones.savepoints(id));
                 } else if (n == 3 && s.get(2).equals("savepoints") && method.equals("POST")) {

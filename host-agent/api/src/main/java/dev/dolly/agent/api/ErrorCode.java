@@ -16,7 +16,9 @@ public enum ErrorCode {
     CONTAINER_FAILED(500),
     SOURCE_REFUSED(422),
     REFRESH_FAILED(500),
-    INTERNAL(500);
+    INTERNAL(500),
+    /** No migration check with that id on this host (issue 14). */
+    UNKNOWN_CHECK(404);
 
     private final int httpStatus;
 
