@@ -19,7 +19,7 @@ final class Errors {
         AgentException.Refused r = (AgentException.Refused) e;
         ErrorKind kind = switch (r.code()) {
             case INVALID_NAME, INVALID_REQUEST, SOURCE_REFUSED -> ErrorKind.BAD_REQUEST;
-            case UNKNOWN_TEMPLATE, UNKNOWN_SNAPSHOT, UNKNOWN_CLONE, UNKNOWN_SAVEPOINT, UNKNOWN_JOB -> ErrorKind.NOT_FOUND;
+            case UNKNOWN_TEMPLATE, UNKNOWN_SNAPSHOT, UNKNOWN_CLONE, UNKNOWN_SAVEPOINT, UNKNOWN_JOB, UNKNOWN_CHECK -> ErrorKind.NOT_FOUND;
             case CONFLICT -> ErrorKind.CONFLICT;
             case POOL_FULL, PORTS_EXHAUSTED -> ErrorKind.UNAVAILABLE;
             default -> ErrorKind.INTERNAL;
