@@ -17,6 +17,7 @@ import dev.dolly.agent.api.ResetRequest;
 import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.clone.CloneOperations;
+import dev.dolly.agent.metrics.Metrics;
 import dev.dolly.agent.template.TemplateOperations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,12 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final int MAX_BODY = 1 << 20;
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private final ObjectMapper json = AgentJson.mapper();
     private final CloneOperations clones;
     private final TemplateOperations templates;
     private final Supplier<HealthResponse> health;
     private final Supplier<String> metrics;
     private final RequestSigning.Verifier verifier;
+    private final Metrics meters;
     private HttpServer server;
 
     /**
@@ -73,6 +76,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
                    RequestSigning.Verifier verifier) {
+        this(clones, templates, health, metrics, verifier, new Metrics());
+    }
+
+    /** {@code meters} times every request by route template and counts signature failures. */
+    public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
+                   RequestSigning.Verifier verifier, Metrics meters) {
+        this.meters = meters;
         this.clones = clones;
         this.templates = templates;
         this.health = health;
@@ -130,6 +140,7 @@ public final class HttpApi implements AutoCloseable {
                     body = null;
                 }
                 if (rej != null) {
+                    meters.signatureFailure(Metrics.code(rej));
                     ex.getResponseHeaders().set("Connection", "close");
                     throw new AgentException(ErrorCode.BAD_SIGNATURE, signatureMessage(rej));
                 }
@@ -151,6 +162,7 @@ public final class HttpApi implements AutoCloseable {
             reply = internal(method, path, e);
         }
         send(ex, reply);
+        meters.httpRequest(METHODS.contains(method) ? method : "other", RouteTemplate.of(path), reply.status(), System.nanoTime() - t0);
         if (log.isDebugEnabled()) {
             log.debug("{} {} -> {} in {} ms", method, path, reply.status(), (System.nanoTime() - t0) / 1_000_000);
         }
@@ -176,7 +188,7 @@ public final class HttpApi implements AutoCloseable {
 
     private Reply route(String method, String path, byte[] body) throws IOException {
         if (path.equals(AgentPaths.METRICS) && method.equals("GET")) {
-            return new Reply(200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8");
+            return new Reply(200, metrics.get(), Metrics.CONTENT_TYPE);
         }
         if (!path.startsWith(AgentPaths.V1 + "/")) {
             throw noRoute(method, path);
