@@ -1,5 +1,6 @@
 package dev.dolly.functions;
 
+import dev.dolly.functions.metrics.SignedFronts;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.domain.TemplateInfo;
@@ -39,8 +40,11 @@ public class LocalRoutes {
     private final ObjectProvider<SlackEntry> slack;
     private final CatalogStore store;
     private final HostMonitor monitor;
+    private final SignedFronts fronts;
 
-    public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor) {
+    public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor,
+                       SignedFronts fronts) {
+        this.fronts = fronts;
         this.ci = ci;
         this.callback = callback;
         this.slack = slack;
@@ -50,12 +54,12 @@ public class LocalRoutes {
 
     @PostMapping("/webhooks/ci")
     public ResponseEntity<String> ciWebhook(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(ci.handle(call(request, body)));
+        return entity(fronts.seen("ci", ci.handle(call(request, body))));
     }
 
     @PostMapping("/agent/callback")
     public ResponseEntity<String> agentCallback(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(callback.handle(call(request, body)));
+        return entity(fronts.seen("agent", callback.handle(call(request, body))));
     }
 
     @PostMapping("/slack/events")
@@ -64,7 +68,7 @@ public class LocalRoutes {
         // from the parsed parameters (re-encoded, e.g. %20 becomes +), which breaks the signature:
         // read the raw stream instead (nothing has parsed the parameters yet).
         byte[] body = request.getInputStream().readAllBytes();
-        return entity(slack.getObject().handle(call(request, body)));
+        return entity(fronts.seen("slack", slack.getObject().handle(call(request, body))));
     }
 
     @GetMapping("/health")

@@ -11,6 +11,7 @@ import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.auth.PersonalTokens;
 import dev.dolly.functions.config.DollyConfig;
+import dev.dolly.functions.metrics.ControlMeters;
 import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.DollyStore;
@@ -41,6 +42,7 @@ public class CommandService implements CommandPort {
     private final CloneSettings settings;
     private final Catalog catalog;
     private final PersonalTokens tokens;
+    private volatile ControlMeters meters = ControlMeters.NONE;
 
     public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                           HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
@@ -64,6 +66,12 @@ public class CommandService implements CommandPort {
         this.tokens = new PersonalTokens(store, auth, clock);
     }
 
+    /** Times every command by verb, front and outcome, and counts the authorizer's denials, in {@code m}. */
+    public CommandService meteredBy(ControlMeters m) {
+        this.meters = m == null ? ControlMeters.NONE : m;
+        return this;
+    }
+
     public Authorizer authorizer() { return auth; }
 
     /** Personal tokens: issued, listed and revoked through commands; the user API authenticates with them. */
@@ -80,9 +88,24 @@ public class CommandService implements CommandPort {
         if (principal == null || command == null) {
             throw new DollyException(ErrorKind.BAD_REQUEST, "A command needs a principal and a verb.");
         }
-        if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
-        return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
-                clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
+        long t0 = System.nanoTime();
+        String verb = command.verb();
+        String from = front == null ? "none" : front.name().toLowerCase(java.util.Locale.ROOT);
+        String outcome = "ok";
+        try {
+            if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
+            return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
+                    clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
+        } catch (DollyException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            if (e.kind() == ErrorKind.FORBIDDEN) meters.denied(verb, from);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "internal";
+            throw e;
+        } finally {
+            meters.command(verb, from, outcome, System.nanoTime() - t0);
+        }
     }
 
     private CommandResult run(Principal p, Front front, Command command) {
