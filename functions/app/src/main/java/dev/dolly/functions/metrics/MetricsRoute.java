@@ -24,7 +24,7 @@ public class MetricsRoute {
     public ResponseEntity<String> metrics() {
         PrometheusMeterRegistry r = registry.getIfAvailable();
         if (r == null) {
-            return ResponseEntity.status(404).body("no Prometheus registry (management.prometheus.metrics.export.enabled=false?)\n");
+            return ResponseEntity.status(503).body("metrics export is off (management.prometheus.metrics.export.enabled=false, or a test)\n");
         }
         return ResponseEntity.ok().header("Content-Type", CONTENT_TYPE).body(r.scrape());
     }
