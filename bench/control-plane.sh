@@ -54,6 +54,7 @@ INSERT INTO orders SELECT g, 1 + g % 10000, g * 1.5 FROM generate_series(1, 5000
 SQL
 cat >"$WORK/dolly.yaml" <<YAML
 agent:
+  name: bench            # the name the control plane signs for (hosts[].name); without it the agent is "localhost"
   host: localhost
   listen: 127.0.0.1:$AGENT_PORT
   pool: $DATASET
