@@ -98,6 +98,10 @@ public final class DollyStack extends Stack {
         schedules.deadLetterQueues.forEach(monitoring::deadLetters);
         monitoring.hostHeartbeat(config.heartbeatMaxAgeSeconds());
         monitoring.hostStatus(host.instance);
+        monitoring.controlPlane();
+        Map<String, software.amazon.awscdk.services.sqs.Queue> queues = new java.util.LinkedHashMap<>(schedules.deadLetterQueues);
+        queues.put("functions-async", functions.asyncDeadLetterQueue);
+        monitoring.dashboard(functions.functions, queues, host.instance);
 
         output("ApiUrl", api.getApiEndpoint(), "HTTP API base URL");
         output("SlackRequestUrl", api.getApiEndpoint() + "/slack/events",

@@ -54,9 +54,35 @@ class AlarmsTest {
     }
 
     @Test
+    void theControlPlanesOwnMetricsAlarm() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "Dolly", "MetricName", "CommandErrors",
+                "Statistic", "Sum", "Threshold", 3, "TreatMissingData", "notBreaching"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "Dolly", "MetricName", "CommandLatency",
+                "ExtendedStatistic", "p95", "Threshold", 5000, "EvaluationPeriods", 3));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "Dolly", "MetricName", "SignatureFailures",
+                "Statistic", "Sum", "Period", 900));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "Dolly", "MetricName", "AuthorizationDenials",
+                "Statistic", "Sum", "Period", 3600));
+    }
+
+    @Test
+    void theDashboardShowsTheSameSignals() {
+        Map<String, Map<String, Object>> dashboards = Synth.ofType(json, "AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        template.hasResourceProperties("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "Dolly"));
+        String body = dashboards.values().iterator().next().toString();
+        for (String metric : List.of("\"Commands\"", "\"CommandErrors\"", "\"CommandLatency\"", "\"HostHeartbeatAgeSeconds\"",
+                "\"SignatureFailures\"", "\"AuthorizationDenials\"", "\"StatusCheckFailed\"", "\"ApproximateNumberOfMessagesVisible\"",
+                "\"Errors\"", "\"Duration\"")) {
+            assertThat(body).as("the dashboard body names %s", metric).contains(metric);
+        }
+    }
+
+    @Test
     void everyAlarmNotifiesTheTopic() {
         String topic = Synth.logicalId(json, "AWS::SNS::Topic", "MonitoringAlarmTopic");
-        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(6 + 4 + 2); // an errors alarm per function, a depth alarm per dead-letter queue, heartbeat and host status
+        // an errors alarm per function, a depth alarm per dead-letter queue, heartbeat and host status, the control plane's four
+        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(6 + 4 + 2 + 4);
         template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(Map.of("Ref", topic))));
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Map.of("Ref", topic)));

@@ -6,6 +6,8 @@ import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.config.ConfigLoader;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.config.Secrets;
+import dev.dolly.functions.metrics.ControlMeters;
+import dev.dolly.functions.metrics.SignedFronts;
 import dev.dolly.functions.service.CommandService;
 import dev.dolly.functions.service.Idempotency;
 import dev.dolly.functions.service.HostMonitor;
@@ -148,6 +150,12 @@ public class DollyConfiguration {
         return new AgentClients(hosts, settings, clock);
     }
 
+    /** Counts the signed fronts' 401s as signature failures. */
+    @Bean
+    SignedFronts signedFronts(ControlMeters meters) {
+        return new SignedFronts(meters);
+    }
+
     @Bean
     NotifierRef notifierRef() {
         return new NotifierRef();
@@ -192,18 +200,18 @@ public class DollyConfiguration {
     @Bean
     CommandService commandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                                   HostMonitor monitor, RefreshTracker refreshes, Idempotency idempotency, Clock clock,
-                                  NotifierRef notifier, WebhookDeliveries events) {
+                                  NotifierRef notifier, WebhookDeliveries events, ControlMeters meters) {
         CommandService service = new CommandService(config, auth, store, agents, placement, monitor, refreshes, idempotency, clock)
-                .events(events);
+                .events(events).meteredBy(meters);
         service.checks().notifier(notifier);
         return service;
     }
 
     @Bean
     Reaper reaperService(DollyConfig config, DollyStore store, AgentClients agents, HostMonitor monitor, CommandService service,
-                  RefreshTracker refreshes, NotifierRef notifier, Clock clock, DollySettings s) {
+                  RefreshTracker refreshes, NotifierRef notifier, Clock clock, DollySettings s, ControlMeters meters) {
         return new Reaper(config, store, agents, monitor, service, refreshes, notifier, clock, s.reaper().warnBeforeOrDefault())
-                .publishHeartbeatAge(s.metrics().namespace());
+                .reportTo(meters);
     }
 
     @Bean

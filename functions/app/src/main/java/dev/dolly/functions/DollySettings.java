@@ -27,7 +27,7 @@ public record DollySettings(String config, String configYaml, Dynamodb dynamodb,
         metrics = metrics == null ? new Metrics(null) : metrics;
     }
 
-    /** @param namespace CloudWatch namespace of the metrics the reaper logs in embedded metric format; empty: none */
+    /** @param namespace on Lambda, the CloudWatch namespace of the functions' embedded-metric-format metrics; empty: none */
     public record Metrics(String namespace) {}
 
     /**

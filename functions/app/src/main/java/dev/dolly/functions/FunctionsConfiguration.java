@@ -5,6 +5,7 @@ import dev.dolly.control.api.CommandResult;
 import dev.dolly.control.api.DollyException;
 import dev.dolly.control.api.Front;
 import dev.dolly.control.api.Principal;
+import dev.dolly.functions.metrics.SignedFronts;
 import dev.dolly.functions.service.CommandService;
 import dev.dolly.functions.service.Reaper;
 import dev.dolly.functions.web.AgentCallback;
@@ -43,8 +44,8 @@ public class FunctionsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(FunctionsConfiguration.class);
 
     @Bean
-    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler) {
-        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), handler::handle));
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> ciWebhook(CiWebhook handler, SignedFronts fronts) {
+        return event -> ApiGateway.response(fronts.seen("ci", RequestScope.handle(ApiGateway.call(event), handler::handle)));
     }
 
     @Bean
@@ -53,13 +54,13 @@ public class FunctionsConfiguration {
     }
 
     @Bean
-    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> agentCallback(AgentCallback handler) {
-        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), handler::handle));
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> agentCallback(AgentCallback handler, SignedFronts fronts) {
+        return event -> ApiGateway.response(fronts.seen("agent", RequestScope.handle(ApiGateway.call(event), handler::handle)));
     }
 
     @Bean
-    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack) {
-        return event -> ApiGateway.response(RequestScope.handle(ApiGateway.call(event), slack::handle));
+    public Function<Map<String, Object>, APIGatewayV2HTTPResponse> slackEvents(SlackEntry slack, SignedFronts fronts) {
+        return event -> ApiGateway.response(fronts.seen("slack", RequestScope.handle(ApiGateway.call(event), slack::handle)));
     }
 
     @Bean

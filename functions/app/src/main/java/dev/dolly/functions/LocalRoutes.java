@@ -1,5 +1,6 @@
 package dev.dolly.functions;
 
+import dev.dolly.functions.metrics.SignedFronts;
 import dev.dolly.functions.service.HostMonitor;
 import dev.dolly.functions.domain.HostInfo;
 import dev.dolly.functions.domain.TemplateInfo;
@@ -40,8 +41,11 @@ public class LocalRoutes {
     private final ObjectProvider<SlackEntry> slack;
     private final CatalogStore store;
     private final HostMonitor monitor;
+    private final SignedFronts fronts;
 
-    public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor) {
+    public LocalRoutes(CiWebhook ci, AgentCallback callback, ObjectProvider<SlackEntry> slack, DollyStore store, HostMonitor monitor,
+                       SignedFronts fronts) {
+        this.fronts = fronts;
         this.ci = ci;
         this.callback = callback;
         this.slack = slack;
@@ -51,12 +55,12 @@ public class LocalRoutes {
 
     @PostMapping("/webhooks/ci")
     public ResponseEntity<String> ciWebhook(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(RequestScope.handle(call(request, body), ci::handle));
+        return entity(fronts.seen("ci", RequestScope.handle(call(request, body), ci::handle)));
     }
 
     @PostMapping("/agent/callback")
     public ResponseEntity<String> agentCallback(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        return entity(RequestScope.handle(call(request, body), callback::handle));
+        return entity(fronts.seen("agent", RequestScope.handle(call(request, body), callback::handle)));
     }
 
     @PostMapping("/slack/events")
@@ -65,7 +69,7 @@ public class LocalRoutes {
         // from the parsed parameters (re-encoded, e.g. %20 becomes +), which breaks the signature:
         // read the raw stream instead (nothing has parsed the parameters yet).
         byte[] body = request.getInputStream().readAllBytes();
-        return entity(RequestScope.handle(call(request, body), slack.getObject()::handle));
+        return entity(fronts.seen("slack", RequestScope.handle(call(request, body), slack.getObject()::handle)));
     }
 
     @GetMapping("/health")

@@ -46,6 +46,9 @@ class PackagedJarsTest {
             "org/springframework/web/servlet/", "org/springframework/cloud/function/web/",
             // what only the local server runs or logs through: its refresh-schedule clock, the Log4j API
             "com/cronutils/", "org/apache/logging/log4j/",
+            // the local server's metrics and health: Micrometer's registries, Prometheus, Actuator, resilience4j's meters
+            "io/micrometer/core/", "io/micrometer/prometheusmetrics/", "io/prometheus/", "org/HdrHistogram/", "org/LatencyUtils/",
+            "org/springframework/boot/actuate/", "io/github/resilience4j/micrometer/",
             // the adapter's event serialization (the functions take API Gateway events as JSON maps) and the generated
             // Lambda and Secrets Manager clients (dev.dolly.functions.aws signs those two calls itself)
             "com/amazonaws/lambda/thirdparty/", "com/amazonaws/services/lambda/runtime/serialization/",
@@ -73,7 +76,8 @@ class PackagedJarsTest {
 
         assertThat(entries).as("the handler and the application")
                 .contains("org/springframework/cloud/function/adapter/aws/FunctionInvoker.class",
-                        "dev/dolly/functions/DollyFunctionsApplication.class");
+                        "dev/dolly/functions/DollyFunctionsApplication.class",
+                        "software/amazon/cloudwatchlogs/emf/logger/MetricsLogger.class");
         assertThat(entries.stream().filter(e -> NOT_IN_LAMBDA.stream().anyMatch(e::startsWith)).limit(20).toList())
                 .as("test libraries, DynamoDB Local and unused stacks in %s", jar)
                 .isEmpty();

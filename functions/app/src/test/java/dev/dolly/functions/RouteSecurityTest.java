@@ -31,6 +31,7 @@ class RouteSecurityTest {
     /** Routes that answer without credentials, each for a stated reason. */
     private static final Map<String, String> ALLOWED = Map.of(
             "GET /health", "liveness for ./dolly and monitors: host and template states, no secret",
+            "GET /metrics", "the Prometheus scrape: counts and latencies by verb, template, host and route template, no secret",
             "POST /slack-api/{method:[a-zA-Z.]+}", "the Slack stand-in's Web API: takes the bot's calls, answers shapes only",
             "POST /slack-api/response/{id:[A-Za-z0-9_-]+}", "the Slack stand-in's response URLs: takes the bot's replies, answers ok",
             "ANY /error", "Spring's error page: renders the error of the request that failed");

@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private final Reconciler reconciler;
     private final CheckRegistry checks;
     private final Metrics metrics = new Metrics();
+    private final AgentHealth health;
     private HttpApi http;
     private dev.dolly.agent.http.CallbackNotifier callback;
     private int httpPort = -1;
@@ -87,13 +88,8 @@ public final class Agent implements AutoCloseable {
         this.sampler = new ActivitySampler(clones, zfs, clock);
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
         this.checks = new CheckRegistry(id -> ClonesAccess.of(clones, containers, id), clock);
-        metrics.gauge("clones", "Clones on this host.", () -> clones.records().size());
-        metrics.gauge("spares", "Warm spares ready to be taken by a create.", () -> clones.spares().spares().size());
-        metrics.gauge("pool_free_bytes", "Bytes available under the dataset root.", () -> zfs.space(layout.root()).availableBytes());
-        metrics.gauge("pool_size_bytes", "Bytes used plus available under the dataset root.", () -> zfs.space(layout.root()).sizeBytes());
-        metrics.gauge("ports_in_use", "Clone ports in use.", ports::inUse);
-        metrics.gauge("ports_total", "Clone ports configured.", ports::size);
-        metrics.gauge("refresh_jobs_running", "Refresh jobs running.", jobs::running);
+        this.health = new AgentHealth(config, layout, zfs, containers, jobs, () -> clones.records().size());
+        new AgentGauges(config, layout, zfs, clones, catalog, jobs, clock).bindTo(metrics, ports);
     }
 
     /**
@@ -117,7 +113,7 @@ public final class Agent implements AutoCloseable {
         http = new HttpApi(clones, new RefreshingTemplates(catalog, jobs), this::health, metrics::render,
                 new RequestSigning.Verifier(config.secret(), config.name(), clock,
                         new dev.dolly.agent.http.FileReplayMemory(config.workDir().resolve("replay-memory." + layout.rootSlug()), clock.instant())),
-                checks);
+                checks, metrics);
         httpPort = http.start(config.listenHost(), config.listenPort());
         log.info("Dolly host agent {} listening on {}:{} (dataset root {}, clone ports {}-{})", VERSION, config.listenHost(), httpPort,
                 config.pool(), config.portFrom(), config.portTo());
@@ -143,31 +139,9 @@ public final class Agent implements AutoCloseable {
         return report;
     }
 
-    /** {@code ok}, {@code pool-full} (below agent.minFree), {@code degraded: zfs} or {@code degraded: docker} (details in the log). */
+    /** {@code ok}, {@code pool-full} (below agent.minFree), {@code degraded: zfs} or {@code degraded: docker}, and what is degraded and why. */
     public HealthResponse health() {
-        String status = "ok";
-        long free = -1;
-        long size = -1;
-        int count = -1;
-        try {
-            Zfs.Space s = zfs.space(layout.root());
-            free = s.availableBytes();
-            size = s.sizeBytes();
-            count = clones.records().size();
-            if (free < config.minFreeBytes()) {
-                status = "pool-full";
-            }
-        } catch (RuntimeException e) {
-            status = "degraded: zfs";
-            log.warn("health: zfs: {}", e.getMessage());
-        }
-        try {
-            containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, "none"));
-        } catch (RuntimeException e) {
-            status = "degraded: docker";
-            log.warn("health: docker: {}", e.getMessage());
-        }
-        return new HealthResponse(status, config.host(), VERSION, free, size, count);
+        return health.check(VERSION);
     }
 
     public int httpPort() { return httpPort; }
@@ -214,6 +188,7 @@ public final class Agent implements AutoCloseable {
             callback.close();
         }
         clones.close();
+        metrics.close();
     }
 
     private static String versionOf() {

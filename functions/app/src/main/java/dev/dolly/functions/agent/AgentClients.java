@@ -3,11 +3,14 @@ package dev.dolly.functions.agent;
 import dev.dolly.agent.api.client.AgentException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.net.URI;
@@ -51,6 +54,10 @@ public final class AgentClients implements AutoCloseable {
     }
 
     private final Map<String, AgentClient> clients = new LinkedHashMap<>();
+    // every host's breaker, bulkhead and retry, by name "agent-<host>": what the local server's metrics bind to
+    private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    private final RetryRegistry retries = RetryRegistry.ofDefaults();
     private final ScheduledExecutorService scheduler;
 
     public AgentClients(Collection<Host> hosts, Settings settings, Clock clock) {
@@ -65,7 +72,7 @@ public final class AgentClients implements AutoCloseable {
             if (h.secret() == null || h.secret().isEmpty()) {
                 throw new IllegalArgumentException("host " + h.name() + " has no agent secret (set its secretEnv variable, default DOLLY_AGENT_SECRET)");
             }
-            CircuitBreaker breaker = CircuitBreaker.of("agent-" + h.name(), CircuitBreakerConfig.custom()
+            CircuitBreaker breaker = breakers.circuitBreaker("agent-" + h.name(), CircuitBreakerConfig.custom()
                     .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                     .slidingWindowSize(settings.breakerWindow())
                     .minimumNumberOfCalls(settings.breakerMinCalls())
@@ -75,9 +82,9 @@ public final class AgentClients implements AutoCloseable {
                     .recordException(e -> e instanceof AgentException.Unavailable)
                     .ignoreExceptions(AgentException.Refused.class)
                     .build());
-            Bulkhead bulkhead = Bulkhead.of("agent-" + h.name(), BulkheadConfig.custom()
+            Bulkhead bulkhead = bulkheads.bulkhead("agent-" + h.name(), BulkheadConfig.custom()
                     .maxConcurrentCalls(settings.bulkheadConcurrent()).maxWaitDuration(settings.bulkheadWait()).build());
-            Retry retry = Retry.of("agent-" + h.name(), RetryConfig.custom()
+            Retry retry = retries.retry("agent-" + h.name(), RetryConfig.custom()
                     .maxAttempts(settings.retries())
                     .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retryWait(), 2.0))
                     .retryOnException(e -> e instanceof AgentException.Unavailable u && !u.rejectedFast())
@@ -99,6 +106,12 @@ public final class AgentClients implements AutoCloseable {
         }
         return c;
     }
+
+    public CircuitBreakerRegistry breakers() { return breakers; }
+
+    public BulkheadRegistry bulkheads() { return bulkheads; }
+
+    public RetryRegistry retries() { return retries; }
 
     public boolean knows(String host) { return clients.containsKey(host); }
 

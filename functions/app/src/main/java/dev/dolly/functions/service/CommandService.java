@@ -12,6 +12,7 @@ import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.auth.Authorizer;
 import dev.dolly.functions.auth.PersonalTokens;
 import dev.dolly.functions.config.DollyConfig;
+import dev.dolly.functions.metrics.ControlMeters;
 import dev.dolly.functions.store.CatalogStore;
 import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.DollyStore;
@@ -46,6 +47,7 @@ public class CommandService implements CommandPort {
     private final Catalog catalog;
     private final PersonalTokens tokens;
     private final MigrationChecks checks;
+    private volatile ControlMeters meters = ControlMeters.NONE;
 
     public CommandService(DollyConfig config, Authorizer auth, DollyStore store, AgentClients agents, Placement placement,
                           HostMonitor monitor, RefreshTracker refreshes, Clock clock) {
@@ -73,6 +75,12 @@ public class CommandService implements CommandPort {
     /** Migration checks (issue 14): where their cards go and how their waits poll are set through it. */
     public MigrationChecks checks() { return checks; }
 
+    /** Times every command by verb, front and outcome, and counts the authorizer's denials, in {@code m}. */
+    public CommandService meteredBy(ControlMeters m) {
+        this.meters = m == null ? ControlMeters.NONE : m;
+        return this;
+    }
+
     public Authorizer authorizer() { return auth; }
 
     /** Personal tokens: issued, listed and revoked through commands; the user API authenticates with them. */
@@ -98,13 +106,26 @@ public class CommandService implements CommandPort {
         if (principal == null || command == null) {
             throw new DollyException(ErrorKind.BAD_REQUEST, "A command needs a principal and a verb.");
         }
+        long t0 = System.nanoTime();
+        String verb = command.verb();
+        String from = front == null ? "none" : front.name().toLowerCase(java.util.Locale.ROOT);
+        String outcome = "ok";
         // who asks and what about, in every log line of the command (beside the front's request id)
         try (RequestIds.Scope ignored = RequestIds.scope(RequestIds.PRINCIPAL, Authorizer.actor(principal),
                 RequestIds.CLONE, CommandIds.clone(command), RequestIds.TEMPLATE, CommandIds.template(command))) {
-            log.info("{} {} by {}", front, command.verb(), Authorizer.actor(principal));
+            log.info("{} {} by {}", front, verb, Authorizer.actor(principal));
             if (idempotencyKey == null || idempotencyKey.isBlank()) return run(principal, front, command);
             return idempotency.once("cmd:" + Authorizer.key(principal), idempotencyKey, answers.hash(command),
                     clock.instant().plus(RETENTION), answers, () -> run(principal, front, command));
+        } catch (DollyException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            if (e.kind() == ErrorKind.FORBIDDEN) meters.denied(verb, from);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "internal";
+            throw e;
+        } finally {
+            meters.command(verb, from, outcome, System.nanoTime() - t0);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.dolly.functions.agent.AgentClients;
 import dev.dolly.functions.config.DollyConfig;
 import dev.dolly.functions.domain.Clone;
 import dev.dolly.functions.domain.HostInfo;
+import dev.dolly.functions.metrics.ControlMeters;
 import dev.dolly.functions.store.CloneStore;
 import dev.dolly.functions.store.ConflictException;
 import dev.dolly.functions.store.DollyStore;
@@ -75,14 +76,14 @@ public class Reaper {
         this.warnBefore = warnBefore;
     }
 
-    private volatile String metricsNamespace;
+    private volatile ControlMeters meters = ControlMeters.NONE;
 
     /**
-     * Also reports {@code HostHeartbeatAgeSeconds} (the oldest healthy heartbeat among hosts) to CloudWatch under
-     * {@code namespace}, as an embedded-metric-format line on standard output (Lambda's log becomes the metric).
+     * Also reports each host's heartbeat age (seconds since its last healthy heartbeat; never seen healthy: a day) to
+     * {@code m} on every run: on Lambda, CloudWatch's {@code HostHeartbeatAgeSeconds}, which the CDK app alarms on.
      */
-    public Reaper publishHeartbeatAge(String namespace) {
-        this.metricsNamespace = namespace == null || namespace.isBlank() ? null : namespace;
+    public Reaper reportTo(ControlMeters m) {
+        this.meters = m == null ? ControlMeters.NONE : m;
         return this;
     }
 
@@ -95,19 +96,22 @@ public class Reaper {
         Instant now = clock.instant();
         long worst = 0;
         for (HostInfo h : hosts) {
-            long age = h.lastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.lastSeenHealthy().getEpochSecond());
-            worst = Math.max(worst, age);
+            worst = Math.max(worst, ageOf(h, now));
         }
         return hosts.isEmpty() ? 86_400 : worst;
     }
 
+    private static long ageOf(HostInfo h, Instant now) {
+        return h.lastSeenHealthy() == null ? 86_400 : Math.max(0, now.getEpochSecond() - h.lastSeenHealthy().getEpochSecond());
+    }
+
     private void publish(List<HostInfo> hosts) {
-        String ns = metricsNamespace;
-        if (ns == null) return;
-        long age = heartbeatAge(hosts);
-        System.out.println("{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\""
-                + ns.replace("\"", "") + "\",\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"HostHeartbeatAgeSeconds\",\"Unit\":\"Seconds\"}]}]},"
-                + "\"HostHeartbeatAgeSeconds\":" + age + "}");
+        Instant now = clock.instant();
+        Map<String, Long> ages = new java.util.TreeMap<>();
+        for (HostInfo h : hosts) {
+            ages.put(h.name(), ageOf(h, now));
+        }
+        meters.heartbeatAges(ages);
     }
 
     public Report run() {

@@ -712,13 +712,13 @@ public class CloneService implements CloneOperations {
         long t0 = System.nanoTime();
         try {
             T r = body.get();
-            metrics.observe(op, (System.nanoTime() - t0) / 1e9);
+            metrics.cloneOperation(op, "ok", System.nanoTime() - t0);
             return r;
         } catch (AgentException e) {
-            metrics.failure(op, e.code());
+            metrics.cloneFailed(op, e.code(), System.nanoTime() - t0);
             throw e;
         } catch (RuntimeException e) {
-            metrics.failure(op, ErrorCode.INTERNAL);
+            metrics.cloneFailed(op, ErrorCode.INTERNAL, System.nanoTime() - t0);
             throw e;
         }
     }

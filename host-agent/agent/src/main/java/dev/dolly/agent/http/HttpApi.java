@@ -20,6 +20,7 @@ import dev.dolly.agent.api.SavepointRequest;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.check.CheckOperations;
 import dev.dolly.agent.clone.CloneOperations;
+import dev.dolly.agent.metrics.Metrics;
 import dev.dolly.agent.template.TemplateOperations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +50,7 @@ import org.slf4j.MDC;
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final int MAX_BODY = 1 << 20;
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private final ObjectMapper json = AgentJson.mapper();
     private final CloneOperations clones;
     private final TemplateOperations templates;
@@ -56,6 +58,7 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<String> metrics;
     private final RequestSigning.Verifier verifier;
     private final CheckOperations checks;
+    private final Metrics meters;
     private HttpServer server;
 
     /**
@@ -78,13 +81,25 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
                    RequestSigning.Verifier verifier) {
-        this(clones, templates, health, metrics, verifier, null);
+        this(clones, templates, health, metrics, verifier, null, new Metrics());
     }
 
     /** {@code checks}: the migration-check routes (null: answered as unknown routes). */
     public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
                    RequestSigning.Verifier verifier, CheckOperations checks) {
+        this(clones, templates, health, metrics, verifier, checks, new Metrics());
+    }
+
+    /** {@code meters} times every request by route template and counts signature failures. */
+    public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
+                   RequestSigning.Verifier verifier, Metrics meters) {
+        this(clones, templates, health, metrics, verifier, null, meters);
+    }
+
+    public HttpApi(CloneOperations clones, TemplateOperations templates, Supplier<HealthResponse> health, Supplier<String> metrics,
+                   RequestSigning.Verifier verifier, CheckOperations checks, Metrics meters) {
         this.checks = checks;
+        this.meters = meters;
         this.clones = clones;
         this.templates = templates;
         this.health = health;
@@ -171,6 +186,7 @@ public final class HttpApi implements AutoCloseable {
                     body = null;
                 }
                 if (rej != null) {
+                    meters.signatureFailure(Metrics.code(rej));
                     ex.getResponseHeaders().set("Connection", "close");
                     throw new AgentException(ErrorCode.BAD_SIGNATURE, signatureMessage(rej));
                 }
@@ -192,6 +208,7 @@ public final class HttpApi implements AutoCloseable {
             reply = internal(method, path, e);
         }
         send(ex, reply);
+        meters.httpRequest(METHODS.contains(method) ? method : "other", RouteTemplate.of(path), reply.status(), System.nanoTime() - t0);
         // one line per API call (health and metrics, polled all the time, only at debug)
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (path.equals(AgentPaths.HEALTH) || path.equals(AgentPaths.METRICS)) {
@@ -221,7 +238,7 @@ public final class HttpApi implements AutoCloseable {
 
     private Reply route(String method, String path, byte[] body) throws IOException {
         if (path.equals(AgentPaths.METRICS) && method.equals("GET")) {
-            return new Reply(200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8");
+            return new Reply(200, metrics.get(), Metrics.CONTENT_TYPE);
         }
         if (!path.startsWith(AgentPaths.V1 + "/")) {
             throw noRoute(method, path);

@@ -1,107 +1,225 @@
 package dev.dolly.agent.metrics;
 
 import dev.dolly.agent.api.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Operation latencies (histograms), failures by code, and gauges, in the Prometheus text format
- * (version 0.0.4). No client library: the agent exposes a handful of series.
+ * The agent's meters in one Micrometer {@link PrometheusMeterRegistry}: JVM, process and system meters, the
+ * agent's HTTP server, clone operations, refreshes, refusals and signature failures, and gauges read at scrape time
+ * ({@link #onScrape}). {@link #render()} is the Prometheus text format (0.0.4) of {@code GET /metrics}; the
+ * registry names and escapes every series. Tag values are validated names (templates, clones), route templates or
+ * enum constants: never raw paths or free text.
  */
-public final class Metrics {
-    private static final double[] BUCKETS = {0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60, 300, 1800};
-    private final Map<String, Histogram> latencies = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
-    private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+public final class Metrics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+    /** Clone operations and refreshes: from a warm spare (50 ms) to a large refresh (half an hour). */
+    private static final Duration[] OPERATION_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60, 300, 1800);
+    private static final Duration[] HTTP_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
 
-    private static final class Histogram {
-        final AtomicLong[] counts = new AtomicLong[BUCKETS.length];
-        final AtomicLong count = new AtomicLong();
-        final DoubleAdder sum = new DoubleAdder();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final List<ScrapeAction> beforeScrape = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> gauges = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-        Histogram() {
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = new AtomicLong();
-            }
+    public Metrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One clone operation (create, reset, destroy, …) that ended with {@code outcome}: {@code ok} or its error code. */
+    public void cloneOperation(String operation, String outcome, long nanos) {
+        Timer.builder("dolly.clone.operation").description("Clone operations on this host by outcome (ok or the error code).")
+                .tags("operation", operation, "outcome", outcome).serviceLevelObjectives(OPERATION_BUCKETS)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One refresh of a template that ended {@code succeeded}, {@code cancelled} or with its error code. */
+    public void refresh(String template, String outcome, long nanos) {
+        Timer.builder("dolly.refresh").description("Template refreshes by outcome (succeeded, cancelled or the error code).")
+                .tags("template", template, "outcome", outcome).serviceLevelObjectives(OPERATION_BUCKETS)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A clone operation that failed with {@code code}; a full pool or no free port also counts as a refusal. */
+    public void cloneFailed(String operation, ErrorCode code, long nanos) {
+        cloneOperation(operation, code(code), nanos);
+        if (isRefusal(code)) {
+            refused(operation, code(code));
         }
+    }
 
-        void observe(double seconds) {
-            for (int i = 0; i < BUCKETS.length; i++) {
-                if (seconds <= BUCKETS[i]) {
-                    counts[i].incrementAndGet();
-                }
-            }
-            count.incrementAndGet();
-            sum.add(seconds);
+    /** A refresh that failed with {@code code} (a full pool also counts as a refusal). */
+    public void refreshFailed(String template, ErrorCode code, long nanos) {
+        refresh(template, code(code), nanos);
+        if (isRefusal(code)) {
+            refused("refresh", code(code));
         }
     }
 
-    private record Gauge(String help, Supplier<Number> value) {}
-
-    /** Records one successful operation's duration. */
-    public void observe(String operation, double seconds) {
-        latencies.computeIfAbsent(operation, k -> new Histogram()).observe(seconds);
+    private static boolean isRefusal(ErrorCode code) {
+        return code == ErrorCode.POOL_FULL || code == ErrorCode.PORTS_EXHAUSTED;
     }
 
-    public void failure(String operation, ErrorCode code) {
-        failures.computeIfAbsent(operation + "\u0000" + code.name(), k -> new AtomicLong()).incrementAndGet();
+    /** A request refused because the pool's reserve or the clone ports ran out ({@code reason}: the error code). */
+    public void refused(String operation, String reason) {
+        Counter.builder("dolly.quota.refusals").description("Requests refused for lack of pool space (reserve) or clone ports.")
+                .tags("operation", operation, "reason", reason).register(registry).increment();
     }
 
-    /** Registers a gauge {@code dolly_<name>} read at scrape time. */
+    /** A request whose signature was missing, malformed, stale, wrong or replayed. */
+    public void signatureFailure(String reason) {
+        Counter.builder("dolly.signature.failures").description("Requests refused for their signature, by reason.")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    /** One request to the agent's HTTP API; {@code uri} is the route template, never the raw path. */
+    public void httpRequest(String method, String uri, int status, long nanos) {
+        Timer.builder("http.server.requests").description("Requests to the agent's HTTP API by route template.")
+                .tags(Tags.of("method", method, "uri", uri, "status", Integer.toString(status), "outcome", outcome(status)))
+                .serviceLevelObjectives(HTTP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String outcome(int status) {
+        if (status >= 500) {
+            return "SERVER_ERROR";
+        }
+        if (status >= 400) {
+            return "CLIENT_ERROR";
+        }
+        return status >= 300 ? "REDIRECTION" : "SUCCESS";
+    }
+
+    /** How many {@code operation}s were timed with {@code outcome} (tests and benches). */
+    public long count(String operation, String outcome) {
+        Timer t = registry.find("dolly.clone.operation").tags("operation", operation, "outcome", outcome).timer();
+        return t == null ? 0 : t.count();
+    }
+
+    /**
+     * A gauge with one series per row, set by {@link Rows#set} (usually in an {@link #onScrape} action). Row keys
+     * are the tag values in the order of {@code tagKeys}.
+     */
+    public Rows rows(String name, String help, String... tagKeys) {
+        gauges.put(name, List.of(tagKeys));
+        return new Rows(MultiGauge.builder(name).description(help).register(registry), List.of(tagKeys));
+    }
+
+    /** Every gauge made by {@link #rows} or {@link #gauge} (name → tag keys), whether it has a series now or not. */
+    public Map<String, List<String>> declaredGauges() {
+        return Map.copyOf(gauges);
+    }
+
+    /** A gauge without tags whose value is read at scrape time; one that cannot be read then is left out of that scrape. */
     public void gauge(String name, String help, Supplier<Number> value) {
-        gauges.put(name, new Gauge(help, value));
+        Rows r = rows(name, help);
+        onScrape(() -> r.set(Map.of(List.of(), value.get())), r);
     }
 
-    public long count(String operation) {
-        Histogram h = latencies.get(operation);
-        return h == null ? 0 : h.count.get();
+    /**
+     * Runs {@code action} before every scrape (it reads state and sets gauges); when it fails, the gauges
+     * {@code itSets} are left out of that scrape rather than showing stale values, and the failure is logged at debug.
+     */
+    public void onScrape(Runnable action, Rows... itSets) {
+        beforeScrape.add(new ScrapeAction(action, List.of(itSets)));
     }
 
-    public String render() {
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Gauge> e : new TreeMap<>(gauges).entrySet()) {
-            Number v;
+    /** The Prometheus text format (0.0.4) of every meter, gauges read now. */
+    public synchronized String render() {
+        for (ScrapeAction a : beforeScrape) {
             try {
-                v = e.getValue().value().get();
-            } catch (RuntimeException ex) {
-                continue; // a gauge that cannot be read now is left out of this scrape
+                a.action().run();
+            } catch (RuntimeException e) {
+                log.debug("metrics: a gauge cannot be read now: {}", e.getMessage());
+                a.itSets().forEach(Rows::clear);
             }
-            b.append("# HELP dolly_").append(e.getKey()).append(' ').append(e.getValue().help()).append('\n');
-            b.append("# TYPE dolly_").append(e.getKey()).append(" gauge\n");
-            b.append("dolly_").append(e.getKey()).append(' ').append(num(v.doubleValue())).append('\n');
         }
-        b.append("# HELP dolly_operation_duration_seconds Duration of successful agent operations.\n");
-        b.append("# TYPE dolly_operation_duration_seconds histogram\n");
-        for (Map.Entry<String, Histogram> e : new TreeMap<>(latencies).entrySet()) {
-            Histogram h = e.getValue();
-            String op = e.getKey();
-            for (int i = 0; i < BUCKETS.length; i++) {
-                b.append("dolly_operation_duration_seconds_bucket{operation=\"").append(op).append("\",le=\"").append(num(BUCKETS[i]))
-                        .append("\"} ").append(h.counts[i].get()).append('\n');
-            }
-            b.append("dolly_operation_duration_seconds_bucket{operation=\"").append(op).append("\",le=\"+Inf\"} ").append(h.count.get()).append('\n');
-            b.append("dolly_operation_duration_seconds_sum{operation=\"").append(op).append("\"} ").append(num(h.sum.sum())).append('\n');
-            b.append("dolly_operation_duration_seconds_count{operation=\"").append(op).append("\"} ").append(h.count.get()).append('\n');
-        }
-        b.append("# HELP dolly_operation_failures_total Failed agent operations by error code.\n");
-        b.append("# TYPE dolly_operation_failures_total counter\n");
-        for (Map.Entry<String, AtomicLong> e : new TreeMap<>(failures).entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            b.append("dolly_operation_failures_total{operation=\"").append(k[0]).append("\",code=\"").append(k[1]).append("\"} ")
-                    .append(e.getValue().get()).append('\n');
-        }
-        return b.toString();
+        return registry.scrape();
     }
 
-    private static String num(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString((long) d);
+    /** Content type of {@link #render()}. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    private record ScrapeAction(Runnable action, List<Rows> itSets) {}
+
+    /** The rows of one gauge. */
+    public static final class Rows {
+        private final MultiGauge gauge;
+        private final List<String> keys;
+
+        Rows(MultiGauge gauge, List<String> keys) {
+            this.gauge = gauge;
+            this.keys = keys;
         }
-        return String.format(Locale.ROOT, "%s", d);
+
+        /** Replaces every row: tag values (in the order of the gauge's tag keys) → value. */
+        public void set(Map<List<String>, ? extends Number> values) {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>(values.size());
+            values.forEach((tagValues, v) -> {
+                if (tagValues.size() != keys.size()) {
+                    throw new IllegalArgumentException("gauge rows need " + keys.size() + " tag values, got " + tagValues);
+                }
+                Tags tags = Tags.empty();
+                for (int i = 0; i < keys.size(); i++) {
+                    tags = tags.and(keys.get(i), tagValues.get(i));
+                }
+                rows.add(MultiGauge.Row.of(tags, v));
+            });
+            gauge.register(rows, true);
+        }
+
+        public void clear() {
+            gauge.register(List.of(), true);
+        }
+    }
+
+    private static Duration[] seconds(double... s) {
+        Duration[] d = new Duration[s.length];
+        for (int i = 0; i < s.length; i++) {
+            d[i] = Duration.ofNanos((long) (s[i] * 1e9));
+        }
+        return d;
+    }
+
+    /** An error code as a tag value. */
+    public static String code(Enum<?> code) {
+        return code.name().toLowerCase(Locale.ROOT);
     }
 }

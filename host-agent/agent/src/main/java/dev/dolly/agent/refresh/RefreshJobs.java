@@ -223,7 +223,7 @@ public class RefreshJobs {
             job.snapshot = snap.id();
             job.finishedAt = clock.instant();
             job.state = SUCCEEDED; // last: a reader that sees the end state sees everything else
-            metrics.observe("refresh", (System.nanoTime() - t0) / 1e9);
+            metrics.refresh(t.name(), "succeeded", System.nanoTime() - t0);
             log.info("refresh {} of template {}: snapshot {} ready in {} s", job.id, t.name(), snap.id(), Math.round((System.nanoTime() - t0) / 1e9));
         } catch (Throwable e) {
             Thread.interrupted(); // a cancel interrupts this thread: clear it, or the clean-up below would fail at once
@@ -243,7 +243,11 @@ public class RefreshJobs {
                     + message(e);
             job.finishedAt = clock.instant();
             job.state = cancelled ? CANCELLED : FAILED; // last, as above
-            metrics.failure("refresh", code);
+            if (cancelled) {
+                metrics.refresh(t.name(), "cancelled", System.nanoTime() - t0);
+            } else {
+                metrics.refreshFailed(t.name(), code, System.nanoTime() - t0);
+            }
             if (cancelled) {
                 log.info("refresh {} of template {} cancelled in phase {}", job.id, t.name(), job.progress.phase());
             } else {

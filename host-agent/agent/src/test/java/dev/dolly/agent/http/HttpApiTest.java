@@ -19,6 +19,7 @@ import dev.dolly.agent.api.TemplateView;
 import dev.dolly.agent.api.UpdateCloneRequest;
 import dev.dolly.agent.api.client.AgentClient;
 import dev.dolly.agent.clone.CloneOperations;
+import dev.dolly.agent.metrics.Metrics;
 import dev.dolly.agent.template.TemplateOperations;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,10 +117,12 @@ class HttpApiTest {
         public JobView cancelJob(String id) { calls.add("cancel " + id); return new JobView(id, "shop", "RUNNING", "data", 1, 2, 3, 4, 5L, Instant.EPOCH, null, null, null, null); }
     };
 
+    private final Metrics meters = new Metrics();
+
     @BeforeEach
     void start() throws Exception {
         api = new HttpApi(clones, templates, () -> new HealthResponse("ok", "h", "dev", 1, 2, 3), () -> "dolly_clones 3\n",
-                new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC()));
+                new RequestSigning.Verifier(SECRET, "h1", Clock.systemUTC()), meters);
         int port = api.start("127.0.0.1", 0);
         base = URI.create("http://127.0.0.1:" + port);
         client = new AgentClient("h1", base, SECRET, Clock.systemUTC());
@@ -128,6 +131,24 @@ class HttpApiTest {
     @AfterEach
     void stop() {
         api.close();
+        meters.close();
+    }
+
+    @Test
+    void requestsAreTimedByRouteTemplateAndSignatureFailuresCountedByReason() throws Exception {
+        client.clone("c1");
+        client.clone("c1");
+        client.reset("c1", null);
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(base.resolve("/v1/clones/c9")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(HttpRequest.newBuilder(base.resolve("/no/such/thing")).build(), HttpResponse.BodyHandlers.ofString());
+        String t = meters.render();
+        assertThat(t).contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/clones/{clone}\"} 2\n")
+                .contains("http_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/clones/{clone}/reset\"} 1\n")
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"401\",uri=\"/v1/clones/{clone}\"} 1\n")
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"400\",uri=\"UNKNOWN\"} 1\n")
+                .contains("dolly_signature_failures_total{reason=\"missing\"} 1.0\n")
+                .doesNotContain("uri=\"/v1/clones/c1").doesNotContain("/no/such/thing");
     }
 
     @Test

@@ -287,8 +287,8 @@ class CloneLifecycleTest {
         assertThat(api.health().status()).isEqualTo("ok");
         assertThat(api.health().poolFreeBytes()).isPositive();
         String metrics = api.metrics();
-        assertThat(metrics).contains("dolly_clones ").contains("dolly_pool_free_bytes ")
-                .contains("dolly_operation_duration_seconds_count{operation=\"refresh\"}");
+        assertThat(metrics).contains("dolly_clones{").contains("dolly_pool_free_bytes ")
+                .contains("dolly_refresh_seconds_count{outcome=\"succeeded\",template=\"shop\"}");
     }
 
     @Test
