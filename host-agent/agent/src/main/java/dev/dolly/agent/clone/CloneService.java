@@ -89,6 +89,7 @@ public class CloneService implements CloneOperations {
     private final CloneLocks locks = new CloneLocks();
     private final CloneDatasets datasets;
     private final SparePool spares;
+    private final CloneOwnership ownership;
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clone-background");
         t.setDaemon(true);
@@ -112,7 +113,8 @@ public class CloneService implements CloneOperations {
         this.keys = keys;
         this.reserve = new PoolReserve(config, layout, zfs);
         this.datasets = new CloneDatasets(layout, zfs);
-        this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets,
+        this.ownership = new CloneOwnership(config, keys);
+        this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets, ownership,
                 new SpareMaker(config, layout, zfs, pg, cloneContainers, ports, catalog, keys, reserve), clock);
         catalog.onPromote(spares::promoted);
     }
@@ -190,26 +192,8 @@ public class CloneService implements CloneOperations {
                         new AgentException(ErrorCode.UNKNOWN_SNAPSHOT, "template '" + template + "' has no ready snapshot yet: "
                                 + "start a refresh (POST /v1/templates/" + template + "/refresh) and create the clone when it has finished"));
                 TemplateCatalog.Build build = catalog.readyBuild(template, b);
-                Map<String, String> props = new LinkedHashMap<>();
-                props.put(Props.STATE, Props.STATE_CREATING);
-                props.put(Props.PORT, Integer.toString(port));
-                props.put(Props.OWNER, owner);
-                props.put(Props.USER, user);
-                props.put(Props.TEMPLATE, template);
-                props.put(Props.SNAPSHOT, b);
-                props.put(Props.DATABASE, tc.database());
-                props.put(Props.POSTGRES, Integer.toString(build.major()));
-                props.put(Props.CREATED, now.toString());
-                props.put(Props.ACTIVITY, now.toString());
-                props.put(Props.PROTECTED, Boolean.toString(protect));
-                props.put(Props.VERIFIER, verifier);
-                if (expiresAt != null) {
-                    props.put(Props.EXPIRES, expiresAt.toString());
-                }
-                if (tc.cloneDefaults().quotaBytes() > 0) {
-                    // what the clone writes, its savepoints included (a fresh clone uses nothing: it shares the snapshot's blocks)
-                    props.put("quota", Long.toString(tc.cloneDefaults().quotaBytes()));
-                }
+                Map<String, String> props = CloneProperties.ofTemplate(Props.STATE_CREATING, port, tc, b, build.major());
+                props.putAll(CloneProperties.forCreate(owner, verifier, now, expiresAt, protect));
                 // docker create needs only names: it runs while zfs clones and snapshots
                 ContainerSpec spec = cloneContainers.spec(id, template, b, build.major(), owner, port, clonesMountpoint() + "/" + id);
                 creating.set(CompletableFuture.supplyAsync(() -> containers.create(spec), background));
@@ -230,7 +214,7 @@ public class CloneService implements CloneOperations {
                     keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
             Faults.step("create.after-container");
             try (Connection c = s.connection()) {
-                administer(c, dataset, null, user, verifier, template, port, tc.database());
+                ownership.administer(c, dataset, null, user, verifier, template, port, tc.database());
             }
             phases.mark("role");
             Faults.step("create.after-role");
@@ -429,7 +413,7 @@ public class CloneService implements CloneOperations {
                     : keys.password(c.dataset(), c.guid());
             try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
                 phases.mark("ready");
-                administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+                ownership.administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
             }
             Faults.step("reset.after-role");
             zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
@@ -454,33 +438,6 @@ public class CloneService implements CloneOperations {
         });
     }
 
-    /**
-     * Gives the agent's role this clone's own key (its dataset's guid) and the owner their role with
-     * their stored verifier. The template's key, which every fresh clone of a build shares, is gone
-     * from the cluster before its owner can reach it.
-     */
-    private void administer(Connection conn, String dataset, String guid, String user, String verifier, String template, int port,
-                            String database) throws SQLException {
-        char[] own = keys.password(dataset, guid);
-        try {
-            ClusterAdmin.setAgentVerifier(conn, Passwords.scramVerifier(own));
-            boolean superuser = ownerRole(template) == CloneLimits.OwnerRole.SUPERUSER;
-            ClusterAdmin.ensureLoginRole(conn, user, verifier, superuser);
-            if (!superuser) {
-                // templates.<t>.clone.ownerRole: owner: a non-superuser who owns the database and everything in it
-                try (Connection db = PgConnect.connect("127.0.0.1", port, database, Passwords.AGENT_ROLE, own, 120)) {
-                    ClusterAdmin.giveDatabaseTo(db, database, user);
-                }
-            }
-        } finally {
-            Arrays.fill(own, '\0');
-        }
-    }
-
-    private CloneLimits.OwnerRole ownerRole(String template) {
-        return config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults()).ownerRole();
-    }
-
     // ------------------------------------------------------------------ password
 
     @Override
@@ -495,7 +452,7 @@ public class CloneService implements CloneOperations {
         try {
             String verifier = Passwords.scramVerifier(password);
             try (Connection conn = adminConnection(c)) {
-                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
+                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownership.ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
             } catch (SQLException e) {
                 throw new AgentException(ErrorCode.CONTAINER_FAILED, "cannot set the password of clone " + c.id() + ": " + e.getMessage()
                         + " (if its owner changed the agent's role, reset the clone)", e);
