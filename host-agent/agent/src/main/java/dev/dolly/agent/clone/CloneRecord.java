@@ -44,6 +44,12 @@ public record CloneRecord(
         return Props.STATE_SPARE.equals(state);
     }
 
+    /** This record after a reset: last activity {@code at}, {@code used} bytes. */
+    public CloneRecord afterReset(Instant at, long used) {
+        return new CloneRecord(id, dataset, state, port, owner, user, template, snapshot, database, createdAt, expiresAt, protectedClone,
+                at, verifier, guid, null, used, referencedBytes, hasCreatedSnapshot, savepoints, postgres);
+    }
+
     public boolean hasSavepoint(String name) {
         return savepoints.stream().anyMatch(s -> s.name().equals(name));
     }

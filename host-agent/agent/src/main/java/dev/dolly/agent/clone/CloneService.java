@@ -247,7 +247,7 @@ public class CloneService implements CloneOperations {
         }
     }
 
-    private static String join(CompletableFuture<String> f) {
+    private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -350,6 +350,9 @@ public class CloneService implements CloneOperations {
         String id = Names.cloneId(cloneId);
         String savepoint = r == null || r.savepoint() == null ? null : Names.savepoint(r.savepoint());
         return timed(savepoint == null ? "reset" : "rollback", () -> locks.with(id, () -> {
+            Phases phases = new Phases();
+            // the container's lookup beside the record's (neither needs the other)
+            CompletableFuture<Optional<ContainerInfo>> found = CompletableFuture.supplyAsync(() -> container(id), background);
             CloneRecord c = requireReady(id);
             String target;
             if (savepoint == null) {
@@ -363,10 +366,9 @@ public class CloneService implements CloneOperations {
                 }
                 target = Layout.savepointOf(c.dataset(), savepoint);
             }
-            Phases phases = new Phases();
-            resetTo(c, target.substring(target.indexOf('@') + 1), phases);
+            CloneRecord after = resetTo(c, target.substring(target.indexOf('@') + 1), found, phases);
             log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
-            return view(require(id), "ready");
+            return view(after, "ready");
         }));
     }
 
@@ -375,12 +377,15 @@ public class CloneService implements CloneOperations {
      * {@link Props#RESETTING} records the target before the server stops and is cleared only once the clone serves
      * again with its owner's verifier, so an agent killed in between finishes the reset on its next start.
      */
-    private void resetTo(CloneRecord c, String snapName, Phases phases) {
+    private CloneRecord resetTo(CloneRecord c, String snapName, CompletableFuture<Optional<ContainerInfo>> found, Phases phases) {
         String id = c.id();
         String target = c.dataset() + "@" + snapName;
+        Instant now = clock.instant();
+        // beside the mark: the activity time (a property: no snapshot holds it)
+        CompletableFuture<Void> activity = CompletableFuture.runAsync(() -> zfs.set(c.dataset(), Props.ACTIVITY, now.toString()), background);
         zfs.set(c.dataset(), Props.RESETTING, snapName);
         Faults.step("reset.after-mark");
-        Optional<ContainerInfo> ci = container(id);
+        Optional<ContainerInfo> ci = join(found);
         phases.mark("find");
         // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
         // running (network, published port) while only PostgreSQL is stopped and started again; the hold
@@ -399,6 +404,9 @@ public class CloneService implements CloneOperations {
             zfs.rollback(target);
             phases.mark("zfs rollback");
             Faults.step("reset.after-rollback");
+            // what the clone uses now: asked while its server starts
+            CompletableFuture<Long> used = CompletableFuture.supplyAsync(() -> zfs.get(c.dataset(), List.of("used"))
+                    .map(e -> e.getLong("used", c.usedBytes())).orElse(c.usedBytes()), background);
             String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
             if (inPlace) {
                 pg.release(containerId);
@@ -414,12 +422,16 @@ public class CloneService implements CloneOperations {
             try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
                 phases.mark("ready");
                 ownership.administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+            } finally {
+                Arrays.fill(password, '\0');
             }
-            Faults.step("reset.after-role");
-            zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
-            zfs.inherit(c.dataset(), Props.RESETTING);
             phases.mark("role");
+            Faults.step("reset.after-role");
+            join(activity);
+            zfs.inherit(c.dataset(), Props.RESETTING);
+            phases.mark("zfs inherit");
             Faults.step("reset.after-done");
+            return c.afterReset(now, join(used));
         } catch (RuntimeException | SQLException e) {
             throw errors.translate("reset clone " + id, e);
         }
@@ -431,7 +443,7 @@ public class CloneService implements CloneOperations {
             CloneRecord now = require(c.id());
             if (now.resetting() != null && !now.resetting().isBlank()) {
                 Phases phases = new Phases();
-                resetTo(now, now.resetting(), phases);
+                resetTo(now, now.resetting(), CompletableFuture.completedFuture(container(now.id())), phases);
                 log.info("clone {}: finished the interrupted reset to @{} in {}", c.id(), now.resetting(), phases);
             }
             return null;
