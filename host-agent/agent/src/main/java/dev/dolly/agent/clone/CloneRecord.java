@@ -39,6 +39,11 @@ public record CloneRecord(
         return Props.STATE_READY.equals(state);
     }
 
+    /** A destroyed clone whose dataset is still being destroyed: no one's clone any more. */
+    public boolean destroying() {
+        return Props.STATE_DESTROYING.equals(state);
+    }
+
     /** A warm spare, not (yet) anyone's clone. */
     public boolean spare() {
         return Props.STATE_SPARE.equals(state);

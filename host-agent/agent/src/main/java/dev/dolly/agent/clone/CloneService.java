@@ -181,6 +181,7 @@ public class CloneService implements CloneOperations {
         char[] password = Passwords.random();
         String verifier = Passwords.scramVerifier(password);
         String dataset = layout.clone(id);
+        awaitDestroyed(dataset);
         Instant now = clock.instant();
         int port = ports.allocate();
         Phases phases = new Phases();
@@ -282,10 +283,21 @@ public class CloneService implements CloneOperations {
         List<CloneRecord> out = new ArrayList<>();
         byDataset.forEach((ds, es) -> {
             CloneRecord c = CloneRecord.of(ds, es);
-            if (c != null && !c.spare()) {
+            if (c != null && !c.spare() && !c.destroying()) {
                 out.add(c);
             }
         });
+        return out;
+    }
+
+    /** Datasets of destroyed clones that are still to be destroyed (an agent stopped before its background destroy ended). */
+    public List<String> destroying() {
+        List<String> out = new ArrayList<>();
+        for (ZfsEntry e : zfs.get(layout.clones(), true, List.of(Props.STATE)).values()) {
+            if (!e.isSnapshot() && Props.STATE_DESTROYING.equals(e.get(Props.STATE))) {
+                out.add(e.dataset());
+            }
+        }
         return out;
     }
 
@@ -303,7 +315,7 @@ public class CloneService implements CloneOperations {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(CloneRecord.of(dataset, entries.values())).filter(c -> !c.spare());
+        return Optional.ofNullable(CloneRecord.of(dataset, entries.values())).filter(c -> !c.spare() && !c.destroying());
     }
 
     private CloneRecord require(String id) {
@@ -540,42 +552,123 @@ public class CloneService implements CloneOperations {
 
     // ------------------------------------------------------------------ destroy
 
+    /**
+     * Destroys a clone. The answer goes out once it is unreachable and its id free: its containers removed (its port
+     * released with them) and its dataset marked {@link Props#STATE_DESTROYING} (never found, listed or counted again);
+     * the dataset itself is destroyed in the background ({@link #destroyDataset}), and by the next start's
+     * reconciliation if the agent stops first. A create of the same id meanwhile waits for it ({@link #awaitDestroyed}).
+     */
     @Override
     public void destroy(String cloneId) {
         String id = Names.cloneId(cloneId);
         timed("destroy", () -> locks.with(id, () -> {
             Phases phases = new Phases();
+            CompletableFuture<List<ContainerInfo>> listed = CompletableFuture.supplyAsync(() -> cloneContainers.all(id), background);
             Optional<CloneRecord> c = find(id);
-            List<ContainerInfo> ctrs = cloneContainers.all(id);
+            List<ContainerInfo> ctrs = join(listed);
             phases.mark("find");
             if (c.isEmpty() && ctrs.isEmpty()) {
                 throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
             }
-            ctrs.forEach(x -> containers.removeForce(x.id()));
+            // the mark beside the removal: stopped between the two, the next start finds a ready clone without a
+            // container (and starts it again: the destroy was never answered) or a marked one (and destroys it)
+            CompletableFuture<Void> marked = c.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> zfs.set(c.get().dataset(), Props.STATE, Props.STATE_DESTROYING), background);
+            List<CompletableFuture<Void>> removals = ctrs.stream()
+                    .map(x -> CompletableFuture.runAsync(() -> containers.removeForce(x.id()), background)).toList();
+            try {
+                removals.forEach(CloneService::join);
+                join(marked);
+            } catch (RuntimeException e) {
+                throw errors.translate("destroy clone " + id, e);
+            }
             phases.mark("docker rm");
+            Faults.step("destroy.after-mark");
             if (c.isPresent()) {
-                try {
-                    zfs.destroyRecursive(c.get().dataset());
-                } catch (RuntimeException e) {
-                    throw errors.translate("destroy clone " + id, e);
-                }
-                phases.mark("zfs destroy");
+                String dataset = c.get().dataset();
                 datasets.forget(id);
                 ports.release(c.get().port());
-                String template = c.get().template();
-                if (template != null) {
-                    background.submit(() -> {
-                        try {
-                            catalog.applyRetention(template);
-                        } catch (RuntimeException e) {
-                            log.warn("retention of {} after destroying {}: {}", template, id, e.getMessage());
-                        }
-                    });
-                }
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                pendingDestroys.put(dataset, done);
+                background.execute(() -> {
+                    try {
+                        destroyDataset(id, dataset, c.get().template());
+                        pendingDestroys.remove(dataset, done);
+                        done.complete(null);
+                    } catch (Throwable e) { // an injected crash too: the entry stays, as the dataset does
+                        done.completeExceptionally(e);
+                    }
+                });
             }
             log.info("clone {} destroyed in {}", id, phases);
             return null;
         }));
+    }
+
+    /** Datasets being destroyed in the background, by name. */
+    private final Map<String, CompletableFuture<Void>> pendingDestroys = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The background half of a destroy: the dataset (with its snapshots), then the template's retention. A failure
+     * leaves the dataset's entry in {@link #pendingDestroys}: a create of the same name tries again ({@link #awaitDestroyed}).
+     */
+    private void destroyDataset(String id, String dataset, String template) {
+        Faults.step("destroy.before-dataset");
+        Phases phases = new Phases();
+        try {
+            zfs.destroyRecursive(dataset);
+        } catch (RuntimeException e) {
+            log.error("clone {}: cannot destroy its dataset {} ({}); a create of that name or the next start does", id, dataset,
+                    e.getMessage());
+            throw e;
+        }
+        keys.forget(dataset);
+        phases.mark("zfs destroy");
+        log.info("clone {}: dataset {} destroyed in {}", id, dataset, phases);
+        if (template != null) {
+            try {
+                catalog.applyRetention(template);
+            } catch (RuntimeException e) {
+                log.warn("retention of {} after destroying {}: {}", template, id, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Frees the name {@code dataset} of a destroyed clone: waits for its background destroy if one runs, and destroys
+     * it here if that failed. No cost when none ran. Caller holds the lock of the clone id it is for.
+     */
+    private void awaitDestroyed(String dataset) {
+        CompletableFuture<Void> f = pendingDestroys.get(dataset);
+        if (f == null) {
+            return;
+        }
+        try {
+            f.join();
+        } catch (RuntimeException | Error e) {
+            // logged by the destroy (or a test's injected crash); destroyed here instead
+            zfs.destroyRecursive(dataset);
+            keys.forget(dataset);
+        }
+        pendingDestroys.remove(dataset);
+    }
+
+    /** Waits until every background destroy of this agent has ended (tests, and a clean stop). */
+    public void awaitDestroys(Duration timeout) {
+        try {
+            CompletableFuture.allOf(pendingDestroys.values().toArray(new CompletableFuture[0])).get(timeout.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("background destroys not finished: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For the reconciler: destroys the dataset of a clone destroyed by an agent that stopped before it was gone. */
+    public void finishDestroy(String dataset) {
+        zfs.destroyRecursive(dataset);
+        keys.forget(dataset);
     }
 
     /** Removes a clone's containers, dataset and port without asking (reconciliation, half-made clones). Caller holds the lock. */
@@ -688,6 +781,7 @@ public class CloneService implements CloneOperations {
     }
 
     public void close() {
+        awaitDestroys(Duration.ofSeconds(30));
         spares.close();
         background.shutdown();
     }

@@ -195,6 +195,9 @@ class CloneLifecycleTest {
         CloneCredentials c = create("short-lived");
         api.savepoint("short-lived", "one");
         api.destroy("short-lived");
+        // answered once unreachable and its id free; the dataset goes in the background
+        assertThat(agent.clones().find("short-lived")).isEmpty();
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60));
         assertThat(t.datasets()).noneMatch(d -> d.contains("/clones/short-lived"));
         assertThat(t.containers()).noneMatch(x -> "short-lived".equals(x.labels().get("dolly.clone")));
         assertCode(ErrorCode.UNKNOWN_CLONE, () -> api.destroy("short-lived"));
