@@ -176,7 +176,6 @@ public class CloneService implements CloneOperations {
 
     private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
         String template = tc.name();
-        reserve.check("a new clone of template " + template);
         String user = Names.roleForOwner(owner);
         char[] password = Passwords.random();
         String verifier = Passwords.scramVerifier(password);
@@ -187,6 +186,9 @@ public class CloneService implements CloneOperations {
         Phases phases = new Phases();
         boolean datasetMade = false;
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> creating = new java.util.concurrent.atomic.AtomicReference<>();
+        // the pool's reserve is asked beside the zfs clone (a clone takes no space until written): a refusal removes it
+        // before its server ever starts
+        CompletableFuture<Void> reserved = CompletableFuture.runAsync(() -> reserve.check("a new clone of template " + template), background);
         try {
             String buildId = catalog.withRead(template, () -> {
                 String b = requestedSnapshot != null ? requestedSnapshot : catalog.current(template).orElseThrow(() ->
@@ -207,6 +209,7 @@ public class CloneService implements CloneOperations {
             zfs.snapshot(layout.createdSnapshot(id));
             phases.mark("snapshot");
             Faults.step("create.after-clone");
+            join(reserved);
             String containerId = join(creating.get());
             phases.mark("docker create");
             Faults.step("create.after-docker-create");
@@ -219,13 +222,20 @@ public class CloneService implements CloneOperations {
             }
             phases.mark("role");
             Faults.step("create.after-role");
+            // the record for the answer is read beside the state's change (the answer says "ready" itself)
+            CompletableFuture<Optional<CloneRecord>> read = CompletableFuture.supplyAsync(() -> find(id), background);
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
             phases.mark("zfs set");
             Faults.step("create.after-ready");
             log.info("clone {} of {}/{} ready on port {} for {} in {}", id, template, buildId, port, owner, phases);
-            CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
+            CloneRecord rec = join(read).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
             return new CloneCredentials(view(rec, "ready"), new String(password));
         } catch (RuntimeException | SQLException e) {
+            try {
+                reserved.join(); // its zfs get ends before the removal below
+            } catch (RuntimeException ignored) {
+                // the refusal is e, or was not needed any more
+            }
             if (creating.get() != null) {
                 try {
                     creating.get().join(); // let a create in flight finish, or it would outlive the removal below
