@@ -141,6 +141,7 @@ public class CloneService implements CloneOperations {
         String snapshot = r.snapshot() == null ? null : Names.buildId(r.snapshot());
         TemplateConfig tc = config.template(template).orElseThrow(() -> errors.unknownTemplate(template));
         return timed("create", () -> locks.with(id, () -> {
+            awaitDestroyed(id); // a destroy of this id still finishing in the background: its container's name and dataset
             Optional<CloneRecord> existing = find(id);
             if (existing.isPresent()) {
                 CloneRecord c = existing.get();
@@ -180,9 +181,8 @@ public class CloneService implements CloneOperations {
         char[] password = Passwords.random();
         String verifier = Passwords.scramVerifier(password);
         String dataset = layout.clone(id);
-        awaitDestroyed(dataset);
         Instant now = clock.instant();
-        int port = ports.allocate();
+        int port = allocatePort();
         Phases phases = new Phases();
         boolean datasetMade = false;
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> creating = new java.util.concurrent.atomic.AtomicReference<>();
@@ -244,7 +244,9 @@ public class CloneService implements CloneOperations {
                 }
             }
             containers.removeForce(layout.cloneContainer(id));
-            if (datasetMade) {
+            // a zfs clone that failed may still have made the dataset (zfs-fuse on a full pool): only "exists" is not ours
+            boolean maybeMade = datasetMade || !(e instanceof dev.dolly.agent.zfs.ZfsException z && z.kind() == dev.dolly.agent.zfs.ZfsException.Kind.EXISTS);
+            if (maybeMade) {
                 try {
                     zfs.destroyRecursive(dataset);
                 } catch (RuntimeException e2) {
@@ -563,10 +565,12 @@ public class CloneService implements CloneOperations {
     // ------------------------------------------------------------------ destroy
 
     /**
-     * Destroys a clone. The answer goes out once it is unreachable and its id free: its containers removed (its port
-     * released with them) and its dataset marked {@link Props#STATE_DESTROYING} (never found, listed or counted again);
-     * the dataset itself is destroyed in the background ({@link #destroyDataset}), and by the next start's
-     * reconciliation if the agent stops first. A create of the same id meanwhile waits for it ({@link #awaitDestroyed}).
+     * Destroys a clone. The answer goes out once it is unreachable and its id free: its server and every process in its
+     * container killed (the supervisor's hold; a container that cannot be held is removed here) and its dataset marked
+     * {@link Props#STATE_DESTROYING} (never found, listed or counted again). Its containers' removal, the port's release,
+     * {@code zfs destroy -r} and the template's retention follow in the background ({@link #finishDestroy}), or at the
+     * next start's reconciliation if the agent stops first. A create of the same id meanwhile waits for them
+     * ({@link #awaitDestroyed}).
      */
     @Override
     public void destroy(String cloneId) {
@@ -580,61 +584,73 @@ public class CloneService implements CloneOperations {
             if (c.isEmpty() && ctrs.isEmpty()) {
                 throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
             }
-            // the mark beside the removal: stopped between the two, the next start finds a ready clone without a
-            // container (and starts it again: the destroy was never answered) or a marked one (and destroys it)
+            // the mark beside the stop: stopped between the two, the next start finds a ready clone (and starts it
+            // again: the destroy was never answered) or a marked one (and removes it, containers and dataset)
             CompletableFuture<Void> marked = c.isEmpty() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> zfs.set(c.get().dataset(), Props.STATE, Props.STATE_DESTROYING), background);
-            List<CompletableFuture<Void>> removals = ctrs.stream()
-                    .map(x -> CompletableFuture.runAsync(() -> containers.removeForce(x.id()), background)).toList();
+            List<ContainerInfo> removeNow = new ArrayList<>();
+            for (ContainerInfo x : ctrs) {
+                boolean held = x.running() && "1".equals(x.labels().get(Layout.LABEL_SUPERVISED)) && pg.holdDown(x.id(), Duration.ofSeconds(5));
+                if (!held) {
+                    removeNow.add(x);
+                }
+            }
             try {
-                removals.forEach(CloneService::join);
+                removeNow.stream().map(x -> CompletableFuture.runAsync(() -> containers.removeForce(x.id()), background)).toList()
+                        .forEach(CloneService::join);
                 join(marked);
             } catch (RuntimeException e) {
                 throw errors.translate("destroy clone " + id, e);
             }
-            phases.mark("docker rm");
+            phases.mark(removeNow.isEmpty() ? "stop server" : "docker rm");
             Faults.step("destroy.after-mark");
-            if (c.isPresent()) {
-                String dataset = c.get().dataset();
-                datasets.forget(id);
-                ports.release(c.get().port());
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                pendingDestroys.put(dataset, done);
-                background.execute(() -> {
-                    try {
-                        destroyDataset(id, dataset, c.get().template());
-                        pendingDestroys.remove(dataset, done);
-                        done.complete(null);
-                    } catch (Throwable e) { // an injected crash too: the entry stays, as the dataset does
-                        done.completeExceptionally(e);
-                    }
-                });
-            }
+            datasets.forget(id);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            pendingDestroys.put(id, done);
+            background.execute(() -> {
+                try {
+                    Faults.step("destroy.before-cleanup");
+                    finishDestroy(id, c.map(CloneRecord::dataset).orElse(null), c.map(CloneRecord::port).orElse(0),
+                            c.map(CloneRecord::template).orElse(null));
+                    pendingDestroys.remove(id, done);
+                    done.complete(null);
+                } catch (Throwable e) { // an injected crash too: the entry stays, as what was left does
+                    done.completeExceptionally(e);
+                }
+            });
             log.info("clone {} destroyed in {}", id, phases);
             return null;
         }));
     }
 
-    /** Datasets being destroyed in the background, by name. */
+    /** Background destroys by clone id. */
     private final Map<String, CompletableFuture<Void>> pendingDestroys = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The background half of a destroy: the dataset (with its snapshots), then the template's retention. A failure
-     * leaves the dataset's entry in {@link #pendingDestroys}: a create of the same name tries again ({@link #awaitDestroyed}).
+     * The background half of a destroy: the clone's containers (by name and label), its port, its dataset with its
+     * snapshots (none: {@code dataset} null), then the template's retention.
      */
-    private void destroyDataset(String id, String dataset, String template) {
-        Faults.step("destroy.before-dataset");
+    private void finishDestroy(String id, String dataset, int port, String template) {
         Phases phases = new Phases();
-        try {
-            zfs.destroyRecursive(dataset);
-        } catch (RuntimeException e) {
-            log.error("clone {}: cannot destroy its dataset {} ({}); a create of that name or the next start does", id, dataset,
-                    e.getMessage());
-            throw e;
+        for (ContainerInfo x : cloneContainers.all(id)) {
+            containers.removeForce(x.id());
         }
-        keys.forget(dataset);
-        phases.mark("zfs destroy");
-        log.info("clone {}: dataset {} destroyed in {}", id, dataset, phases);
+        phases.mark("docker rm");
+        if (port > 0) {
+            ports.release(port);
+        }
+        if (dataset != null) {
+            try {
+                zfs.destroyRecursive(dataset);
+            } catch (RuntimeException e) {
+                log.error("clone {}: cannot destroy its dataset {} ({}); a create of that id or the next start does", id, dataset,
+                        e.getMessage());
+                throw e;
+            }
+            keys.forget(dataset);
+            phases.mark("zfs destroy");
+        }
+        log.info("clone {}: container and dataset removed in {}", id, phases);
         if (template != null) {
             try {
                 catalog.applyRetention(template);
@@ -645,22 +661,43 @@ public class CloneService implements CloneOperations {
     }
 
     /**
-     * Frees the name {@code dataset} of a destroyed clone: waits for its background destroy if one runs, and destroys
-     * it here if that failed. No cost when none ran. Caller holds the lock of the clone id it is for.
+     * Waits for the background half of a destroy of clone {@code id} if one runs, and when that failed removes here what
+     * it left (its containers, datasets marked destroying for that id), so the id is free. No cost when none ran. Caller
+     * holds the clone's lock.
      */
-    private void awaitDestroyed(String dataset) {
-        CompletableFuture<Void> f = pendingDestroys.get(dataset);
+    private void awaitDestroyed(String id) {
+        CompletableFuture<Void> f = pendingDestroys.get(id);
         if (f == null) {
             return;
         }
         try {
             f.join();
         } catch (RuntimeException | Error e) {
-            // logged by the destroy (or a test's injected crash); destroyed here instead
-            zfs.destroyRecursive(dataset);
-            keys.forget(dataset);
+            // logged by the destroy (or a test's injected crash): what it left goes here
+            for (ContainerInfo x : cloneContainers.all(id)) {
+                containers.removeForce(x.id());
+            }
+            for (ZfsEntry e2 : zfs.get(layout.clones(), true, List.of(Props.STATE, Props.CLONE)).values()) {
+                String owner = e2.get(Props.CLONE) == null || e2.get(Props.CLONE).isBlank() ? e2.leaf() : e2.get(Props.CLONE);
+                if (!e2.isSnapshot() && id.equals(owner) && Props.STATE_DESTROYING.equals(e2.get(Props.STATE))) {
+                    finishDestroy(e2.dataset());
+                }
+            }
         }
-        pendingDestroys.remove(dataset);
+        pendingDestroys.remove(id);
+    }
+
+    /** A clone port; when none is free but destroys are still giving theirs back, after they have. */
+    private int allocatePort() {
+        try {
+            return ports.allocate();
+        } catch (AgentException e) {
+            if (e.code() != ErrorCode.PORTS_EXHAUSTED || pendingDestroys.isEmpty()) {
+                throw e;
+            }
+            awaitDestroys(Duration.ofSeconds(30));
+            return ports.allocate();
+        }
     }
 
     /** Waits until every background destroy of this agent has ended (tests, and a clean stop). */

@@ -1,6 +1,7 @@
 package dev.dolly.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dolly.agent.Agent;
 import dev.dolly.agent.Faults;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 19 items 3 and the destroy target: a reset to {@code @created} restores the content exactly and keeps the
  * clone's port, its owner's password and the agent's own key, for a clone made the ordinary way and one made from a
- * warm spare; a destroy answers before its dataset is gone, and the id can be created again at once; an agent stopped
- * between the answer and the dataset's destroy leaves no orphan once restarted.
+ * warm spare; a destroy answers once the clone is unreachable (its container's removal and its dataset's destroy follow),
+ * and the id can be created again at once; an agent stopped between the answer and that clean-up leaves no orphan once
+ * restarted.
  */
 @Tag("integration")
 class ResetDestroyTest {
@@ -132,35 +134,35 @@ class ResetDestroyTest {
     }
 
     @Test
-    void anAgentStoppedBeforeTheDatasetIsDestroyedLeavesNoOrphan() throws Exception {
+    void anAgentStoppedBeforeTheCleanUpLeavesNoOrphan() throws Exception {
         AgentClient api = start();
         awaitSpare("warm");
         for (String template : new String[] {"cold", "warm"}) {
             String id = "gone-" + template;
-            api.create(new CreateCloneRequest(id, template, null, "ci:job", null, false));
+            CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "ci:job", null, false));
             String dataset = agent.clones().find(id).orElseThrow().dataset();
             Faults.onStep(p -> {
-                if (p.equals("destroy.before-dataset")) {
+                if (p.equals("destroy.before-cleanup")) {
                     throw new Faults.Crash(p);
                 }
             });
-            api.destroy(id); // answered: the container is gone and the dataset marked; its destroy "dies" with the agent
+            api.destroy(id); // answered: its server is down and its dataset marked; the clean-up "dies" with the agent
             agent.clones().awaitDestroys(Duration.ofSeconds(30));
             Faults.onStep(null);
             assertThat(t.datasets()).as("the crashed destroy left %s", dataset).contains(dataset);
             assertThat(agent.clones().find(id)).isEmpty();
             assertThat(api.clones()).noneMatch(v -> v.id().equals(id));
-            assertThat(t.containers()).noneMatch(x -> id.equals(x.labels().get(Layout.LABEL_CLONE))
-                    || x.name().equals(agent.layout().cloneContainer(id)));
+            assertThatThrownBy(() -> ItAgent.connect(c).close()).as("a destroyed clone is unreachable").isInstanceOf(SQLException.class);
 
             agent.close();
             agent = ItAgent.start(config);
             api = ItAgent.client(agent);
             assertThat(t.datasets()).as("the next start destroyed %s", dataset).noneMatch(d -> d.equals(dataset) || d.startsWith(dataset + "@"));
+            assertThat(t.containers()).noneMatch(x -> x.name().equals(agent.layout().cloneContainer(id)) || id.equals(x.labels().get(Layout.LABEL_CLONE)));
             assertThat(agent.clones().find(id)).isEmpty();
             // and the id serves a new clone
-            CloneCredentials c = api.create(new CreateCloneRequest(id, template, null, "ci:job", null, false));
-            try (Connection conn = ItAgent.connect(c)) {
+            CloneCredentials again = api.create(new CreateCloneRequest(id, template, null, "ci:job", null, false));
+            try (Connection conn = ItAgent.connect(again)) {
                 assertThat(count(conn, "SELECT count(*) FROM customer")).isEqualTo(1000);
             }
             api.destroy(id);
