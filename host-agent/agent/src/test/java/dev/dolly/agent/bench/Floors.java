@@ -147,7 +147,9 @@ final class Floors {
         if (rootfs != null) {
             return rootfs;
         }
-        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "dolly-floor-root");
+        // the root of a chroot the data's owner runs in: traversable by all, as / is
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "dolly-floor-root",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         String image = agent.config().imageFor(major);
         Process create = new ProcessBuilder("docker", "create", image, "true").redirectErrorStream(true).start();
         String id = new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
