@@ -170,7 +170,8 @@ final class Floors {
             new ProcessBuilder("docker", "rm", "-f", id).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start().waitFor();
         }
-        Files.createDirectories(dir.resolve("dev/shm"));
+        // PostgreSQL's dynamic shared memory (shm_open) lands in the chroot's /dev/shm: writable by the data's owner
+        Files.setPosixFilePermissions(Files.createDirectories(dir.resolve("dev/shm")), PosixFilePermissions.fromString("rwxrwxrwx"));
         rootfs = dir;
         return dir;
     }
