@@ -77,7 +77,7 @@ public final class Agent implements AutoCloseable {
         this.layout = new Layout(config.pool());
         this.zfs = new Zfs(runner, new ZfsCommands(config.zfsBinary()), Duration.ofSeconds(15));
         this.containers = new Containers(Docker.forHost(config.dockerHost()));
-        this.pg = new PostgresContainers(containers);
+        this.pg = new PostgresContainers(containers, runner);
         ClusterKeys keys = new ClusterKeys(config.secret(), ds -> zfs.get(ds, List.of("guid")).map(e -> e.get("guid"))
                 .orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "dataset " + ds + " has no guid (is it gone?)")));
         this.ports = new PortPool(config.portFrom(), config.portTo());

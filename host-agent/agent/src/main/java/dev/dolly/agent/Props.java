@@ -45,6 +45,11 @@ public final class Props {
     public static final String STATE_CREATING = "creating";
     public static final String STATE_BUILDING = "building";
     public static final String STATE_READY = "ready";
+    /**
+     * a destroyed clone whose dataset is still being destroyed (the answer went out once its container was gone); never
+     * listed, found or counted as a clone; the next start destroys what is left of it.
+     */
+    public static final String STATE_DESTROYING = "destroying";
     /** a warm spare (ready-to-hand clone of a template's current snapshot, no owner yet); never listed as a clone. */
     public static final String STATE_SPARE = "spare";
     /** on a clone made from a spare: its clone id (its dataset keeps the spare's name); absent: the dataset's name is the id. */

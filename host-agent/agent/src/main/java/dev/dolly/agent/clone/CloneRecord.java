@@ -39,9 +39,20 @@ public record CloneRecord(
         return Props.STATE_READY.equals(state);
     }
 
+    /** A destroyed clone whose dataset is still being destroyed: no one's clone any more. */
+    public boolean destroying() {
+        return Props.STATE_DESTROYING.equals(state);
+    }
+
     /** A warm spare, not (yet) anyone's clone. */
     public boolean spare() {
         return Props.STATE_SPARE.equals(state);
+    }
+
+    /** This record after a reset: last activity {@code at}, {@code used} bytes. */
+    public CloneRecord afterReset(Instant at, long used) {
+        return new CloneRecord(id, dataset, state, port, owner, user, template, snapshot, database, createdAt, expiresAt, protectedClone,
+                at, verifier, guid, null, used, referencedBytes, hasCreatedSnapshot, savepoints, postgres);
     }
 
     public boolean hasSavepoint(String name) {

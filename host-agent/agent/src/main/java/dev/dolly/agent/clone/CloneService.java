@@ -89,6 +89,7 @@ public class CloneService implements CloneOperations {
     private final CloneLocks locks = new CloneLocks();
     private final CloneDatasets datasets;
     private final SparePool spares;
+    private final CloneOwnership ownership;
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clone-background");
         t.setDaemon(true);
@@ -112,7 +113,8 @@ public class CloneService implements CloneOperations {
         this.keys = keys;
         this.reserve = new PoolReserve(config, layout, zfs);
         this.datasets = new CloneDatasets(layout, zfs);
-        this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets,
+        this.ownership = new CloneOwnership(config, keys);
+        this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets, ownership,
                 new SpareMaker(config, layout, zfs, pg, cloneContainers, ports, catalog, keys, reserve), clock);
         catalog.onPromote(spares::promoted);
     }
@@ -139,6 +141,7 @@ public class CloneService implements CloneOperations {
         String snapshot = r.snapshot() == null ? null : Names.buildId(r.snapshot());
         TemplateConfig tc = config.template(template).orElseThrow(() -> errors.unknownTemplate(template));
         return timed("create", () -> locks.with(id, () -> {
+            awaitDestroyed(id); // a destroy of this id still finishing in the background: its container's name and dataset
             Optional<CloneRecord> existing = find(id);
             if (existing.isPresent()) {
                 CloneRecord c = existing.get();
@@ -174,42 +177,26 @@ public class CloneService implements CloneOperations {
 
     private CloneCredentials doCreate(String id, TemplateConfig tc, String owner, String requestedSnapshot, Instant expiresAt, boolean protect) {
         String template = tc.name();
-        reserve.check("a new clone of template " + template);
         String user = Names.roleForOwner(owner);
         char[] password = Passwords.random();
         String verifier = Passwords.scramVerifier(password);
         String dataset = layout.clone(id);
         Instant now = clock.instant();
-        int port = ports.allocate();
+        int port = allocatePort();
         Phases phases = new Phases();
         boolean datasetMade = false;
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> creating = new java.util.concurrent.atomic.AtomicReference<>();
+        // the pool's reserve is asked beside the zfs clone (a clone takes no space until written): a refusal removes it
+        // before its server ever starts
+        CompletableFuture<Void> reserved = CompletableFuture.runAsync(() -> reserve.check("a new clone of template " + template), background);
         try {
             String buildId = catalog.withRead(template, () -> {
                 String b = requestedSnapshot != null ? requestedSnapshot : catalog.current(template).orElseThrow(() ->
                         new AgentException(ErrorCode.UNKNOWN_SNAPSHOT, "template '" + template + "' has no ready snapshot yet: "
                                 + "start a refresh (POST /v1/templates/" + template + "/refresh) and create the clone when it has finished"));
                 TemplateCatalog.Build build = catalog.readyBuild(template, b);
-                Map<String, String> props = new LinkedHashMap<>();
-                props.put(Props.STATE, Props.STATE_CREATING);
-                props.put(Props.PORT, Integer.toString(port));
-                props.put(Props.OWNER, owner);
-                props.put(Props.USER, user);
-                props.put(Props.TEMPLATE, template);
-                props.put(Props.SNAPSHOT, b);
-                props.put(Props.DATABASE, tc.database());
-                props.put(Props.POSTGRES, Integer.toString(build.major()));
-                props.put(Props.CREATED, now.toString());
-                props.put(Props.ACTIVITY, now.toString());
-                props.put(Props.PROTECTED, Boolean.toString(protect));
-                props.put(Props.VERIFIER, verifier);
-                if (expiresAt != null) {
-                    props.put(Props.EXPIRES, expiresAt.toString());
-                }
-                if (tc.cloneDefaults().quotaBytes() > 0) {
-                    // what the clone writes, its savepoints included (a fresh clone uses nothing: it shares the snapshot's blocks)
-                    props.put("quota", Long.toString(tc.cloneDefaults().quotaBytes()));
-                }
+                Map<String, String> props = CloneProperties.ofTemplate(Props.STATE_CREATING, port, tc, b, build.major());
+                props.putAll(CloneProperties.forCreate(owner, verifier, now, expiresAt, protect));
                 // docker create needs only names: it runs while zfs clones and snapshots
                 ContainerSpec spec = cloneContainers.spec(id, template, b, build.major(), owner, port, clonesMountpoint() + "/" + id);
                 creating.set(CompletableFuture.supplyAsync(() -> containers.create(spec), background));
@@ -222,6 +209,7 @@ public class CloneService implements CloneOperations {
             zfs.snapshot(layout.createdSnapshot(id));
             phases.mark("snapshot");
             Faults.step("create.after-clone");
+            join(reserved);
             String containerId = join(creating.get());
             phases.mark("docker create");
             Faults.step("create.after-docker-create");
@@ -230,17 +218,24 @@ public class CloneService implements CloneOperations {
                     keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
             Faults.step("create.after-container");
             try (Connection c = s.connection()) {
-                administer(c, dataset, null, user, verifier, template, port, tc.database());
+                ownership.administer(c, dataset, null, user, verifier, template, port, tc.database());
             }
             phases.mark("role");
             Faults.step("create.after-role");
+            // the record for the answer is read beside the state's change (the answer says "ready" itself)
+            CompletableFuture<Optional<CloneRecord>> read = CompletableFuture.supplyAsync(() -> find(id), background);
             zfs.set(dataset, Props.STATE, Props.STATE_READY);
             phases.mark("zfs set");
             Faults.step("create.after-ready");
             log.info("clone {} of {}/{} ready on port {} for {} in {}", id, template, buildId, port, owner, phases);
-            CloneRecord rec = find(id).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
+            CloneRecord rec = join(read).orElseThrow(() -> new AgentException(ErrorCode.INTERNAL, "clone " + id + " vanished"));
             return new CloneCredentials(view(rec, "ready"), new String(password));
         } catch (RuntimeException | SQLException e) {
+            try {
+                reserved.join(); // its zfs get ends before the removal below
+            } catch (RuntimeException ignored) {
+                // the refusal is e, or was not needed any more
+            }
             if (creating.get() != null) {
                 try {
                     creating.get().join(); // let a create in flight finish, or it would outlive the removal below
@@ -249,7 +244,9 @@ public class CloneService implements CloneOperations {
                 }
             }
             containers.removeForce(layout.cloneContainer(id));
-            if (datasetMade) {
+            // a zfs clone that failed may still have made the dataset (zfs-fuse on a full pool): only "exists" is not ours
+            boolean maybeMade = datasetMade || !(e instanceof dev.dolly.agent.zfs.ZfsException z && z.kind() == dev.dolly.agent.zfs.ZfsException.Kind.EXISTS);
+            if (maybeMade) {
                 try {
                     zfs.destroyRecursive(dataset);
                 } catch (RuntimeException e2) {
@@ -263,7 +260,7 @@ public class CloneService implements CloneOperations {
         }
     }
 
-    private static String join(CompletableFuture<String> f) {
+    private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -298,10 +295,21 @@ public class CloneService implements CloneOperations {
         List<CloneRecord> out = new ArrayList<>();
         byDataset.forEach((ds, es) -> {
             CloneRecord c = CloneRecord.of(ds, es);
-            if (c != null && !c.spare()) {
+            if (c != null && !c.spare() && !c.destroying()) {
                 out.add(c);
             }
         });
+        return out;
+    }
+
+    /** Datasets of destroyed clones that are still to be destroyed (an agent stopped before its background destroy ended). */
+    public List<String> destroying() {
+        List<String> out = new ArrayList<>();
+        for (ZfsEntry e : zfs.get(layout.clones(), true, List.of(Props.STATE)).values()) {
+            if (!e.isSnapshot() && Props.STATE_DESTROYING.equals(e.get(Props.STATE))) {
+                out.add(e.dataset());
+            }
+        }
         return out;
     }
 
@@ -319,7 +327,7 @@ public class CloneService implements CloneOperations {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(CloneRecord.of(dataset, entries.values())).filter(c -> !c.spare());
+        return Optional.ofNullable(CloneRecord.of(dataset, entries.values())).filter(c -> !c.spare() && !c.destroying());
     }
 
     private CloneRecord require(String id) {
@@ -366,6 +374,9 @@ public class CloneService implements CloneOperations {
         String id = Names.cloneId(cloneId);
         String savepoint = r == null || r.savepoint() == null ? null : Names.savepoint(r.savepoint());
         return timed(savepoint == null ? "reset" : "rollback", () -> locks.with(id, () -> {
+            Phases phases = new Phases();
+            // the container's lookup beside the record's (neither needs the other)
+            CompletableFuture<Optional<ContainerInfo>> found = CompletableFuture.supplyAsync(() -> container(id), background);
             CloneRecord c = requireReady(id);
             String target;
             if (savepoint == null) {
@@ -379,10 +390,9 @@ public class CloneService implements CloneOperations {
                 }
                 target = Layout.savepointOf(c.dataset(), savepoint);
             }
-            Phases phases = new Phases();
-            resetTo(c, target.substring(target.indexOf('@') + 1), phases);
+            CloneRecord after = resetTo(c, target.substring(target.indexOf('@') + 1), found, phases);
             log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
-            return view(require(id), "ready");
+            return view(after, "ready");
         }));
     }
 
@@ -391,12 +401,15 @@ public class CloneService implements CloneOperations {
      * {@link Props#RESETTING} records the target before the server stops and is cleared only once the clone serves
      * again with its owner's verifier, so an agent killed in between finishes the reset on its next start.
      */
-    private void resetTo(CloneRecord c, String snapName, Phases phases) {
+    private CloneRecord resetTo(CloneRecord c, String snapName, CompletableFuture<Optional<ContainerInfo>> found, Phases phases) {
         String id = c.id();
         String target = c.dataset() + "@" + snapName;
+        Instant now = clock.instant();
+        // beside the mark: the activity time (a property: no snapshot holds it)
+        CompletableFuture<Void> activity = CompletableFuture.runAsync(() -> zfs.set(c.dataset(), Props.ACTIVITY, now.toString()), background);
         zfs.set(c.dataset(), Props.RESETTING, snapName);
         Faults.step("reset.after-mark");
-        Optional<ContainerInfo> ci = container(id);
+        Optional<ContainerInfo> ci = join(found);
         phases.mark("find");
         // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
         // running (network, published port) while only PostgreSQL is stopped and started again; the hold
@@ -415,6 +428,9 @@ public class CloneService implements CloneOperations {
             zfs.rollback(target);
             phases.mark("zfs rollback");
             Faults.step("reset.after-rollback");
+            // what the clone uses now: asked while its server starts
+            CompletableFuture<Long> used = CompletableFuture.supplyAsync(() -> zfs.get(c.dataset(), List.of("used"))
+                    .map(e -> e.getLong("used", c.usedBytes())).orElse(c.usedBytes()), background);
             String containerId = ci.map(ContainerInfo::id).orElseGet(() -> containers.create(cloneSpec(c)));
             if (inPlace) {
                 pg.release(containerId);
@@ -429,13 +445,17 @@ public class CloneService implements CloneOperations {
                     : keys.password(c.dataset(), c.guid());
             try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
                 phases.mark("ready");
-                administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+                ownership.administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+            } finally {
+                Arrays.fill(password, '\0');
             }
-            Faults.step("reset.after-role");
-            zfs.set(c.dataset(), Props.ACTIVITY, clock.instant().toString());
-            zfs.inherit(c.dataset(), Props.RESETTING);
             phases.mark("role");
+            Faults.step("reset.after-role");
+            join(activity);
+            zfs.inherit(c.dataset(), Props.RESETTING);
+            phases.mark("zfs inherit");
             Faults.step("reset.after-done");
+            return c.afterReset(now, join(used));
         } catch (RuntimeException | SQLException e) {
             throw errors.translate("reset clone " + id, e);
         }
@@ -447,38 +467,11 @@ public class CloneService implements CloneOperations {
             CloneRecord now = require(c.id());
             if (now.resetting() != null && !now.resetting().isBlank()) {
                 Phases phases = new Phases();
-                resetTo(now, now.resetting(), phases);
+                resetTo(now, now.resetting(), CompletableFuture.completedFuture(container(now.id())), phases);
                 log.info("clone {}: finished the interrupted reset to @{} in {}", c.id(), now.resetting(), phases);
             }
             return null;
         });
-    }
-
-    /**
-     * Gives the agent's role this clone's own key (its dataset's guid) and the owner their role with
-     * their stored verifier. The template's key, which every fresh clone of a build shares, is gone
-     * from the cluster before its owner can reach it.
-     */
-    private void administer(Connection conn, String dataset, String guid, String user, String verifier, String template, int port,
-                            String database) throws SQLException {
-        char[] own = keys.password(dataset, guid);
-        try {
-            ClusterAdmin.setAgentVerifier(conn, Passwords.scramVerifier(own));
-            boolean superuser = ownerRole(template) == CloneLimits.OwnerRole.SUPERUSER;
-            ClusterAdmin.ensureLoginRole(conn, user, verifier, superuser);
-            if (!superuser) {
-                // templates.<t>.clone.ownerRole: owner: a non-superuser who owns the database and everything in it
-                try (Connection db = PgConnect.connect("127.0.0.1", port, database, Passwords.AGENT_ROLE, own, 120)) {
-                    ClusterAdmin.giveDatabaseTo(db, database, user);
-                }
-            }
-        } finally {
-            Arrays.fill(own, '\0');
-        }
-    }
-
-    private CloneLimits.OwnerRole ownerRole(String template) {
-        return config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults()).ownerRole();
     }
 
     // ------------------------------------------------------------------ password
@@ -495,7 +488,7 @@ public class CloneService implements CloneOperations {
         try {
             String verifier = Passwords.scramVerifier(password);
             try (Connection conn = adminConnection(c)) {
-                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
+                ClusterAdmin.ensureLoginRole(conn, c.user(), verifier, ownership.ownerRole(c.template()) == CloneLimits.OwnerRole.SUPERUSER);
             } catch (SQLException e) {
                 throw new AgentException(ErrorCode.CONTAINER_FAILED, "cannot set the password of clone " + c.id() + ": " + e.getMessage()
                         + " (if its owner changed the agent's role, reset the clone)", e);
@@ -571,42 +564,158 @@ public class CloneService implements CloneOperations {
 
     // ------------------------------------------------------------------ destroy
 
+    /**
+     * Destroys a clone. The answer goes out once it is unreachable and its id free: its server and every process in its
+     * container killed (the supervisor's hold; a container that cannot be held is removed here) and its dataset marked
+     * {@link Props#STATE_DESTROYING} (never found, listed or counted again). Its containers' removal, the port's release,
+     * {@code zfs destroy -r} and the template's retention follow in the background ({@link #finishDestroy}), or at the
+     * next start's reconciliation if the agent stops first. A create of the same id meanwhile waits for them
+     * ({@link #awaitDestroyed}).
+     */
     @Override
     public void destroy(String cloneId) {
         String id = Names.cloneId(cloneId);
         timed("destroy", () -> locks.with(id, () -> {
             Phases phases = new Phases();
+            CompletableFuture<List<ContainerInfo>> listed = CompletableFuture.supplyAsync(() -> cloneContainers.all(id), background);
             Optional<CloneRecord> c = find(id);
-            List<ContainerInfo> ctrs = cloneContainers.all(id);
+            List<ContainerInfo> ctrs = join(listed);
             phases.mark("find");
             if (c.isEmpty() && ctrs.isEmpty()) {
                 throw new AgentException(ErrorCode.UNKNOWN_CLONE, "no clone '" + id + "' on this host: list clones with GET /v1/clones");
             }
-            ctrs.forEach(x -> containers.removeForce(x.id()));
-            phases.mark("docker rm");
-            if (c.isPresent()) {
-                try {
-                    zfs.destroyRecursive(c.get().dataset());
-                } catch (RuntimeException e) {
-                    throw errors.translate("destroy clone " + id, e);
-                }
-                phases.mark("zfs destroy");
-                datasets.forget(id);
-                ports.release(c.get().port());
-                String template = c.get().template();
-                if (template != null) {
-                    background.submit(() -> {
-                        try {
-                            catalog.applyRetention(template);
-                        } catch (RuntimeException e) {
-                            log.warn("retention of {} after destroying {}: {}", template, id, e.getMessage());
-                        }
-                    });
+            // the mark beside the stop: stopped between the two, the next start finds a ready clone (and starts it
+            // again: the destroy was never answered) or a marked one (and removes it, containers and dataset)
+            CompletableFuture<Void> marked = c.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> zfs.set(c.get().dataset(), Props.STATE, Props.STATE_DESTROYING), background);
+            List<ContainerInfo> removeNow = new ArrayList<>();
+            for (ContainerInfo x : ctrs) {
+                boolean held = x.running() && "1".equals(x.labels().get(Layout.LABEL_SUPERVISED)) && pg.holdDown(x.id(), Duration.ofSeconds(5));
+                if (!held) {
+                    removeNow.add(x);
                 }
             }
+            try {
+                removeNow.stream().map(x -> CompletableFuture.runAsync(() -> containers.removeForce(x.id()), background)).toList()
+                        .forEach(CloneService::join);
+                join(marked);
+            } catch (RuntimeException e) {
+                throw errors.translate("destroy clone " + id, e);
+            }
+            phases.mark(removeNow.isEmpty() ? "stop server" : "docker rm");
+            Faults.step("destroy.after-mark");
+            datasets.forget(id);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            pendingDestroys.put(id, done);
+            background.execute(() -> {
+                try {
+                    Faults.step("destroy.before-cleanup");
+                    finishDestroy(id, c.map(CloneRecord::dataset).orElse(null), c.map(CloneRecord::port).orElse(0),
+                            c.map(CloneRecord::template).orElse(null));
+                    pendingDestroys.remove(id, done);
+                    done.complete(null);
+                } catch (Throwable e) { // an injected crash too: the entry stays, as what was left does
+                    done.completeExceptionally(e);
+                }
+            });
             log.info("clone {} destroyed in {}", id, phases);
             return null;
         }));
+    }
+
+    /** Background destroys by clone id. */
+    private final Map<String, CompletableFuture<Void>> pendingDestroys = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The background half of a destroy: the clone's containers (by name and label), its port, its dataset with its
+     * snapshots (none: {@code dataset} null), then the template's retention.
+     */
+    private void finishDestroy(String id, String dataset, int port, String template) {
+        Phases phases = new Phases();
+        for (ContainerInfo x : cloneContainers.all(id)) {
+            containers.removeForce(x.id());
+        }
+        phases.mark("docker rm");
+        if (port > 0) {
+            ports.release(port);
+        }
+        if (dataset != null) {
+            try {
+                zfs.destroyRecursive(dataset);
+            } catch (RuntimeException e) {
+                log.error("clone {}: cannot destroy its dataset {} ({}); a create of that id or the next start does", id, dataset,
+                        e.getMessage());
+                throw e;
+            }
+            keys.forget(dataset);
+            phases.mark("zfs destroy");
+        }
+        log.info("clone {}: container and dataset removed in {}", id, phases);
+        if (template != null) {
+            try {
+                catalog.applyRetention(template);
+            } catch (RuntimeException e) {
+                log.warn("retention of {} after destroying {}: {}", template, id, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Waits for the background half of a destroy of clone {@code id} if one runs, and when that failed removes here what
+     * it left (its containers, datasets marked destroying for that id), so the id is free. No cost when none ran. Caller
+     * holds the clone's lock.
+     */
+    private void awaitDestroyed(String id) {
+        CompletableFuture<Void> f = pendingDestroys.get(id);
+        if (f == null) {
+            return;
+        }
+        try {
+            f.join();
+        } catch (RuntimeException | Error e) {
+            // logged by the destroy (or a test's injected crash): what it left goes here
+            for (ContainerInfo x : cloneContainers.all(id)) {
+                containers.removeForce(x.id());
+            }
+            for (ZfsEntry e2 : zfs.get(layout.clones(), true, List.of(Props.STATE, Props.CLONE)).values()) {
+                String owner = e2.get(Props.CLONE) == null || e2.get(Props.CLONE).isBlank() ? e2.leaf() : e2.get(Props.CLONE);
+                if (!e2.isSnapshot() && id.equals(owner) && Props.STATE_DESTROYING.equals(e2.get(Props.STATE))) {
+                    finishDestroy(e2.dataset());
+                }
+            }
+        }
+        pendingDestroys.remove(id);
+    }
+
+    /** A clone port; when none is free but destroys are still giving theirs back, after they have. */
+    private int allocatePort() {
+        try {
+            return ports.allocate();
+        } catch (AgentException e) {
+            if (e.code() != ErrorCode.PORTS_EXHAUSTED || pendingDestroys.isEmpty()) {
+                throw e;
+            }
+            awaitDestroys(Duration.ofSeconds(30));
+            return ports.allocate();
+        }
+    }
+
+    /** Waits until every background destroy of this agent has ended (tests, and a clean stop). */
+    public void awaitDestroys(Duration timeout) {
+        try {
+            CompletableFuture.allOf(pendingDestroys.values().toArray(new CompletableFuture[0])).get(timeout.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("background destroys not finished: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For the reconciler: destroys the dataset of a clone destroyed by an agent that stopped before it was gone. */
+    public void finishDestroy(String dataset) {
+        zfs.destroyRecursive(dataset);
+        keys.forget(dataset);
     }
 
     /** Removes a clone's containers, dataset and port without asking (reconciliation, half-made clones). Caller holds the lock. */
@@ -724,6 +833,7 @@ public class CloneService implements CloneOperations {
     }
 
     public void close() {
+        awaitDestroys(Duration.ofSeconds(30));
         spares.close();
         background.shutdown();
     }

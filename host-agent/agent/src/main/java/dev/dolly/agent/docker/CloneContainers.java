@@ -71,10 +71,10 @@ public final class CloneContainers {
         return config.template(template).map(t -> t.cloneDefaults().memoryBytes()).orElse(config.defaultCloneMemoryBytes());
     }
 
-    /** The clone's container: the one with its name, else any labelled for it. */
+    /** The clone's container: the one with its name (one inspect), else any labelled for it. */
     public Optional<ContainerInfo> find(String id) {
-        List<ContainerInfo> l = all(id);
-        return l.stream().filter(x -> x.name().equals(layout.cloneContainer(id))).findFirst().or(() -> l.stream().findFirst());
+        return containers.lookup(layout.cloneContainer(id)).filter(x -> x.name().equals(layout.cloneContainer(id)))
+                .or(() -> all(id).stream().findFirst());
     }
 
     /** Every container of clone {@code id} under this dataset root: named for it, or labelled for it. */

@@ -181,6 +181,23 @@ public class Containers {
         dc().killContainerCmd(id).withSignal(signal).exec();
     }
 
+    /**
+     * The container of that id or exact name, by one inspect (cheaper than a labelled list: a clone's container has a
+     * known name), or empty.
+     */
+    public Optional<ContainerInfo> lookup(String idOrName) {
+        try {
+            InspectContainerResponse r = dc().inspectContainerCmd(idOrName).exec();
+            String name = r.getName() == null ? r.getId() : r.getName().replaceFirst("^/", "");
+            Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of() : Map.copyOf(r.getConfig().getLabels());
+            InspectContainerResponse.ContainerState s = r.getState();
+            return Optional.of(new ContainerInfo(r.getId(), name, labels, s != null && Boolean.TRUE.equals(s.getRunning()),
+                    s == null ? "unknown" : s.getStatus()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The host PID of the container's PID 1 while it runs, or -1. */
     public long hostPid(String id) {
         try {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Brings the pool and the engine back in line on start (there is no state file to trust):
  * build and initdb containers of a previous run are removed and their half-built datasets
  * destroyed; half-made clones are removed; ready clones get their port back and their container
- * started (or re-created); containers without a dataset are removed; a template whose current
+ * started (or re-created); containers without a dataset are removed, and datasets of destroyed clones (whose destroy
+ * answered before its dataset was gone); a template whose current
  * pointer is missing or dangling points at its newest ready snapshot again; warm spares of a
  * previous run are removed (the spare pool refills once the agent runs). Everything it does is logged.
  */
@@ -143,6 +144,16 @@ public class Reconciler {
                 log.info("reconcile: removed container {} (no clone dataset for '{}')", c.name(), id);
             } else {
                 byClone.put(id, c);
+            }
+        }
+        // destroyed clones whose dataset an earlier agent did not get to destroy (their containers went just above)
+        for (String dataset : clones.destroying()) {
+            try {
+                clones.finishDestroy(dataset);
+                r.removedClones().add(dataset.substring(dataset.lastIndexOf('/') + 1));
+                log.info("reconcile: destroyed dataset {} of a destroyed clone", dataset);
+            } catch (RuntimeException ex) {
+                log.error("reconcile: cannot destroy dataset {} of a destroyed clone: {}", dataset, ex.getMessage());
             }
         }
         for (CloneRecord c : clones.records()) {

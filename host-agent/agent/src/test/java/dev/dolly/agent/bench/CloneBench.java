@@ -170,7 +170,12 @@ public final class CloneBench {
                 log("template %s built in %.1f s: snapshot %s, %s", t, (System.nanoTime() - t0) / 1e9, snap.id(), human(snap.sizeBytes()));
             }
             Spares spares = new Spares(agent, api);
-            lifecycle(api, sizes, sizeOf, buildOf, new Floors(agent, major), spares);
+            Floors floors = new Floors(agent, major);
+            try {
+                lifecycle(api, sizes, sizeOf, buildOf, floors, spares);
+            } finally {
+                floors.close();
+            }
             for (Size s : sizes) {
                 List<Double> burst = spares.burst("bench" + s.name(), 20);
                 add("clone_ready_burst20", sizeOf.get(s.name()), burst);
@@ -355,6 +360,7 @@ public final class CloneBench {
     }
 
     private void idle(Agent agent, AgentClient api, String template, long size, int count) throws Exception {
+        agent.clones().awaitDestroys(Duration.ofSeconds(60)); // destroys answered earlier still give their space back
         long before = agent.zfs().space(agent.layout().root()).usedBytes();
         List<String> ids = new ArrayList<>();
         try {
@@ -508,9 +514,14 @@ public final class CloneBench {
                 System.out.printf("%-26s %10s %4s %9s %9s   (mean %s per clone)%n", m.get("metric"), size, m.get("n"),
                         human((Long) m.get("p50")), human((Long) m.get("p95")), human((Long) m.get("value")));
             } else {
-                System.out.printf("%-26s %10s %4s %8.3fs %8.3fs%n", m.get("metric"), size, m.get("n"), m.get("p50_s"), m.get("p95_s"));
+                System.out.printf("%-26s %10s %4s %9s %9s%n", m.get("metric"), size, m.get("n"), seconds(m.get("p50_s")), seconds(m.get("p95_s")));
             }
         }
+    }
+
+    /** "0.123s", or "n/a" for a row without samples. */
+    static String seconds(Object s) {
+        return s instanceof Double d ? String.format(Locale.ROOT, "%.3fs", d) : "n/a";
     }
 
     static String human(long b) {

@@ -22,13 +22,16 @@ import java.util.Properties;
  * <ul>
  *   <li>{@code docker_run_trivial}: create + start + wait of a container of the clone image running {@code true}, with
  *       everything else as a clone is run (published port, network, confinement, init, memory, read-only root);</li>
- *   <li>{@code zfs_clone_pg_start}: {@code zfs clone} of the template's snapshot, PostgreSQL started on the host
- *       (no container) on that data as the data's owner, and a first query.</li>
+ *   <li>{@code zfs_clone_pg_start}: {@code zfs clone} of the template's snapshot, PostgreSQL started without a container
+ *       (the host's binaries of the major, else the image's under chroot) on that data as the data's owner, and a first
+ *       query.</li>
  * </ul>
  */
 final class Floors {
     private final Agent agent;
     private final int major;
+    /** The clone image's root, exported when the host has no binaries of {@link #major} ({@link #rootfs}). */
+    private Path rootfs;
 
     Floors(Agent agent, int major) {
         this.agent = agent;
@@ -64,31 +67,45 @@ final class Floors {
     }
 
     /**
-     * Seconds of zfs clone + PostgreSQL started on the host (the major's binaries, as the data's owner, trust on
-     * loopback through a pg_hba of our own) + a first query; NaN when the host has no binaries of that major.
+     * Seconds of zfs clone + PostgreSQL started without a container (as the data's owner, trust on loopback through a
+     * pg_hba of our own) + a first query. The major's binaries are the host's when it has them, else the clone image's
+     * own under {@code chroot} in a copy of the image's root ({@link #rootfs}), the clone mounted inside it: no
+     * container, no namespace, the same binaries as a clone's.
      */
     double zfsClonePgStart(String template, String build, int i) throws Exception {
-        Path bin = Path.of("/usr/lib/postgresql/" + major + "/bin/postgres");
-        if (!Files.isExecutable(bin)) {
-            return Double.NaN;
-        }
+        Path hostBin = Path.of("/usr/lib/postgresql/" + major + "/bin/postgres");
+        boolean onHost = Files.isExecutable(hostBin);
+        Path root = onHost ? null : rootfs();
         String dataset = agent.layout().root() + "/floor/f" + i;
-        Path sock = Files.createTempDirectory("dolly-floor-sock", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path sock = onHost
+                ? Files.createTempDirectory("dolly-floor-sock", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")))
+                : Files.createDirectories(root.resolve("floor-sock-" + i));
         Path hba = sock.resolve("pg_hba.conf");
         Files.writeString(hba, "host all all 127.0.0.1/32 trust\n");
         int port = PortPool.ephemeralLoopbackPort();
         Process pg = null;
         try {
             long t0 = System.nanoTime();
-            agent.zfs().clone(agent.layout().readySnapshot(template, build), dataset, java.util.Map.of());
+            agent.zfs().clone(agent.layout().readySnapshot(template, build), dataset,
+                    onHost ? java.util.Map.of() : java.util.Map.of("mountpoint", root.resolve("floor-data-" + i).toString()));
             String mp = agent.zfs().get(dataset, List.of("mountpoint")).orElseThrow().get("mountpoint");
             int uid = (Integer) Files.getAttribute(Path.of(mp), "unix:uid");
             int gid = (Integer) Files.getAttribute(Path.of(mp), "unix:gid");
             Files.setOwner(sock, Files.getOwner(Path.of(mp)));
-            pg = new ProcessBuilder(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", bin.toString(), "-D", mp,
-                    "-c", "listen_addresses=127.0.0.1", "-c", "port=" + port, "-c", "unix_socket_directories=" + sock,
-                    "-c", "hba_file=" + hba, "-c", "ssl=off", "-c", "logging_collector=off"))
-                    .redirectErrorStream(true).redirectOutput(sock.resolve("log").toFile()).start();
+            List<String> settings = List.of("-c", "listen_addresses=127.0.0.1", "-c", "port=" + port, "-c", "ssl=off",
+                    "-c", "logging_collector=off");
+            List<String> argv = new java.util.ArrayList<>();
+            if (onHost) {
+                argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", hostBin.toString(), "-D", mp,
+                        "-c", "unix_socket_directories=" + sock, "-c", "hba_file=" + hba));
+            } else {
+                String in = "/" + root.relativize(sock);
+                argv.addAll(List.of("chroot", "--userspec=" + uid + ":" + gid, root.toString(),
+                        "/usr/lib/postgresql/" + major + "/bin/postgres", "-D", "/" + root.relativize(Path.of(mp)),
+                        "-c", "unix_socket_directories=" + in, "-c", "hba_file=" + in + "/pg_hba.conf"));
+            }
+            argv.addAll(settings);
+            pg = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(sock.resolve("log").toFile()).start();
             Properties p = new Properties();
             p.setProperty("user", Passwords.AGENT_ROLE);
             p.setProperty("sslmode", "disable");
@@ -97,7 +114,8 @@ final class Floors {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!pg.isAlive()) {
-                    throw new IllegalStateException("postgres on the host exited " + pg.exitValue() + ": " + Files.readString(sock.resolve("log")));
+                    throw new IllegalStateException("postgres " + major + " without a container exited " + pg.exitValue() + ": "
+                            + Files.readString(sock.resolve("log")));
                 }
                 try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
                      Statement st = c.createStatement()) {
@@ -108,7 +126,7 @@ final class Floors {
                     Thread.sleep(5);
                 }
             }
-            throw new IllegalStateException("postgres on the host did not answer in 60 s: " + (last == null ? "" : last.getMessage()));
+            throw new IllegalStateException("postgres without a container did not answer in 60 s: " + (last == null ? "" : last.getMessage()));
         } finally {
             if (pg != null) {
                 new ProcessBuilder("kill", "-INT", Long.toString(pg.pid())).start().waitFor();
@@ -117,11 +135,62 @@ final class Floors {
                 }
             }
             agent.zfs().destroyRecursive(dataset);
-            try (var w = Files.walk(sock)) {
-                for (Path x : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(x);
+            deleteTree(sock);
+        }
+    }
+
+    /**
+     * The root of the clone image, exported once ({@code docker create} + {@code docker export | tar -x}) into a
+     * directory of its own, for starting that major's PostgreSQL under {@code chroot}.
+     */
+    private Path rootfs() throws Exception {
+        if (rootfs != null) {
+            return rootfs;
+        }
+        // the root of a chroot the data's owner runs in: traversable by all, as / is
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "dolly-floor-root",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        String image = agent.config().imageFor(major);
+        Process create = new ProcessBuilder("docker", "create", image, "true").redirectErrorStream(true).start();
+        String id = new String(create.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (create.waitFor() != 0) {
+            throw new IllegalStateException("docker create " + image + ": " + id);
+        }
+        try {
+            List<Process> ps = ProcessBuilder.startPipeline(List.of(
+                    new ProcessBuilder("docker", "export", id).redirectError(ProcessBuilder.Redirect.INHERIT),
+                    new ProcessBuilder("tar", "-x", "-C", dir.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)));
+            for (Process x : ps) {
+                if (x.waitFor() != 0) {
+                    throw new IllegalStateException("exporting " + image + " into " + dir + " failed");
                 }
             }
+        } finally {
+            new ProcessBuilder("docker", "rm", "-f", id).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor();
+        }
+        // PostgreSQL's dynamic shared memory (shm_open) lands in the chroot's /dev/shm: writable by the data's owner
+        Files.setPosixFilePermissions(Files.createDirectories(dir.resolve("dev/shm")), PosixFilePermissions.fromString("rwxrwxrwx"));
+        rootfs = dir;
+        return dir;
+    }
+
+    /** Removes the exported image root, if one was made. */
+    void close() {
+        if (rootfs != null) {
+            deleteTree(rootfs);
+            rootfs = null;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var w = Files.walk(dir)) {
+            for (Path x : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            System.out.println("bench: cannot remove " + dir + ": " + e.getMessage());
         }
     }
 

@@ -71,6 +71,12 @@ class CloneFailuresTest {
         return new CreateCloneRequest(id, template, null, "u", null, false);
     }
 
+    /** The pool as the tests see it stays still: destroys of an earlier test have finished their background half. */
+    @org.junit.jupiter.api.BeforeEach
+    void settled() {
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60));
+    }
+
     private static List<String> cloneDatasets() {
         return t.datasets().stream().filter(d -> d.contains("/clones/")).toList();
     }

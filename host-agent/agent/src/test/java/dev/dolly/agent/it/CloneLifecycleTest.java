@@ -192,9 +192,13 @@ class CloneLifecycleTest {
 
     @Test
     void destroyLeavesNothingAndTheIdIsFreeAgain() throws Exception {
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60)); // earlier tests' ports are back: the lowest free one is ours twice
         CloneCredentials c = create("short-lived");
         api.savepoint("short-lived", "one");
         api.destroy("short-lived");
+        // answered once unreachable and its id free; the dataset goes in the background
+        assertThat(agent.clones().find("short-lived")).isEmpty();
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60));
         assertThat(t.datasets()).noneMatch(d -> d.contains("/clones/short-lived"));
         assertThat(t.containers()).noneMatch(x -> "short-lived".equals(x.labels().get("dolly.clone")));
         assertCode(ErrorCode.UNKNOWN_CLONE, () -> api.destroy("short-lived"));
@@ -241,6 +245,7 @@ class CloneLifecycleTest {
 
     @Test
     void badInputGetsAClearErrorAndLeavesNothing() {
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60)); // no earlier test's dataset goes while we look
         List<String> before = t.datasets();
         assertCode(ErrorCode.INVALID_NAME, () -> api.create(new CreateCloneRequest("Bad Id", "shop", null, "u", null, false)));
         assertCode(ErrorCode.INVALID_NAME, () -> api.create(new CreateCloneRequest("ok", "shop;rm", null, "u", null, false)));

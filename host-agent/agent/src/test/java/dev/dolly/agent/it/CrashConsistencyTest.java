@@ -95,6 +95,7 @@ class CrashConsistencyTest {
             assertThat(count(c)).isEqualTo(1000);
             assertOwnersVerifier(agent.clones().find(id).orElseThrow());
             agent.clones().destroy(id);
+            agent.clones().awaitDestroys(Duration.ofSeconds(60)); // the dataset goes in the background
             assertGone(id, point + " (destroyed)");
         }
         assertThat(seen).as("every create step was reached").containsAll(CREATE);

@@ -142,6 +142,7 @@ class SparesTest {
         assertThat(api.create(new CreateCloneRequest("w1", "warm", null, "slack:U1", null, false)).cloneView().port())
                 .isEqualTo(w.cloneView().port());
         api.destroy("w1");
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60)); // the dataset goes in the background
         assertThat(agent.zfs().exists(wr.dataset())).isFalse();
         assertThat(t.containers()).noneMatch(x -> x.name().equals(agent.layout().cloneContainer("w1")));
         assertThat(agent.clones().find("w1")).isEmpty();

@@ -5,6 +5,7 @@ import dev.dolly.agent.Layout;
 import dev.dolly.agent.Phases;
 import dev.dolly.agent.PoolReserve;
 import dev.dolly.agent.Props;
+import dev.dolly.agent.clone.CloneProperties;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.CloneContainers;
@@ -23,7 +24,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,16 +107,7 @@ public final class SpareMaker {
         try {
             int major = catalog.withRead(template, () -> {
                 TemplateCatalog.Build b = catalog.readyBuild(template, build);
-                Map<String, String> props = new LinkedHashMap<>();
-                props.put(Props.STATE, Props.STATE_SPARE);
-                props.put(Props.PORT, Integer.toString(port));
-                props.put(Props.TEMPLATE, template);
-                props.put(Props.SNAPSHOT, build);
-                props.put(Props.DATABASE, t.database());
-                props.put(Props.POSTGRES, Integer.toString(b.major()));
-                if (t.cloneDefaults().quotaBytes() > 0) {
-                    props.put("quota", Long.toString(t.cloneDefaults().quotaBytes()));
-                }
+                Map<String, String> props = CloneProperties.ofTemplate(Props.STATE_SPARE, port, t, build, b.major());
                 zfs.clone(layout.readySnapshot(template, build), dataset, props);
                 return b.major();
             });

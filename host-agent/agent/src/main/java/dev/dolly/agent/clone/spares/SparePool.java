@@ -6,23 +6,19 @@ import dev.dolly.agent.Layout;
 import dev.dolly.agent.Names;
 import dev.dolly.agent.Props;
 import dev.dolly.agent.clone.CloneDatasets;
+import dev.dolly.agent.clone.CloneOwnership;
+import dev.dolly.agent.clone.CloneProperties;
 import dev.dolly.agent.config.AgentConfig;
-import dev.dolly.agent.config.CloneLimits;
 import dev.dolly.agent.config.TemplateConfig;
 import dev.dolly.agent.docker.CloneContainers;
 import dev.dolly.agent.docker.ContainerInfo;
 import dev.dolly.agent.docker.Containers;
-import dev.dolly.agent.pg.ClusterAdmin;
-import dev.dolly.agent.pg.Passwords;
-import dev.dolly.agent.pg.PgConnect;
 import dev.dolly.agent.zfs.Zfs;
 import dev.dolly.agent.zfs.ZfsEntry;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +53,7 @@ public final class SparePool implements AutoCloseable {
     private final Containers containers;
     private final CloneContainers cloneContainers;
     private final CloneDatasets datasets;
+    private final CloneOwnership ownership;
     private final SpareMaker maker;
     private final Clock clock;
     private final Map<String, ConcurrentLinkedDeque<Spare>> ready = new ConcurrentHashMap<>();
@@ -76,13 +73,14 @@ public final class SparePool implements AutoCloseable {
     private Thread refiller;
 
     public SparePool(AgentConfig config, Layout layout, Zfs zfs, Containers containers, CloneContainers cloneContainers,
-                     CloneDatasets datasets, SpareMaker maker, Clock clock) {
+                     CloneDatasets datasets, CloneOwnership ownership, SpareMaker maker, Clock clock) {
         this.config = config;
         this.layout = layout;
         this.zfs = zfs;
         this.containers = containers;
         this.cloneContainers = cloneContainers;
         this.datasets = datasets;
+        this.ownership = ownership;
         this.maker = maker;
         this.clock = clock;
     }
@@ -178,34 +176,13 @@ public final class SparePool implements AutoCloseable {
     /** The owner's role, the clone's properties, the container's name; the state {@code ready} last. */
     private void finish(Spare s, String id, TemplateConfig tc, String owner, String verifier, Instant expiresAt, boolean protect)
             throws SQLException {
-        String user = Names.roleForOwner(owner);
         Faults.step("spare.take.begin");
-        boolean superuser = tc.cloneDefaults().limits().ownerRole() == CloneLimits.OwnerRole.SUPERUSER;
-        ClusterAdmin.ensureLoginRole(s.connection(), user, verifier, superuser);
-        if (!superuser) {
-            char[] own = maker.ownKey(s.dataset());
-            try (Connection db = PgConnect.connect("127.0.0.1", s.port(), tc.database(), Passwords.AGENT_ROLE, own, 120)) {
-                ClusterAdmin.giveDatabaseTo(db, tc.database(), user);
-            } finally {
-                Arrays.fill(own, '\0');
-            }
-        }
+        ownership.giveTo(s.connection(), s.dataset(), null, Names.roleForOwner(owner), verifier, tc.name(), s.port(), tc.database());
         Faults.step("spare.take.after-role");
         containers.rename(s.containerId(), layout.cloneContainer(id));
-        Instant now = clock.instant();
         Map<String, String> props = new LinkedHashMap<>();
         props.put(Props.CLONE, id);
-        props.put(Props.OWNER, owner);
-        props.put(Props.USER, user);
-        props.put(Props.CREATED, now.toString());
-        props.put(Props.ACTIVITY, now.toString());
-        props.put(Props.VERIFIER, verifier);
-        if (protect) {
-            props.put(Props.PROTECTED, "true");
-        }
-        if (expiresAt != null) {
-            props.put(Props.EXPIRES, expiresAt.toString());
-        }
+        props.putAll(CloneProperties.forCreate(owner, verifier, clock.instant(), expiresAt, protect));
         setAll(s.dataset(), props);
         Faults.step("spare.take.after-props");
         zfs.set(s.dataset(), Props.STATE, Props.STATE_READY);
