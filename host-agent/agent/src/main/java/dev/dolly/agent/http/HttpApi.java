@@ -207,8 +207,9 @@ public final class HttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             reply = internal(method, path, e);
         }
-        send(ex, reply);
+        // timed before the answer goes out, so a caller that has its answer finds the request counted
         meters.httpRequest(METHODS.contains(method) ? method : "other", RouteTemplate.of(path), reply.status(), System.nanoTime() - t0);
+        send(ex, reply);
         // one line per API call (health and metrics, polled all the time, only at debug)
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (path.equals(AgentPaths.HEALTH) || path.equals(AgentPaths.METRICS)) {
