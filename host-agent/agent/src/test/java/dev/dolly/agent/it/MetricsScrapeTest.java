@@ -87,6 +87,7 @@ class MetricsScrapeTest {
 
         api.reset("m1", null);
         api.destroy("m1");
+        agent.clones().awaitDestroys(java.time.Duration.ofSeconds(60)); // the container and its port go in the background
         HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + agent.httpPort()).resolve(AgentPaths.clone("m1"))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(401);
