@@ -260,8 +260,9 @@ check "functions: a bad CI signature counts one signature failure (front=ci)" eq
   "$(( $(series functions dolly_signature_failures_total 'front="ci"') - $(series functions.0 dolly_signature_failures_total 'front="ci"') ))" 1
 check "agent: a bad signature counts one signature failure" eq \
   "$(( $(series agent dolly_signature_failures_total) - $(series agent.0 dolly_signature_failures_total) ))" 1
-# (a), (c) and (e) create 4 clones and destroy 4 through CI, (a) resets one; (b) creates, resets and destroys one in Slack
-for vfn in create:ci:4 destroy:ci:4 reset:ci:1 create:slack:1 reset:slack:1 destroy:slack:1; do
+# (a), (c) and (e) create 4 clones and destroy 4 through CI, (a) resets one; (b) creates, resets and destroys one in Slack;
+# (c) refreshes once on schedule
+for vfn in create:ci:4 destroy:ci:4 reset:ci:1 create:slack:1 reset:slack:1 destroy:slack:1 refresh:schedule:1; do
   IFS=: read -r verb front n <<<"$vfn"
   check "functions: dolly_commands_seconds_count{verb=$verb,front=$front,outcome=ok} >= $n" \
     ge "$(series functions dolly_commands_seconds_count "verb=\"$verb\"" "front=\"$front\"" 'outcome="ok"')" "$n"
