@@ -84,6 +84,8 @@ class HostMetricsTest {
         }
         assertThat(agentConfig().at("/logs/metrics_collected/prometheus/prometheus_config_path").asText())
                 .isEqualTo("/opt/aws/amazon-cloudwatch-agent/etc/dolly-prometheus.yaml");
+        // it only reads a loopback port: not as root, as the user its package creates
+        assertThat(agentConfig().at("/agent/run_as_user").asText()).isEqualTo("cwagent");
     }
 
     @Test

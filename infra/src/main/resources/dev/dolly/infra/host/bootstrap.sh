@@ -234,7 +234,8 @@ systemctl restart dolly-agent
 # ---------------------------------------------------------------- 7. the agent's metrics into CloudWatch
 # The CloudWatch agent scrapes the host agent's GET /metrics on loopback every minute and writes the dolly_*
 # series its config selects to the log group $METRICS_LOG_GROUP in embedded metric format: CloudWatch makes them
-# metrics in the namespace Dolly/Host (dimension host=$HOST_ID), which the stack's dashboard and alarms use.
+# metrics in the namespace Dolly/Host (dimension host=$HOST_ID), which the stack's dashboard and alarms use. It runs as
+# the user cwagent its package creates, and its role may only write that log group (no PutMetricData needed).
 if [ ! -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then
   arch=$(dpkg --print-architecture)
   deb=$(mktemp --suffix=.deb)
