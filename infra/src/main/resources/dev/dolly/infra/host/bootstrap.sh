@@ -253,4 +253,5 @@ cat >/opt/aws/amazon-cloudwatch-agent/etc/dolly-cloudwatch-agent.json <<'DOLLY_C
 DOLLY_CWAGENT
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
   -c file:/opt/aws/amazon-cloudwatch-agent/etc/dolly-cloudwatch-agent.json
+echo "CloudWatch agent: the series of host $HOST_ID go to log group $METRICS_LOG_GROUP (namespace Dolly/Host)"
 echo "dolly bootstrap: done $(date -Is)"
