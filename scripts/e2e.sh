@@ -8,6 +8,7 @@
 #   (d) migration check (when the agent answers the checks route): files mode and observe mode through dolly-ci check
 #   (e) logs: one request id followed from a signed CI call through the functions' and the agent's JSON logs; no
 #       password, secret, token or source value of the run in any log
+#   (f) metrics: GET /metrics on both servers; the domain series hold the counts and ages the flow implies
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
@@ -235,6 +236,61 @@ check "no password, secret or source value appears in the functions' or the agen
   bash -c '! grep -F -q -f "$1" "$2" "$3"' _ "$needles" "$LOGS/functions.log" "$LOGS/agent.log"
 check "no personal token appears in the logs" bash -c '! grep -E -q "dolly_pat_[A-Za-z0-9_-]{8,}" "$1" "$2"' _ "$LOGS/functions.log" "$LOGS/agent.log"
 rm -f "$needles"
+
+# ---------------------------------------------------------------- (f) metrics
+echo "(f) metrics: GET /metrics on the functions and the agent after the flow"
+M=$(mktemp -d)
+scrape() { curl -fsS "$1/metrics" >"$M/$2"; }
+series() { # series <file> <name> [label="value"…]: the sum of the samples of <name> carrying every given label
+  local f=$1 name=$2; shift 2
+  awk -v name="$name" -v want="$(printf '%s\n' "$@")" 'BEGIN { n = split(want, w, "\n") }
+    index($0, name "{") == 1 || index($0, name " ") == 1 {
+      for (i = 1; i <= n; i++) if (w[i] != "" && index($0, w[i]) == 0) next
+      s += $NF } END { printf "%.0f\n", s }' "$M/$f"
+}
+ge() { [ "$1" -ge "$2" ] || { echo "expected at least $2, got $1" >&2; return 1; }; }
+scrape "$DOLLY_URL" functions.0; scrape "$DOLLY_AGENT_URL" agent.0
+# one request with a wrong signature at each server: each counts exactly one signature failure more
+curl -sS -o /dev/null -X POST "$DOLLY_URL/webhooks/ci" -H 'Content-Type: application/json' \
+  -H "X-Dolly-Key: ${DOLLY_CI_KEY:-e2e}" -H "X-Dolly-Timestamp: $(date +%s)" -H 'X-Dolly-Signature: sha256=00' -d '{}' || true
+DOLLY_AGENT_SECRET=not-the-agent-secret-$RUN agent_call GET /v1/clones >/dev/null 2>&1 || true
+sleep 1 # a 401's meter is recorded before its answer goes out; the access line and gauges need no more
+scrape "$DOLLY_URL" functions; scrape "$DOLLY_AGENT_URL" agent
+check "functions: a bad CI signature counts one signature failure (front=ci)" eq \
+  "$(( $(series functions dolly_signature_failures_total 'front="ci"') - $(series functions.0 dolly_signature_failures_total 'front="ci"') ))" 1
+check "agent: a bad signature counts one signature failure" eq \
+  "$(( $(series agent dolly_signature_failures_total) - $(series agent.0 dolly_signature_failures_total) ))" 1
+# (a), (c) and (e) create 4 clones and destroy 4 through CI, (a) resets one; (b) creates, resets and destroys one in Slack;
+# (c) refreshes once on schedule
+for vfn in create:ci:4 destroy:ci:4 reset:ci:1 create:slack:1 reset:slack:1 destroy:slack:1 refresh:schedule:1; do
+  IFS=: read -r verb front n <<<"$vfn"
+  check "functions: dolly_commands_seconds_count{verb=$verb,front=$front,outcome=ok} >= $n" \
+    ge "$(series functions dolly_commands_seconds_count "verb=\"$verb\"" "front=\"$front\"" 'outcome="ok"')" "$n"
+done
+check "functions: (a)'s status of a destroyed clone counted as not_found (verb=show, front=ci)" \
+  ge "$(series functions dolly_commands_seconds_count 'verb="show"' 'front="ci"' 'outcome="not_found"')" 1
+check "functions: the agent's heartbeat is fresh (dolly_agent_heartbeat_age_seconds < 180)" \
+  awk -v a="$(series functions dolly_agent_heartbeat_age_seconds)" 'BEGIN { exit !(a < 180) }'
+# the agent timed every create, reset and destroy of the flow: 5 creates and destroys, 2 resets
+for on in create:5 reset:2 destroy:5; do
+  IFS=: read -r op n <<<"$on"
+  check "agent: dolly_clone_operation_seconds_count{operation=$op,outcome=ok} >= $n" \
+    ge "$(series agent dolly_clone_operation_seconds_count "operation=\"$op\"" 'outcome="ok"')" "$n"
+  check "agent: … and its +Inf bucket holds as many" eq "$(series agent dolly_clone_operation_seconds_bucket "operation=\"$op\"" 'outcome="ok"' 'le="+Inf"')" \
+    "$(series agent dolly_clone_operation_seconds_count "operation=\"$op\"" 'outcome="ok"')"
+done
+check "agent: clones by state add up to the clones it lists (the flow's are gone)" eq \
+  "$(series agent dolly_clones)" "$(agent_call GET /v1/clones | jq length)"
+check "agent: no clone of this run is left in dolly_clone_used_bytes" bash -c '! grep -q "clone=\"e2e-[a-z]*-$1\"" "$2"' _ "$RUN" "$M/agent"
+check "agent: (c)'s refresh succeeded within this run (dolly_refresh_seconds_count{template=shop,outcome=succeeded})" \
+  ge "$(series agent dolly_refresh_seconds_count 'template="shop"' 'outcome="succeeded"')" 1
+check "agent: shop's last successful refresh is younger than this run (${SECONDS}s)" \
+  awk -v a="$(series agent dolly_template_last_refresh_success_age_seconds 'template="shop"')" -v s="$SECONDS" 'BEGIN { exit !(a <= s + 1) }'
+check "agent: shop's snapshot is the one (c) made (dolly_template_snapshot_age_seconds <= ${SECONDS}s)" \
+  awk -v a="$(series agent dolly_template_snapshot_age_seconds 'template="shop"')" -v s="$SECONDS" 'BEGIN { exit !(a <= s + 1) }'
+check "agent: the pool's size is its used plus free bytes (1%)" awk -v z="$(series agent dolly_pool_size_bytes)" \
+  -v u="$(series agent dolly_pool_used_bytes)" -v f="$(series agent dolly_pool_free_bytes)" 'BEGIN { d = z - u - f; exit !(z > 0 && d * d <= (z / 100) ^ 2) }'
+rm -rf "$M"
 
 echo
 echo "e2e: $PASSED passed, $FAILED failed"

@@ -99,6 +99,7 @@ public final class DollyStack extends Stack {
         monitoring.hostHeartbeat(config.heartbeatMaxAgeSeconds());
         monitoring.hostStatus(host.instance);
         monitoring.controlPlane();
+        monitoring.host(config.templates().keySet());
         Map<String, software.amazon.awscdk.services.sqs.Queue> queues = new java.util.LinkedHashMap<>(schedules.deadLetterQueues);
         queues.put("functions-async", functions.asyncDeadLetterQueue);
         monitoring.dashboard(functions.functions, queues, host.instance);

@@ -8,6 +8,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -24,8 +25,10 @@ import software.constructs.Construct;
  * age (custom metric {@value #HEARTBEAT_NAMESPACE}/{@value #HEARTBEAT_METRIC}, which the control
  * plane's reaper publishes; no data counts as breaching), the host's EC2 status checks, and the control plane's
  * command errors and latency, signature failures and authorization denials (embedded-metric-format metrics the
- * functions write, dimensionless series); and the CloudWatch dashboard "Dolly" of the same signals, the AWS
- * counterpart of ops/grafana/dolly.json and ops/prometheus/alerts.yml.
+ * functions write, dimensionless series); the host agent's own series ({@link HostMetrics}: pool free against its
+ * reserve, ports, quota refusals, signature failures, warm spares and snapshot staleness per template, and series
+ * that stop arriving); and the CloudWatch dashboard "Dolly" of the same signals, the AWS counterpart of
+ * ops/grafana/dolly.json and ops/prometheus/alerts.yml (same thresholds).
  */
 final class Monitoring extends Construct {
     static final String HEARTBEAT_NAMESPACE = ControlFunctions.METRICS_NAMESPACE;
@@ -72,6 +75,80 @@ final class Monitoring extends Construct {
                 TreatMissingData.NOT_BREACHING);
     }
 
+    private static Metric host(String name, String statistic, Duration period, String... dimensions) {
+        Map<String, String> dims = new java.util.LinkedHashMap<>();
+        dims.put(HostMetrics.HOST, ZfsHost.HOST_ID);
+        for (int i = 0; i + 1 < dimensions.length; i += 2) {
+            dims.put(dimensions[i], dimensions[i + 1]);
+        }
+        return Metric.Builder.create().namespace(HostMetrics.NAMESPACE).metricName(name).dimensionsMap(dims)
+                .statistic(statistic).period(period).build();
+    }
+
+    private static MathExpression math(String label, String expression, Duration period, Map<String, IMetric> metrics) {
+        return MathExpression.Builder.create().label(label).expression(expression).usingMetrics(metrics).period(period).build();
+    }
+
+    /** Every series of {@code name} with the dimensions {@code dims} (besides host), whatever their values. */
+    private static MathExpression search(String label, String name, String statistic, Duration period, String... dims) {
+        String schema = String.join(",", java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(HostMetrics.NAMESPACE, HostMetrics.HOST), java.util.stream.Stream.of(dims)).toList());
+        return MathExpression.Builder.create().label(label)
+                .expression("SEARCH('{" + schema + "} MetricName=\"" + name + "\"', '" + statistic + "', "
+                        + period.toSeconds().intValue() + ")")
+                .usingMetrics(Map.of()).period(period).build();
+    }
+
+    /**
+     * Alarms on the host agent's series (ops/prometheus/alerts.yml's capacity, refresh and security rules, same
+     * thresholds): the pool into its reserve and nearly full, quota refusals, clone ports nearly exhausted, signature
+     * failures at the agent, no warm spare and no successful refresh for two days per template, and the series not
+     * arriving at all (the agent or the CloudWatch agent down: Prometheus's {@code up == 0}).
+     */
+    void host(java.util.Collection<String> templates) {
+        Duration minute = Duration.minutes(1);
+        alarm("host-pool-into-reserve", "Dolly: the pool is into its reserve, creates and savepoints are refused "
+                        + "(destroy clones or old snapshots, delete savepoints, or grow the pool)",
+                math("free - reserve", "free - reserve", minute, Map.of(
+                        "free", host(HostMetrics.POOL_FREE, "Minimum", minute),
+                        "reserve", host(HostMetrics.POOL_RESERVE, "Maximum", minute))),
+                0, ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD, 2, TreatMissingData.NOT_BREACHING);
+        Duration five = Duration.minutes(5);
+        alarm("host-pool-nearly-full", "Dolly: the pool has less than twice its reserve free (creates will be refused at the reserve)",
+                math("free - 2 x reserve", "free - 2 * reserve", five, Map.of(
+                        "free", host(HostMetrics.POOL_FREE, "Minimum", five),
+                        "reserve", host(HostMetrics.POOL_RESERVE, "Maximum", five))),
+                0, ComparisonOperator.LESS_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING);
+        alarm("host-quota-refusals", "Dolly: requests refused for pool space or clone ports in the last hour",
+                host(HostMetrics.QUOTA_REFUSALS, "Sum", Duration.hours(1)),
+                0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, TreatMissingData.NOT_BREACHING);
+        alarm("host-ports-nearly-exhausted", "Dolly: more than 90% of the clone ports are in use (widen agent.ports or expire idle clones)",
+                math("ports in use / configured", "inUse / configured", five, Map.of(
+                        "inUse", host(HostMetrics.PORTS_IN_USE, "Maximum", five),
+                        "configured", host(HostMetrics.PORTS_CONFIGURED, "Maximum", five))),
+                0.9, ComparisonOperator.GREATER_THAN_THRESHOLD, 2, TreatMissingData.NOT_BREACHING);
+        alarm("host-signature-failures", "Dolly: many requests to the host agent refused for their signature "
+                        + "(a wrong agent key, a skewed clock, or probing)",
+                host(HostMetrics.SIGNATURE_FAILURES, "Sum", Duration.minutes(15)),
+                20, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, TreatMissingData.NOT_BREACHING);
+        alarm("host-metrics-missing", "Dolly: the host agent's series stopped arriving (the agent does not answer GET /metrics, "
+                        + "or the CloudWatch agent is down: systemctl status dolly-agent amazon-cloudwatch-agent)",
+                host(HostMetrics.POOL_FREE, "SampleCount", five),
+                1, ComparisonOperator.LESS_THAN_THRESHOLD, 2, TreatMissingData.BREACHING);
+        for (String t : templates) {
+            String id = t.replaceAll("[^A-Za-z0-9-]", "-");
+            alarm("host-spares-empty-" + id, "Dolly: template " + t + " has had no warm spare for 15 minutes (creates take the cold path)",
+                    math("no spare while some are wanted", "IF(target > 0 AND ready == 0, 1, 0)", five, Map.of(
+                            "ready", host(HostMetrics.SPARES_READY, "Maximum", five, HostMetrics.TEMPLATE, t),
+                            "target", host(HostMetrics.SPARES_TARGET, "Maximum", five, HostMetrics.TEMPLATE, t))),
+                    1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 3, TreatMissingData.NOT_BREACHING);
+            alarm("host-snapshot-stale-" + id, "Dolly: template " + t + " has not refreshed successfully for two days "
+                            + "(GET /v1/health on the agent gives the last refresh's error)",
+                    host(HostMetrics.LAST_REFRESH_SUCCESS_AGE, "Minimum", Duration.minutes(10), HostMetrics.TEMPLATE, t),
+                    2 * 86400, ComparisonOperator.GREATER_THAN_THRESHOLD, 3, TreatMissingData.NOT_BREACHING);
+        }
+    }
+
     /** The dashboard: commands, latency, errors, heartbeat age, security counters, functions and queues, the host. */
     void dashboard(Map<String, Function> functions, Map<String, Queue> queues, Instance host) {
         Duration p = Duration.minutes(5);
@@ -92,7 +169,26 @@ final class Monitoring extends Construct {
                         Metric.Builder.create().namespace("AWS/EC2").metricName("StatusCheckFailed")
                                 .dimensionsMap(Map.of("InstanceId", host.getInstanceId())).statistic("Maximum").period(p).build(),
                         Metric.Builder.create().namespace("AWS/EC2").metricName("CPUUtilization")
-                                .dimensionsMap(Map.of("InstanceId", host.getInstanceId())).statistic("Average").period(p).build())));
+                                .dimensionsMap(Map.of("InstanceId", host.getInstanceId())).statistic("Average").period(p).build())),
+                graph("Host pool (bytes)", List.of(host(HostMetrics.POOL_SIZE, "Maximum", p), host(HostMetrics.POOL_USED, "Maximum", p),
+                        host(HostMetrics.POOL_FREE, "Minimum", p), host(HostMetrics.POOL_RESERVE, "Maximum", p))));
+        dashboard.addWidgets(
+                graph("Clones by template and state", List.of(
+                        search("clones", HostMetrics.CLONES, "Maximum", p, HostMetrics.TEMPLATE, HostMetrics.STATE))),
+                graph("Warm spares ready and wanted", List.of(
+                        search("ready", HostMetrics.SPARES_READY, "Minimum", p, HostMetrics.TEMPLATE),
+                        search("target", HostMetrics.SPARES_TARGET, "Maximum", p, HostMetrics.TEMPLATE))),
+                graph("Snapshot and last successful refresh age (s)", List.of(
+                        search("snapshot age", HostMetrics.SNAPSHOT_AGE, "Maximum", p, HostMetrics.TEMPLATE),
+                        search("last refresh success age", HostMetrics.LAST_REFRESH_SUCCESS_AGE, "Maximum", p, HostMetrics.TEMPLATE))));
+        dashboard.addWidgets(
+                graph("Host quota refusals and signature failures", List.of(
+                        search("refusals", HostMetrics.QUOTA_REFUSALS, "Sum", p, "operation", "reason"),
+                        host(HostMetrics.SIGNATURE_FAILURES, "Sum", p))),
+                graph("Clone ports and refresh jobs", List.of(host(HostMetrics.PORTS_IN_USE, "Maximum", p),
+                        host(HostMetrics.PORTS_CONFIGURED, "Maximum", p), host(HostMetrics.REFRESH_JOBS_RUNNING, "Maximum", p))),
+                graph("Largest clone per template (bytes)", List.of(
+                        search("largest clone", HostMetrics.CLONE_USED, "Maximum", p, HostMetrics.TEMPLATE))));
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {

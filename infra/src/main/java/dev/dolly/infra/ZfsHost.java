@@ -36,6 +36,7 @@ import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.route53.ARecord;
 import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.route53.RecordTarget;
@@ -45,7 +46,8 @@ import software.constructs.Construct;
 /**
  * The ZFS host: one EC2 instance in a private subnet, a separate encrypted gp3 volume holding the
  * pool (kept, and snapshotted on stack deletion), and user data that installs OpenZFS, Docker and
- * the agent (a systemd unit), imports or creates the pool and builds the PostgreSQL image.
+ * the agent (a systemd unit), imports or creates the pool and builds the PostgreSQL image, and the CloudWatch agent
+ * that scrapes the agent's /metrics into {@value HostMetrics#NAMESPACE} ({@link HostMetrics}).
  * No SSH: operators use Session Manager.
  */
 final class ZfsHost extends Construct {
@@ -58,6 +60,8 @@ final class ZfsHost extends Construct {
     final Instance instance;
     final Volume poolVolume;
     final Role role;
+    /** Where the host's CloudWatch agent writes the agent's series (namespace {@value HostMetrics#NAMESPACE}). */
+    final LogGroup metricsLogGroup;
 
     /**
      * @param hostName    the host's DNS name in {@code zone}
@@ -129,6 +133,19 @@ final class ZfsHost extends Construct {
                 .resources(objects)
                 .build());
 
+        // the CloudWatch agent's embedded-metric-format log of the agent's series (HostMetrics); it writes there only
+        metricsLogGroup = LogGroup.Builder.create(this, "MetricsLogs")
+                .retention(DollyStack.retention(config.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        metricsLogGroup.grantWrite(role);
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAgentLogStreams")
+                .effect(Effect.ALLOW)
+                .actions(List.of("logs:DescribeLogStreams"))
+                .resources(List.of(metricsLogGroup.getLogGroupArn()))
+                .build());
+
         Map<String, String> values = new LinkedHashMap<>();
         values.put("REGION", stack.getRegion());
         values.put("VOLUME_ID", poolVolume.getVolumeId());
@@ -142,6 +159,8 @@ final class ZfsHost extends Construct {
         values.put("HOST_NAME", hostName);
         values.put("CALLBACK_URL", callbackUrl);
         values.put("TEMPLATES", String.join(" ", config.templates().keySet()));
+        values.put("HOST_ID", HOST_ID);
+        values.put("METRICS_LOG_GROUP", metricsLogGroup.getLogGroupName());
         UserData userData = UserData.custom(renderBootstrap(values));
 
         InstanceType instanceType = new InstanceType(config.instanceType());
@@ -240,7 +259,9 @@ final class ZfsHost extends Construct {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the host bootstrap script", e);
         }
-        script = script.replace(FIREWALL_MARKER, resource("host/firewall.sh").strip());
+        script = script.replace(FIREWALL_MARKER, resource("host/firewall.sh").strip())
+                .replace(HostMetrics.SCRAPE_CONFIG_MARKER, resource(HostMetrics.SCRAPE_CONFIG).strip())
+                .replace(HostMetrics.AGENT_CONFIG_MARKER, resource(HostMetrics.AGENT_CONFIG).strip());
         for (Map.Entry<String, String> v : values.entrySet()) {
             String placeholder = "@@" + v.getKey() + "@@";
             if (!script.contains(placeholder)) {

@@ -161,7 +161,8 @@ class NetworkAndHostTest {
     void renderedBootstrapIsValidBash() throws Exception {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String key : List.of("REGION", "VOLUME_ID", "POOL", "AGENT_PORT", "CLONE_PORTS", "AGENT_JAR_URL",
-                "HOST_CONFIG_URL", "AGENT_SECRET_ARN", "HOST_ENV_SECRET_ARN", "HOST_NAME", "CALLBACK_URL", "TEMPLATES")) {
+                "HOST_CONFIG_URL", "AGENT_SECRET_ARN", "HOST_ENV_SECRET_ARN", "HOST_NAME", "CALLBACK_URL", "TEMPLATES", "HOST_ID",
+                "METRICS_LOG_GROUP")) {
             values.put(key, "x");
         }
         java.nio.file.Path script = Synth.TARGET.resolve("bootstrap-rendered.sh");

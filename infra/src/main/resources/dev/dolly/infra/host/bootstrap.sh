@@ -18,6 +18,8 @@ HOST_ENV_SECRET_ARN='@@HOST_ENV_SECRET_ARN@@'
 HOST_NAME='@@HOST_NAME@@'
 CALLBACK_URL='@@CALLBACK_URL@@'
 TEMPLATES='@@TEMPLATES@@'
+HOST_ID='@@HOST_ID@@'
+METRICS_LOG_GROUP='@@METRICS_LOG_GROUP@@'
 PG_MAJOR=15
 PG_UID=999
 PG_GID=999
@@ -228,4 +230,28 @@ EOF
 systemctl daemon-reload
 systemctl enable dolly-agent
 systemctl restart dolly-agent
+
+# ---------------------------------------------------------------- 7. the agent's metrics into CloudWatch
+# The CloudWatch agent scrapes the host agent's GET /metrics on loopback every minute and writes the dolly_*
+# series its config selects to the log group $METRICS_LOG_GROUP in embedded metric format: CloudWatch makes them
+# metrics in the namespace Dolly/Host (dimension host=$HOST_ID), which the stack's dashboard and alarms use. It runs as
+# the user cwagent its package creates, and its role may only write that log group (no PutMetricData needed).
+if [ ! -x /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl ]; then
+  arch=$(dpkg --print-architecture)
+  deb=$(mktemp --suffix=.deb)
+  curl -fsSL --retry 5 -o "$deb" \
+    "https://amazoncloudwatch-agent-$REGION.s3.$REGION.amazonaws.com/ubuntu/$arch/latest/amazon-cloudwatch-agent.deb"
+  dpkg -i -E "$deb"
+  rm -f "$deb"
+fi
+install -d -m 0755 /opt/aws/amazon-cloudwatch-agent/etc
+cat >/opt/aws/amazon-cloudwatch-agent/etc/dolly-prometheus.yaml <<'DOLLY_SCRAPE'
+#>>> host/prometheus.yaml <<<#
+DOLLY_SCRAPE
+cat >/opt/aws/amazon-cloudwatch-agent/etc/dolly-cloudwatch-agent.json <<'DOLLY_CWAGENT'
+#>>> host/cloudwatch-agent.json <<<#
+DOLLY_CWAGENT
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+  -c file:/opt/aws/amazon-cloudwatch-agent/etc/dolly-cloudwatch-agent.json
+echo "CloudWatch agent: the series of host $HOST_ID go to log group $METRICS_LOG_GROUP (namespace Dolly/Host)"
 echo "dolly bootstrap: done $(date -Is)"

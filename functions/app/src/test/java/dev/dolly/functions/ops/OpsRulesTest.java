@@ -47,6 +47,9 @@ class OpsRulesTest {
             "clamp_min", "clamp_max", "time", "vector", "scalar", "absent", "offset");
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> exported = new TreeSet<>();
+    /** The label names each exported series carries (in the scrapes above). */
+    private static final Map<String, Set<String>> labels = new java.util.TreeMap<>();
+    private static final Pattern LABEL = Pattern.compile("[{,]([a-zA-Z_][a-zA-Z0-9_]*)=\"");
 
     @BeforeAll
     static void exportedSeries() {
@@ -59,7 +62,10 @@ class OpsRulesTest {
         agent.signatureFailure("missing");
         agent.httpRequest("GET", "/v1/clones", 200, 1);
         names(agent.render());
-        agent.declaredGauges().keySet().forEach(g -> exported.add(g.replace('.', '_')));
+        agent.declaredGauges().forEach((g, tags) -> {
+            exported.add(g.replace('.', '_'));
+            labels.computeIfAbsent(g.replace('.', '_'), k -> new TreeSet<>()).addAll(tags);
+        });
         agent.close();
 
         PrometheusMeterRegistry control = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,7 +86,12 @@ class OpsRulesTest {
     }
 
     private static void names(String scrape) {
-        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+        scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
+            String name = l.split("[{ ]", 2)[0];
+            exported.add(name);
+            Matcher m = LABEL.matcher(l.substring(name.length()));
+            while (m.find()) labels.computeIfAbsent(name, k -> new TreeSet<>()).add(m.group(1));
+        });
     }
 
     /** The series an expression names: identifiers outside label matchers, grouping clauses and strings, not PromQL words. */
@@ -152,6 +163,39 @@ class OpsRulesTest {
         assertThat(n).isGreaterThanOrEqualTo(20);
         assertThat(problems).isEmpty();
         assertThat(dash.get("uid").asText()).isEqualTo("dolly");
+    }
+
+    /**
+     * The host's CloudWatch agent config (infra: the CDK app's bootstrap installs it) selects only series the agent
+     * exports, each by its exact name, with dimensions that are labels of that series (or the scrape's host label).
+     */
+    @Test
+    void everySeriesTheCloudWatchAgentSelectsIsExportedWithItsDimensions() throws IOException {
+        Path config = OPS.resolveSibling("infra/src/main/resources/dev/dolly/infra/host/cloudwatch-agent.json");
+        JsonNode decls = new ObjectMapper().readTree(Files.readString(config))
+                .at("/logs/metrics_collected/prometheus/emf_processor/metric_declaration");
+        List<String> problems = new ArrayList<>();
+        int n = 0;
+        for (JsonNode d : decls) {
+            for (JsonNode selector : d.get("metric_selectors")) {
+                n++;
+                Pattern p = Pattern.compile(selector.asText());
+                List<String> matched = exported.stream().filter(s -> p.matcher(s).find()).toList();
+                if (matched.size() != 1 || !matched.get(0).startsWith("dolly_")) {
+                    problems.add(selector.asText() + " selects " + matched);
+                    continue;
+                }
+                for (JsonNode set : d.get("dimensions")) {
+                    for (JsonNode dim : set) {
+                        if (!dim.asText().equals("host") && !labels.getOrDefault(matched.get(0), Set.of()).contains(dim.asText())) {
+                            problems.add(matched.get(0) + " has no label " + dim.asText() + " (labels " + labels.get(matched.get(0)) + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(n).isGreaterThanOrEqualTo(15);
+        assertThat(problems).isEmpty();
     }
 
     @Test
