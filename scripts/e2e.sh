@@ -146,7 +146,7 @@ before=$(curl -fsS "$DOLLY_URL/health" | jq -r '.templates.shop.currentSnapshot'
 runuser -u postgres -- "${SRC_ADMIN[@]}" -c "INSERT INTO products VALUES ((SELECT max(id) + 1 FROM products), 'e2e-$RUN', 1.00)"
 t0=$(ms)
 job=$(admin_curl -fsS -X POST "$DOLLY_URL/scheduledRefresh" -H 'Content-Type: application/json' \
-  -d '{"version":"0","id":"e2e","detail-type":"Scheduled Event","source":"aws.scheduler","detail":{"template":"shop"}}' | jq -r '.job // empty')
+  -d '{"version":"0","id":"e2e-'"$RUN"'","detail-type":"Scheduled Event","source":"aws.scheduler","detail":{"template":"shop"}}' | jq -r '.job // empty')
 check "the scheduled event starts a refresh job" test -n "$job"
 state=RUNNING
 for _ in $(seq 1 600); do
