@@ -29,15 +29,9 @@ CP=$(bench_classpath "$ROOT" host-agent/agent \
 
 mkdir -p "$STACK_WORK/seed"
 cp "$ROOT/scripts/demo/shop.sql" "$STACK_WORK/seed/V1__shop.sql"
-cat >"$STACK_WORK/dolly.yaml" <<YAML
-agent:
-  name: bench            # the name the control plane signs for (hosts[].name)
-  host: localhost
-  listen: 127.0.0.1:$STACK_AGENT_PORT
-  pool: $STACK_DATASET
+stack_config shop <<YAML
   ports: 21500-21519
   image: dolly/postgres:15
-  workDir: $STACK_WORK/agent-work
   buildMissingTemplates: true
   buildMemory: 1g
   activityInterval: 0s
@@ -47,16 +41,10 @@ templates:
     seed: [ $STACK_WORK/seed ]
     retention: 1
     clone: { ttl: 8h, maxTtl: 72h, idle: 4h, memory: 512m, quota: 4g }
-hosts:
-  - { name: bench, url: "http://127.0.0.1:$STACK_AGENT_PORT" }
-grants:
-  - { role: developer, templates: [shop], ciKeys: [bench], maxClones: 50 }
-ciKeys:
-  - { id: bench, secretEnv: DOLLY_BENCH_CI_SECRET }
 YAML
 
 t0=$(date +%s)
-stack_start "$STACK_WORK/dolly.yaml"
+stack_start
 stack_wait_template shop 900
 echo "control plane up and the shop template built in $(( $(date +%s) - t0 )) s" >&2
 

@@ -21,15 +21,9 @@ INSERT INTO customer SELECT g, 'customer' || g || '@example.com', 'Customer ' ||
 CREATE TABLE orders(id bigint PRIMARY KEY, customer_id bigint REFERENCES customer(id), total numeric(10,2));
 INSERT INTO orders SELECT g, 1 + g % 10000, g * 1.5 FROM generate_series(1, 50000) g;
 SQL
-cat >"$WORK/dolly.yaml" <<YAML
-agent:
-  name: bench            # the name the control plane signs for (hosts[].name); without it the agent is "localhost"
-  host: localhost
-  listen: 127.0.0.1:$STACK_AGENT_PORT
-  pool: $STACK_DATASET
+stack_config shop <<YAML
   ports: 23400-23499
   image: dolly/postgres:15
-  workDir: $WORK/agent-work
   buildMissingTemplates: true
   activityInterval: 0s
 templates:
@@ -37,15 +31,8 @@ templates:
     database: shop
     seed: [ $WORK/seed ]
     clone: { ttl: 8h, maxTtl: 72h, idle: 4h, memory: 256m }
-hosts:
-  - { name: bench, url: "http://127.0.0.1:$STACK_AGENT_PORT" }
-grants:
-  - { role: developer, templates: [shop], ciKeys: [bench], maxClones: 50 }
-ciKeys:
-  - { id: bench, secretEnv: DOLLY_BENCH_CI_SECRET }
 YAML
-
-stack_start "$WORK/dolly.yaml"
+stack_start
 stack_wait_template shop 300
 
 CLIENT="$ROOT/clients/dolly-ci"

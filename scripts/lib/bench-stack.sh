@@ -5,12 +5,13 @@
 #
 #   stack_init ROOT PREFIX       sets STACK_WORK, STACK_DATASET, STACK_AGENT_PORT, STACK_FN_PORT, the agent's and the
 #                                CI key's secrets (DOLLY_AGENT_SECRET, DOLLY_BENCH_CI_SECRET), installs the exit trap
-#   stack_start CONFIG           starts the agent and the functions server on the rendered dolly.yaml CONFIG, waits
-#                                for both; then DOLLY_URL, DOLLY_CI_KEY=bench and DOLLY_CI_SECRET are exported
+#   stack_config TEMPLATE        writes $STACK_WORK/dolly.yaml: the agent `bench` on the stack's port and dataset, the
+#                                rest of it from stdin (more agent settings indented by two, then templates:), and the
+#                                control plane's hosts, a developer grant on TEMPLATE for the CI key `bench`, the key
+#   stack_start                  starts the agent and the functions server on that config, waits for both; then
+#                                DOLLY_URL, DOLLY_CI_KEY=bench and DOLLY_CI_SECRET are exported
 #   stack_wait_template NAME S   waits up to S seconds for template NAME's first snapshot
 #   stack_wait_for WHAT S CMD…   polls CMD up to S seconds; on time-out shows both logs and exits 1
-# The config names the agent `bench` (agent.name and hosts[].name), listens on 127.0.0.1:$STACK_AGENT_PORT and has
-# pool $STACK_DATASET and ciKeys [{id: bench, secretEnv: DOLLY_BENCH_CI_SECRET}]; see bench/control-plane.sh.
 STACK_AGENT_PID=; STACK_FN_PID=; STACK_WORK=; STACK_DATASET=
 
 stack_cleanup() {
@@ -61,8 +62,30 @@ stack_wait_for() { # WHAT SECONDS COMMAND…
   echo "timed out waiting for $what" >&2; tail -n 30 "$STACK_WORK/agent.log" "$STACK_WORK/functions.log" >&2; exit 1
 }
 
-stack_start() { # CONFIG
-  local config=$1
+stack_config() { # TEMPLATE < more agent settings and the templates section
+  {
+    cat <<YAML
+agent:
+  name: bench            # the name the control plane signs for (hosts[].name)
+  host: localhost
+  listen: 127.0.0.1:$STACK_AGENT_PORT
+  pool: $STACK_DATASET
+  workDir: $STACK_WORK/agent-work
+YAML
+    cat
+    cat <<YAML
+hosts:
+  - { name: bench, url: "http://127.0.0.1:$STACK_AGENT_PORT" }
+grants:
+  - { role: developer, templates: [$1], ciKeys: [bench], maxClones: 50 }
+ciKeys:
+  - { id: bench, secretEnv: DOLLY_BENCH_CI_SECRET }
+YAML
+  } >"$STACK_WORK/dolly.yaml"
+}
+
+stack_start() {
+  local config=$STACK_WORK/dolly.yaml
   zfs create -p "$STACK_DATASET"
   java -Xmx256m -jar "$STACK_WORK/agent.jar" --config "$config" >"$STACK_WORK/agent.log" 2>&1 &
   STACK_AGENT_PID=$!
