@@ -8,43 +8,12 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${BENCH_N:-20}
-POOL=${DOLLY_POOL:-dolly}
 OUT="$ROOT/target/bench"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dolly-bench-cp.XXXXXX")
-DATASET="$POOL/bench-cp-$(openssl rand -hex 4)"
-AGENT_JAR="$ROOT/host-agent/agent/target/dolly-host-agent.jar"
-FN_JAR="$ROOT/functions/app/target/dolly-functions.jar"
-AGENT_PID=; FN_PID=
+# shellcheck source=scripts/lib/bench-stack.sh
+. "$ROOT/scripts/lib/bench-stack.sh"
 mkdir -p "$OUT"
-
-cleanup() {
-  set +e
-  [ -n "$FN_PID" ] && kill "$FN_PID" 2>/dev/null && wait "$FN_PID" 2>/dev/null
-  [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
-  for c in $(docker ps -aq --filter "label=dolly.root=$DATASET" 2>/dev/null); do docker rm -f -v "$c" >/dev/null 2>&1; done
-  for _ in $(seq 1 40); do zfs destroy -r "$DATASET" >/dev/null 2>&1 && break; zfs list "$DATASET" >/dev/null 2>&1 || break; sleep 0.25; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  for p in $(seq "$1" "$2"); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "no free port in $1-$2" >&2; exit 1
-}
-
-if [ ! -f "$AGENT_JAR" ] || [ ! -f "$FN_JAR" ]; then
-  echo "building the agent and the functions …" >&2
-  (cd "$ROOT" && mvn -q -pl host-agent/agent,functions/app -am package -DskipTests) >&2
-fi
-cp "$AGENT_JAR" "$WORK/agent.jar"
-
-AGENT_PORT=$(free_port 18700 18799)
-FN_PORT=$(free_port 18800 18899)
-export DOLLY_AGENT_SECRET="bench-agent-$(openssl rand -hex 16)"
-export DOLLY_BENCH_CI_SECRET="bench-ci-$(openssl rand -hex 16)"
+stack_init "$ROOT" bench-cp
+WORK=$STACK_WORK
 mkdir -p "$WORK/seed"
 cat >"$WORK/seed/V1__shop.sql" <<'SQL'
 CREATE TABLE customer(id bigint PRIMARY KEY, email text NOT NULL, name text NOT NULL);
@@ -52,15 +21,9 @@ INSERT INTO customer SELECT g, 'customer' || g || '@example.com', 'Customer ' ||
 CREATE TABLE orders(id bigint PRIMARY KEY, customer_id bigint REFERENCES customer(id), total numeric(10,2));
 INSERT INTO orders SELECT g, 1 + g % 10000, g * 1.5 FROM generate_series(1, 50000) g;
 SQL
-cat >"$WORK/dolly.yaml" <<YAML
-agent:
-  name: bench            # the name the control plane signs for (hosts[].name); without it the agent is "localhost"
-  host: localhost
-  listen: 127.0.0.1:$AGENT_PORT
-  pool: $DATASET
+stack_config shop <<YAML
   ports: 23400-23499
   image: dolly/postgres:15
-  workDir: $WORK/agent-work
   buildMissingTemplates: true
   activityInterval: 0s
 templates:
@@ -68,32 +31,10 @@ templates:
     database: shop
     seed: [ $WORK/seed ]
     clone: { ttl: 8h, maxTtl: 72h, idle: 4h, memory: 256m }
-hosts:
-  - { name: bench, url: "http://127.0.0.1:$AGENT_PORT" }
-grants:
-  - { role: developer, templates: [shop], ciKeys: [bench], maxClones: 50 }
-ciKeys:
-  - { id: bench, secretEnv: DOLLY_BENCH_CI_SECRET }
 YAML
+stack_start
+stack_wait_template shop 300
 
-zfs create -p "$DATASET"
-java -Xmx256m -jar "$WORK/agent.jar" --config "$WORK/dolly.yaml" >"$WORK/agent.log" 2>&1 &
-AGENT_PID=$!
-DOLLY_CONFIG="$WORK/dolly.yaml" DOLLY_PORT=$FN_PORT DOLLY_DYNAMODB_ENDPOINT=embedded \
-  java -Xmx512m -jar "$FN_JAR" >"$WORK/functions.log" 2>&1 &
-FN_PID=$!
-
-wait_for() { # <what> <seconds> <command…>
-  local what=$1 secs=$2; shift 2
-  for _ in $(seq 1 $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "timed out waiting for $what" >&2; tail -n 30 "$WORK/agent.log" "$WORK/functions.log" >&2; exit 1
-}
-wait_for "the agent" 90 curl -sf "http://127.0.0.1:$AGENT_PORT/v1/health"
-wait_for "the functions server" 120 curl -sf "http://127.0.0.1:$FN_PORT/health"
-template_ready() { curl -sf "http://127.0.0.1:$FN_PORT/health" | grep -q '"shop":{"currentSnapshot":"[^"]'; }
-wait_for "the shop template's first snapshot" 300 template_ready
-
-export DOLLY_URL="http://127.0.0.1:$FN_PORT" DOLLY_CI_KEY=bench DOLLY_CI_SECRET=$DOLLY_BENCH_CI_SECRET
 CLIENT="$ROOT/clients/dolly-ci"
 
 # a signed webhook call that prints "<function ms> <agent ms>" from Server-Timing

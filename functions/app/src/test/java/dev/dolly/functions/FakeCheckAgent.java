@@ -43,6 +43,8 @@ public final class FakeCheckAgent implements AutoCloseable {
     public volatile ErrorCode refuseStart;
     /** When set, the check ends FAILED with this error. */
     public volatile String failWith;
+    /** When above 0, the agent "restarts" at this poll: it forgets every check, as the real one (checks live in memory). */
+    public volatile int restartAtPoll;
 
     public FakeCheckAgent() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -84,15 +86,21 @@ public final class FakeCheckAgent implements AutoCloseable {
                 views.put(r.checkId(), v);
                 send(x, 202, v);
             } else if (m.equals("GET") && p.length == 4 && p[2].equals("checks")) {
+                int poll = polls.incrementAndGet();
+                if (restartAtPoll > 0 && poll >= restartAtPoll) restart();
                 CheckView v = views.get(p[3]);
                 if (v == null) {
-                    send(x, 404, new ErrorResponse(ErrorCode.UNKNOWN_CLONE, "no check " + p[3]));
+                    unknownCheck(x, p[3]);
                     return;
                 }
-                send(x, 200, polls.incrementAndGet() >= pollsUntilDone ? done(v) : v);
+                send(x, 200, poll >= pollsUntilDone ? done(v) : v);
             } else if (m.equals("POST") && p.length == 5 && p[2].equals("checks") && p[4].equals("finish")) {
                 finished.add(p[3]);
                 CheckView v = views.get(p[3]);
+                if (v == null) {
+                    unknownCheck(x, p[3]);
+                    return;
+                }
                 send(x, 200, done(v));
             } else {
                 send(x, 404, new ErrorResponse(ErrorCode.INVALID_REQUEST, "fake agent: no route " + m + " " + x.getRequestURI()));
@@ -102,6 +110,15 @@ public final class FakeCheckAgent implements AutoCloseable {
         } finally {
             x.close();
         }
+    }
+
+    /** What a restarted agent knows of the checks it ran before: nothing. */
+    public void restart() {
+        views.clear();
+    }
+
+    private static void unknownCheck(HttpExchange x, String id) throws IOException {
+        send(x, ErrorCode.UNKNOWN_CHECK.httpStatus(), new ErrorResponse(ErrorCode.UNKNOWN_CHECK, "no check '" + id + "' on this host (the last 200 are kept)"));
     }
 
     private CheckView done(CheckView v) {

@@ -3,6 +3,7 @@ package dev.dolly.functions.service;
 import dev.dolly.agent.api.CheckReport;
 import dev.dolly.agent.api.CheckRequest;
 import dev.dolly.agent.api.CheckView;
+import dev.dolly.agent.api.ErrorCode;
 import dev.dolly.agent.api.client.AgentException;
 import dev.dolly.control.api.Command;
 import dev.dolly.control.api.CommandResult;
@@ -132,6 +133,7 @@ public class MigrationChecks {
                 CheckView v = agentOf(item).finishCheck(item.getId());
                 if (done(v)) return finished(p, front, item, v, keep);
             } catch (AgentException e) {
+                if (lostByAgent(e)) return lost(p, front, item, keep);
                 throw Errors.from(e, "finish check '" + item.getId() + "'");
             }
         }
@@ -239,6 +241,7 @@ public class MigrationChecks {
             } catch (AgentException.Unavailable e) {
                 if (++unavailable >= 5) throw Errors.from(e, "follow check '" + item.getId() + "'");
             } catch (AgentException e) {
+                if (lostByAgent(e)) return lost(p, front, item, keep);
                 throw Errors.from(e, "follow check '" + item.getId() + "'");
             }
             if (!clock.instant().isBefore(deadline)) {
@@ -254,9 +257,25 @@ public class MigrationChecks {
     }
 
     /**
+     * The agent keeps checks in memory: a check the control plane still has open and its agent does not know was lost
+     * when the agent restarted (a busy check is never dropped from the agent's list).
+     */
+    private static boolean lostByAgent(AgentException e) {
+        return e instanceof AgentException.Refused r && r.code() == ErrorCode.UNKNOWN_CHECK;
+    }
+
+    /** Ends a check its agent lost: FAILED with an error that says so, its clone destroyed unless kept. */
+    private CommandResult lost(Principal p, Front front, CheckItem item, boolean keep) {
+        log.warn("check {}: its agent on {} no longer knows it (restarted); ending it", item.getId(), item.getHostName());
+        return finished(p, front, item, new CheckView(item.getId(), item.getCloneId(), item.getMode(), "FAILED", item.getStartedAt(),
+                clock.instant(), "the agent on host " + item.getHostName() + " restarted during check " + item.getId()
+                        + " (it keeps checks in memory); run the check again", null), keep);
+    }
+
+    /**
      * Finishes the files-mode checks nobody waits for any more (a CI job that gave up or was cancelled, a Slack wait that
-     * ran out) once their agent has the report: rendered, recorded, card posted, clone destroyed unless kept. Run by the
-     * reaper; returns the ids it finished.
+     * ran out) once their agent has the report: rendered, recorded, card posted, clone destroyed unless kept; and ends,
+     * FAILED, the checks (either mode) their agent lost to a restart. Run by the reaper; returns the ids it finished.
      */
     public List<String> sweep() {
         List<String> finished = new java.util.ArrayList<>();
@@ -270,12 +289,20 @@ public class MigrationChecks {
                 store.audit("check:" + item.getId(), "scheduler", Front.SCHEDULE.name(), "check", "failed", item.getError());
                 continue;
             }
-            if (!"RUNNING".equals(item.getState())) continue;
+            boolean running = "RUNNING".equals(item.getState());
+            if (!running && !"OBSERVING".equals(item.getState())) continue;
             try {
                 CheckView v = agentOf(item).check(item.getId());
-                if (done(v)) {
+                if (running && done(v)) {
                     finished(Principal.scheduler(), Front.SCHEDULE, item, v, item.isKeep());
                     finished.add(item.getId());
+                }
+            } catch (AgentException e) {
+                if (lostByAgent(e)) {
+                    lost(Principal.scheduler(), Front.SCHEDULE, item, item.isKeep());
+                    finished.add(item.getId());
+                } else {
+                    log.info("reaper: check {} not finished yet: {}", item.getId(), e.toString());
                 }
             } catch (RuntimeException e) {
                 log.info("reaper: check {} not finished yet: {}", item.getId(), e.toString());

@@ -301,6 +301,57 @@ class CiCheckTest {
     }
 
     @Test
+    void aCheckTheAgentLostToARestartFailsClearlyAndEnds() throws Exception {
+        agent.pollsUntilDone = 100;
+        agent.restartAtPoll = 2;
+        HttpAnswer a = dev(files(""));
+        JsonNode b = body(a);
+        String id = b.get("check").asText();
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(b.get("state").asText()).isEqualTo("FAILED");
+        assertThat(b.get("error").asText()).contains("restarted during check " + id).contains("run the check again");
+        assertThat(b.has("verdict")).isFalse();
+        assertThat(agent.destroyed).containsExactly(b.get("clone").asText());
+        assertThat(h.store.check(id).getState()).isEqualTo("FAILED");
+        assertThat(h.store.openChecks()).as("not left open").isEmpty();
+        assertThat(cards).extracting(CommandResult.CheckResult::state).containsExactly("FAILED");
+    }
+
+    @Test
+    void checkFinishOfAnObservedCheckTheAgentLostSaysSoAndEndsIt() throws Exception {
+        JsonNode s = body(dev("{\"action\":\"check-start\",\"template\":\"shop\",\"wait\":true}"));
+        String id = s.get("check").asText();
+        agent.restart();
+        HttpAnswer a = dev("{\"action\":\"check-finish\",\"check\":\"" + id + "\"}");
+        JsonNode b = body(a);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(b.get("state").asText()).isEqualTo("FAILED");
+        assertThat(b.get("error").asText()).contains("restarted during check " + id).contains("run the check again");
+        assertThat(agent.destroyed).containsExactly(s.get("clone").asText());
+        assertThat(h.store.openChecks()).isEmpty();
+        // asked again, the same answer
+        assertThat(body(dev("{\"action\":\"check-finish\",\"check\":\"" + id + "\"}")).get("error").asText())
+                .contains("restarted during check " + id);
+    }
+
+    @Test
+    void theReaperEndsChecksTheAgentLostWhileTheirClonesLive() throws Exception {
+        agent.pollsUntilDone = 100;
+        String running = body(dev(files("\"wait\":false"))).get("check").asText();
+        String observed = body(dev("{\"action\":\"check-start\",\"template\":\"shop\",\"keep\":true}")).get("check").asText();
+        agent.restart();
+        h.clock.advance(Duration.ofMinutes(16));
+        assertThat(h.service.checks().sweep()).containsExactlyInAnyOrder(running, observed);
+        for (String id : List.of(running, observed)) {
+            CheckItem item = h.store.check(id);
+            assertThat(item.getState()).isEqualTo("FAILED");
+            assertThat(item.getError()).contains("restarted during check " + id);
+        }
+        assertThat(h.store.openChecks()).isEmpty();
+        assertThat(agent.destroyed).as("the kept one stays for investigation").containsExactly(h.store.check(running).getCloneId());
+    }
+
+    @Test
     void aSlackRetryOfTheSameDialogRunsTheCheckOnce() {
         Principal user = Principal.slackUser("UDEV", java.util.Set.of());
         Command.Check c = new Command.Check("shop", List.of(new Command.MigrationFile("V1.sql", "SELECT 1;")), null, false, true);
