@@ -29,6 +29,11 @@ final class HostMetrics {
     static final String QUOTA_REFUSALS = "dolly_quota_refusals_total";
     /** A counter: [host] and [host, reason]. */
     static final String SIGNATURE_FAILURES = "dolly_signature_failures_total";
+    // dimensions [host, component]: 1 while GET /v1/health names the component degraded
+    static final String HEALTH_DEGRADED = "dolly_health_degraded";
+    static final String COMPONENT = "component";
+    /** The host-wide components the agent's health always reports (refresh:&lt;template&gt; besides). */
+    static final java.util.List<String> HOST_COMPONENTS = java.util.List.of("pool", "zfs", "docker");
     // dimensions [host, template, state]
     static final String CLONES = "dolly_clones";
     // dimensions [host, template]

@@ -135,6 +135,11 @@ final class Monitoring extends Construct {
                         + "or the CloudWatch agent is down: systemctl status dolly-agent amazon-cloudwatch-agent)",
                 host(HostMetrics.POOL_FREE, "SampleCount", five),
                 1, ComparisonOperator.LESS_THAN_THRESHOLD, 2, TreatMissingData.BREACHING);
+        for (String c : HostMetrics.HOST_COMPONENTS) {
+            alarm("host-degraded-" + c, "Dolly: the host agent says " + c + " is degraded (GET /v1/health on the agent says why)",
+                    host(HostMetrics.HEALTH_DEGRADED, "Maximum", five, HostMetrics.COMPONENT, c),
+                    1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, TreatMissingData.NOT_BREACHING);
+        }
         for (String t : templates) {
             String id = t.replaceAll("[^A-Za-z0-9-]", "-");
             alarm("host-spares-empty-" + id, "Dolly: template " + t + " has had no warm spare for 15 minutes (creates take the cold path)",

@@ -82,8 +82,8 @@ class AlarmsTest {
     void everyAlarmNotifiesTheTopic() {
         String topic = Synth.logicalId(json, "AWS::SNS::Topic", "MonitoringAlarmTopic");
         // an errors alarm per function, a depth alarm per dead-letter queue, heartbeat and host status, the control plane's four,
-        // the host agent's six and two per template (HostMetricsTest)
-        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(6 + 4 + 2 + 4 + 6 + 2 * 2);
+        // the host agent's six, three for its degraded components and two per template (HostMetricsTest)
+        assertThat(Synth.ofType(json, "AWS::CloudWatch::Alarm")).hasSize(6 + 4 + 2 + 4 + 6 + 3 + 2 * 2);
         template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(Map.of("Ref", topic))));
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", Map.of("Ref", topic)));

@@ -120,7 +120,7 @@ class HostMetricsTest {
         assertThat(problems).isEmpty();
         assertThat(alarmed).containsExactlyInAnyOrder(HostMetrics.POOL_FREE, HostMetrics.POOL_RESERVE, HostMetrics.QUOTA_REFUSALS,
                 HostMetrics.PORTS_IN_USE, HostMetrics.PORTS_CONFIGURED, HostMetrics.SIGNATURE_FAILURES, HostMetrics.SPARES_READY,
-                HostMetrics.SPARES_TARGET, HostMetrics.LAST_REFRESH_SUCCESS_AGE);
+                HostMetrics.SPARES_TARGET, HostMetrics.LAST_REFRESH_SUCCESS_AGE, HostMetrics.HEALTH_DEGRADED);
     }
 
     @Test
@@ -138,6 +138,12 @@ class HostMetricsTest {
         // the series stop arriving: silence is the failure
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", HostMetrics.NAMESPACE,
                 "MetricName", HostMetrics.POOL_FREE, "Statistic", "SampleCount", "TreatMissingData", "breaching"));
+        // one per host-wide component GET /v1/health may name degraded
+        for (String c : HostMetrics.HOST_COMPONENTS) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", HostMetrics.NAMESPACE,
+                    "MetricName", HostMetrics.HEALTH_DEGRADED, "Threshold", 1, "Statistic", "Maximum",
+                    "Dimensions", List.of(Map.of("Name", "component", "Value", c), Map.of("Name", "host", "Value", ZfsHost.HOST_ID))));
+        }
         // one stale-snapshot alarm per template (two days), one spares alarm per template
         for (String t : List.of("shop", "crm")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", HostMetrics.NAMESPACE,

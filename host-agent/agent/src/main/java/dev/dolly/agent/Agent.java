@@ -89,7 +89,9 @@ public final class Agent implements AutoCloseable {
         this.reconciler = new Reconciler(config, layout, zfs, containers, clones, builds, catalog, ports);
         this.checks = new CheckRegistry(id -> ClonesAccess.of(clones, containers, id), clock);
         this.health = new AgentHealth(config, layout, zfs, containers, jobs, () -> clones.records().size());
-        new AgentGauges(config, layout, zfs, clones, catalog, jobs, clock).bindTo(metrics, ports);
+        AgentGauges gauges = new AgentGauges(config, layout, zfs, clones, catalog, jobs, clock);
+        gauges.bindTo(metrics, ports);
+        gauges.bindHealth(metrics, () -> health.check(VERSION).degraded());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.dolly.agent;
 
+import dev.dolly.agent.api.HealthResponse;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.api.SnapshotView;
 import dev.dolly.agent.api.TemplateView;
@@ -124,6 +125,27 @@ public final class AgentGauges {
         m.gauge("dolly.ports.in.use", "Clone ports in use.", ports::inUse);
         m.gauge("dolly.ports.configured", "Clone ports configured.", ports::size);
         m.gauge("dolly.refresh.jobs.running", "Refresh jobs running.", jobs::running);
+    }
+
+    /**
+     * {@code dolly_health_degraded{component}}: 1 for each component {@code GET /v1/health} names degraded ({@code pool},
+     * {@code zfs}, {@code docker}, {@code refresh:<template>}), 0 for those that are fine, so an alert can fire on one
+     * and a dashboard show all. {@code degraded} is asked once per scrape.
+     */
+    public void bindHealth(Metrics m, java.util.function.Supplier<List<HealthResponse.Degraded>> degraded) {
+        Metrics.Rows rows = m.rows("dolly.health.degraded",
+                "1 for each component GET /v1/health names degraded (pool, zfs, docker, refresh:<template>), else 0.", "component");
+        m.onScrape(() -> {
+            Map<List<String>, Integer> v = new HashMap<>();
+            for (String c : List.of("pool", "zfs", "docker")) {
+                v.put(List.of(c), 0);
+            }
+            if (config != null) {
+                config.templates().keySet().forEach(t -> v.put(List.of("refresh:" + t), 0));
+            }
+            degraded.get().forEach(d -> v.put(List.of(d.component()), 1));
+            rows.set(v);
+        }, rows);
     }
 
     private static String state(CloneRecord c) {

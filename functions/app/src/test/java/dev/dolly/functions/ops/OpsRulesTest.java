@@ -54,8 +54,10 @@ class OpsRulesTest {
     @BeforeAll
     static void exportedSeries() {
         Metrics agent = new Metrics();
-        new AgentGauges(null, null, null, null, null, new RefreshJobs(null, null, null, Clock.systemUTC(), agent), Clock.systemUTC())
-                .bindTo(agent, new PortPool(21000, 21009));
+        AgentGauges gauges = new AgentGauges(null, null, null, null, null, new RefreshJobs(null, null, null, Clock.systemUTC(), agent),
+                Clock.systemUTC());
+        gauges.bindTo(agent, new PortPool(21000, 21009));
+        gauges.bindHealth(agent, java.util.List::of);
         agent.cloneOperation("create", "ok", 1);
         agent.cloneFailed("create", ErrorCode.POOL_FULL, 1);
         agent.refresh("shop", "succeeded", 1);

@@ -77,6 +77,8 @@ class MetricsScrapeTest {
         assertThat(value(before, "dolly_pool_used_bytes")).hasValue(size - free);
         assertThat(value(before, "dolly_pool_reserve_bytes").orElseThrow()).isPositive();
         assertThat(value(before, "dolly_ports_configured")).hasValue(10);
+        assertThat(value(before, "dolly_health_degraded{component=\"docker\"}")).hasValue(0);
+        assertThat(value(before, "dolly_health_degraded{component=\"refresh:shop\"}")).hasValue(0);
         assertThat(before).contains("jvm_memory_used_bytes{").contains("process_cpu_usage ").contains("jvm_gc_");
 
         api.create(new CreateCloneRequest("m1", "shop", null, "slack:U024BE7LH", null, false));
@@ -130,6 +132,8 @@ class MetricsScrapeTest {
         assertThat(value(m, "dolly_refresh_seconds_count{outcome=\"" + code + "\",template=\"broken\"}")).hasValue(1);
         assertThat(m).doesNotContain("dolly_refresh_seconds_count{outcome=\"succeeded\",template=\"broken\"}");
         assertThat(m).doesNotContain("dolly_template_snapshot_age_seconds{template=\"broken\"}");
+        assertThat(value(m, "dolly_health_degraded{component=\"refresh:broken\"}")).hasValue(1);
+        assertThat(value(m, "dolly_health_degraded{component=\"zfs\"}")).hasValue(0);
         HealthResponse h = api.health();
         assertThat(h.status()).as("a failing refresh leaves the host placeable").isEqualTo("ok");
         assertThat(h.degraded()).anySatisfy(d -> {
