@@ -12,6 +12,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
 . "$ROOT/scripts/lib/state.sh"
+# shellcheck source=scripts/lib/clones.sh
+. "$ROOT/scripts/lib/clones.sh"
 [ -f "$STATE/local.env" ] || { echo "e2e-clients: .dolly/local.env is missing: run ./dolly up first" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$STATE/local.env"
@@ -30,15 +32,6 @@ node_suite() { # node_suite <description> <files…>: a node --test suite, its s
   printf '%s\n' "$out" | grep -E '^\s*(✔|✖)' | sed 's/^/    /' || true
   if [ "$rc" = 0 ]; then PASSED=$((PASSED + 1)); printf '  \e[32mok\e[0m   %s\n' "$what"
   else FAILED=$((FAILED + 1)); printf '  \e[31mFAIL\e[0m %s\n' "$what"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/    /'; fi
-}
-clone_gone() { # nothing of clone $1 left on the pool or in Docker; destroy answers once the clone is unreachable
-  local i                # and removes its container and dataset right after, so this allows that cleanup 20 s
-  for i in $(seq 1 40); do
-    if ! zfs list -H -o name -r "$POOL/clones" 2>/dev/null | grep -qx "$POOL/clones/$1" &&
-       [ -z "$(docker ps -aq --filter "label=dolly.clone=$1")" ]; then return 0; fi
-    sleep 0.5
-  done
-  return 1
 }
 
 echo "(d) clients against a fake Dolly"

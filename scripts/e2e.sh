@@ -13,6 +13,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/state.sh
 . "$ROOT/scripts/lib/state.sh"
+# shellcheck source=scripts/lib/clones.sh
+. "$ROOT/scripts/lib/clones.sh"
 [ -f "$STATE/local.env" ] || { echo "e2e: .dolly/local.env is missing: run ./dolly up first" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$STATE/local.env"
@@ -47,15 +49,6 @@ cleanup() {
   runuser -u postgres -- "${SRC_ADMIN[@]}" -c "DELETE FROM products WHERE name = 'e2e-$RUN'" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-clone_gone() { # nothing of clone $1 left on the pool or in Docker; destroy answers once the clone is unreachable
-  local i                # and removes its container and dataset right after, so this allows that cleanup 20 s
-  for i in $(seq 1 40); do
-    if ! zfs list -H -o name -r "$POOL/clones" 2>/dev/null | grep -qx "$POOL/clones/$1" &&
-       [ -z "$(docker ps -aq --filter "label=dolly.clone=$1")" ]; then return 0; fi
-    sleep 0.5
-  done
-  return 1
-}
 ms() { date +%s%3N; }
 # never prompt for a password, never wait long for a server
 psql() { command psql -w "$@" </dev/null; }
