@@ -144,6 +144,19 @@ public final class RealAgent implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Datasets and snapshots of clone {@code id}: named for it, or saying it is theirs in {@code dolly:clone} (a clone
+     * made from a warm spare keeps the spare's dataset name).
+     */
+    public List<String> cloneDatasets(String id) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : run("zfs", "list", "-H", "-t", "all", "-o", "name,dolly:clone", "-r", root).split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length == 2 && (f[0].endsWith("/" + id) || f[0].contains("/" + id + "@") || f[1].equals(id))) out.add(f[0]);
+        }
+        return out;
+    }
+
     /** Containers labelled with this root. */
     public List<String> containers() throws Exception {
         String out = run("docker", "ps", "-aq", "--filter", "label=dolly.root=" + root);
