@@ -461,6 +461,21 @@ public class CloneService implements CloneOperations {
         }
     }
 
+    /**
+     * For the reconciler: starts the server of a ready clone that an earlier agent held down and was killed before it
+     * marked the clone (a destroy marks it while the server stops; without the mark nothing was thrown away, and the
+     * destroy was never answered). True when it did. Takes the clone's lock.
+     */
+    public boolean releaseIfHeld(CloneRecord c, ContainerInfo ci) {
+        return locks.with(c.id(), () -> {
+            if (!ci.running() || !"1".equals(ci.labels().get(Layout.LABEL_SUPERVISED)) || !pg.isHeld(ci.id())) {
+                return false;
+            }
+            pg.release(ci.id());
+            return true;
+        });
+    }
+
     /** For the reconciler: finishes a reset an earlier agent was killed in the middle of (takes the clone's lock). */
     public void finishInterruptedReset(CloneRecord c) {
         locks.with(c.id(), () -> {

@@ -130,6 +130,16 @@ public class PostgresContainers {
         return false;
     }
 
+    /**
+     * True when supervised container {@code id} runs with its server held down ({@link #DOWN_MARKER} written, the
+     * supervisor waiting for its release): what an agent killed between a {@link #holdDown} and its next step leaves.
+     */
+    public boolean isHeld(String id) {
+        long pid = containers.hostPid(id);
+        return pid > 0 && java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid + "/root" + DOWN_MARKER),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Starts the server of a supervised container that {@link #holdDown} stopped. */
     public void release(String id) {
         Long pid = held.remove(id);

@@ -184,6 +184,16 @@ public class Reconciler {
                 } catch (RuntimeException ex) {
                     log.error("reconcile: cannot start the container of clone {}: {}", c.id(), ex.getMessage());
                 }
+            } else {
+                try {
+                    if (clones.releaseIfHeld(c, ci)) {
+                        r.startedClones().add(c.id());
+                        log.info("reconcile: clone {} had its server held down by an agent killed before it marked a destroy;"
+                                + " started it again on its data", c.id());
+                    }
+                } catch (RuntimeException ex) {
+                    log.error("reconcile: cannot start the held-down server of clone {}: {}", c.id(), ex.getMessage());
+                }
             }
         }
 

@@ -224,6 +224,34 @@ class ReconcileTest {
     }
 
     @Test
+    void agentKilledBetweenHoldingAServerDownAndMarkingADestroyServesTheDataAgain() throws Exception {
+        // a destroy writes its mark while the server stops: killed in between, the clone is ready, unmarked, its container
+        // runs and its server is held down. Nothing was thrown away: the next start serves the data again.
+        Process p = startProcess(null);
+        AgentClient api = processClient();
+        CloneCredentials c = api.create(new CreateCloneRequest("held-down", "shop", null, "u", null, false));
+        try (Connection conn = ItAgent.connect(c); Statement st = conn.createStatement()) {
+            st.execute("INSERT INTO customer VALUES (9998, 'kept@example.com')");
+        }
+        String name = new Layout(t.root).cloneContainer("held-down"); // made from a spare or not, the clone's container has its name
+        ContainerInfo ci = t.containers().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        killHard(p);
+        dev.dolly.agent.docker.PostgresContainers pg = new dev.dolly.agent.docker.PostgresContainers(t.containers);
+        assertThat(pg.holdDown(ci.id(), Duration.ofSeconds(15))).as("the server is held down as a destroy holds it").isTrue();
+        assertThat(pg.isHeld(ci.id())).isTrue();
+
+        Process again = startProcess(null); // reconciles before it serves
+        try (Connection conn = ItAgent.connect(c); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM customer")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the server serves the clone's data again, the write included").isEqualTo(1001);
+        }
+        assertThat(pg.isHeld(ci.id())).isFalse();
+        processClient().destroy("held-down");
+        killHard(again);
+    }
+
+    @Test
     void agentKilledDuringABuildLeavesNoHalfBuiltSnapshot() throws Exception {
         Process p = startProcess(null);
         AgentClient api = processClient();
