@@ -47,13 +47,19 @@ public final class CloneOwnership {
 
     /**
      * The owner's login role with {@code verifier}; for {@code ownerRole: owner} also the database and everything in it
-     * (through a connection to that database with the cluster's own key). {@code conn}: the agent's, to the cluster.
+     * (through {@code conn} when it is connected to that database, else a connection to it with the cluster's own key).
+     * {@code conn}: the agent's, to the cluster.
      */
     public void giveTo(Connection conn, String dataset, String guid, String user, String verifier, String template, int port,
                        String database) throws SQLException {
         boolean superuser = ownerRole(template) == CloneLimits.OwnerRole.SUPERUSER;
         ClusterAdmin.ensureLoginRole(conn, user, verifier, superuser);
         if (!superuser) {
+            if (database.equals(conn.getCatalog())) {
+                // already connected to it: no second login (and no second relation-cache build on a just-started server)
+                ClusterAdmin.giveDatabaseTo(conn, database, user);
+                return;
+            }
             char[] own = keys.password(dataset, guid);
             try (Connection db = PgConnect.connect("127.0.0.1", port, database, Passwords.AGENT_ROLE, own, 120)) {
                 ClusterAdmin.giveDatabaseTo(db, database, user);

@@ -214,7 +214,7 @@ public class CloneService implements CloneOperations {
             phases.mark("docker create");
             Faults.step("create.after-docker-create");
             // the server runs the template's untouched data: the build's password is safe to present, once
-            PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, "postgres",
+            PostgresContainers.Started s = pg.startAndAwait("clone " + id, containerId, port, tc.database(),
                     keys.password(layout.build(template, buildId)), config.readyTimeout(), phases);
             Faults.step("create.after-container");
             try (Connection c = s.connection()) {
@@ -443,7 +443,9 @@ public class CloneService implements CloneOperations {
             // @created holds the template's data as built (the build's key); a savepoint holds the clone's own key
             char[] password = Layout.CREATED.equals(snapName) ? keys.password(layout.build(c.template(), c.snapshot()))
                     : keys.password(c.dataset(), c.guid());
-            try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), "postgres", password, config.readyTimeout())) {
+            // straight to the clone's database: the owner's role and the database's ownership through one login, and the
+            // relation cache of the database its owner connects to is built before the answer, not on their first query
+            try (Connection conn = pg.awaitReady("clone " + id, containerId, c.port(), c.database(), password, config.readyTimeout())) {
                 phases.mark("ready");
                 ownership.administer(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
             } finally {

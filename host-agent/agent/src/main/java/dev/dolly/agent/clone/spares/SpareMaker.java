@@ -119,14 +119,16 @@ public final class SpareMaker {
             String containerId = containers.create(cloneContainers.spareSpec(key, template, build, major, port, mountpoint));
             phases.mark("docker create");
             Faults.step("spare.after-docker-create");
-            PostgresContainers.Started s = pg.startAndAwait("spare " + key, containerId, port, "postgres",
+            PostgresContainers.Started s = pg.startAndAwait("spare " + key, containerId, port, t.database(),
                     keys.password(layout.build(template, build)), config.readyTimeout(), phases);
             char[] own = ownKey(dataset);
             try {
                 try (Connection first = s.connection()) {
                     ClusterAdmin.setAgentVerifier(first, Passwords.scramVerifier(own));
                 }
-                conn = PgConnect.connect("127.0.0.1", port, "postgres", Passwords.AGENT_ROLE, own, 120);
+                // kept for the take, on the clone's database: the owner gets it through this login, and its relation
+                // cache is built now rather than on the owner's first query
+                conn = PgConnect.connect("127.0.0.1", port, t.database(), Passwords.AGENT_ROLE, own, 120);
             } finally {
                 Arrays.fill(own, '\0');
             }
