@@ -167,6 +167,30 @@ class OpsRulesTest {
         assertThat(dash.get("uid").asText()).isEqualTo("dolly");
     }
 
+    /** What an alert watches is on the dashboard too: whoever an alert pages finds the series' history there. */
+    @Test
+    void everyAlertedSeriesHasADashboardPanel() throws IOException {
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(OPS.resolve("prometheus/alerts.yml")));
+        JsonNode dash = new ObjectMapper().readTree(Files.readString(OPS.resolve("grafana/dolly.json")));
+        Set<String> shown = new TreeSet<>();
+        for (JsonNode panel : dash.get("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                shown.addAll(series(t.path("expr").asText()));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (JsonNode group : rules.get("groups")) {
+            for (JsonNode rule : group.get("rules")) {
+                for (String s : series(rule.path("expr").asText())) {
+                    if (!s.equals("up") && !shown.contains(s)) { // up: Prometheus's own, one per scrape target
+                        missing.add(rule.path("alert").asText() + ": " + s + " is on no panel");
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
     /**
      * The host's CloudWatch agent config (infra: the CDK app's bootstrap installs it) selects only series the agent
      * exports, each by its exact name, with dimensions that are labels of that series (or the scrape's host label).
