@@ -115,6 +115,14 @@ class OpsRulesTest {
         return out;
     }
 
+    private static JsonNode alertRules() throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(Files.readString(OPS.resolve("prometheus/alerts.yml")));
+    }
+
+    private static JsonNode dashboard() throws IOException {
+        return new ObjectMapper().readTree(Files.readString(OPS.resolve("grafana/dolly.json")));
+    }
+
     @Test
     void theSeriesFinderSeesMetricsOnly() {
         assertThat(series("histogram_quantile(0.95, sum by (le, verb) (rate(dolly_commands_seconds_bucket{outcome=\"ok\"}[15m]))) > 5"))
@@ -129,7 +137,7 @@ class OpsRulesTest {
 
     @Test
     void everyAlertRuleNamesExportedSeriesAndSaysWhatToDo() throws IOException {
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(OPS.resolve("prometheus/alerts.yml")));
+        JsonNode rules = alertRules();
         List<String> problems = new ArrayList<>();
         int n = 0;
         for (JsonNode group : rules.get("groups")) {
@@ -151,7 +159,7 @@ class OpsRulesTest {
 
     @Test
     void everyDashboardQueryNamesExportedSeries() throws IOException {
-        JsonNode dash = new ObjectMapper().readTree(Files.readString(OPS.resolve("grafana/dolly.json")));
+        JsonNode dash = dashboard();
         List<String> problems = new ArrayList<>();
         int n = 0;
         for (JsonNode panel : dash.get("panels")) {
@@ -170,8 +178,8 @@ class OpsRulesTest {
     /** What an alert watches is on the dashboard too: whoever an alert pages finds the series' history there. */
     @Test
     void everyAlertedSeriesHasADashboardPanel() throws IOException {
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(OPS.resolve("prometheus/alerts.yml")));
-        JsonNode dash = new ObjectMapper().readTree(Files.readString(OPS.resolve("grafana/dolly.json")));
+        JsonNode rules = alertRules();
+        JsonNode dash = dashboard();
         Set<String> shown = new TreeSet<>();
         for (JsonNode panel : dash.get("panels")) {
             for (JsonNode t : panel.path("targets")) {

@@ -414,8 +414,7 @@ public class CloneService implements CloneOperations {
         // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
         // running (network, published port) while only PostgreSQL is stopped and started again; the hold
         // kills every process of the container's user, so nothing of the owner's survives into the restored data.
-        boolean inPlace = ci.isPresent() && ci.get().running() && "1".equals(ci.get().labels().get(Layout.LABEL_SUPERVISED))
-                && pg.holdDown(ci.get().id(), Duration.ofSeconds(15));
+        boolean inPlace = ci.isPresent() && runsSupervised(ci.get()) && pg.holdDown(ci.get().id(), Duration.ofSeconds(15));
         if (!inPlace) {
             ci.ifPresent(x -> {
                 containers.kill(x.id());
@@ -470,12 +469,17 @@ public class CloneService implements CloneOperations {
      */
     public boolean releaseIfHeld(CloneRecord c, ContainerInfo ci) {
         return locks.with(c.id(), () -> {
-            if (!ci.running() || !"1".equals(ci.labels().get(Layout.LABEL_SUPERVISED)) || !pg.isHeld(ci.id())) {
+            if (!runsSupervised(ci) || !pg.isHeld(ci.id())) {
                 return false;
             }
             pg.release(ci.id());
             return true;
         });
+    }
+
+    /** A running container whose server the supervisor runs ({@link PostgresContainers#supervised}): it can be held down. */
+    private static boolean runsSupervised(ContainerInfo ci) {
+        return ci.running() && "1".equals(ci.labels().get(Layout.LABEL_SUPERVISED));
     }
 
     /** For the reconciler: finishes a reset an earlier agent was killed in the middle of (takes the clone's lock). */
@@ -607,7 +611,7 @@ public class CloneService implements CloneOperations {
                     : CompletableFuture.runAsync(() -> zfs.set(c.get().dataset(), Props.STATE, Props.STATE_DESTROYING), background);
             List<ContainerInfo> removeNow = new ArrayList<>();
             for (ContainerInfo x : ctrs) {
-                boolean held = x.running() && "1".equals(x.labels().get(Layout.LABEL_SUPERVISED)) && pg.holdDown(x.id(), Duration.ofSeconds(5));
+                boolean held = runsSupervised(x) && pg.holdDown(x.id(), Duration.ofSeconds(5));
                 if (!held) {
                     removeNow.add(x);
                 }

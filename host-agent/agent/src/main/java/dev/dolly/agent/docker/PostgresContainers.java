@@ -109,7 +109,7 @@ public class PostgresContainers {
         if (pid <= 0) {
             return false;
         }
-        java.nio.file.Path marker = java.nio.file.Path.of("/proc/" + pid + "/root" + DOWN_MARKER);
+        java.nio.file.Path marker = downMarker(pid);
         if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/" + pid + "/root/tmp"))) {
             return false;
         }
@@ -136,8 +136,12 @@ public class PostgresContainers {
      */
     public boolean isHeld(String id) {
         long pid = containers.hostPid(id);
-        return pid > 0 && java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid + "/root" + DOWN_MARKER),
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return pid > 0 && java.nio.file.Files.exists(downMarker(pid), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** {@link #DOWN_MARKER} of the container whose init has host pid {@code pid}, seen from the host. */
+    private static java.nio.file.Path downMarker(long pid) {
+        return java.nio.file.Path.of("/proc/" + pid + "/root" + DOWN_MARKER);
     }
 
     /** Starts the server of a supervised container that {@link #holdDown} stopped. */
