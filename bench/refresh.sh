@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./dolly bench refresh — a masked live-source refresh against pg_dump/pg_restore, on one ~1 GB source.
 #
-# Starts a source PostgreSQL 15 on the host (in the JVM temp dir, free port), loads ~1 GB of customers and
+# Starts a source PostgreSQL 15 on the host (under /tmp, free port), loads ~1 GB of customers and
 # orders, and runs, interleaved, REFRESH_BENCH_RUNS times (default 3):
 #   masked_refresh              a refresh job through the agent's job runner and build path
 #                               (dataset, initdb, build server, pre-data, five masked columns across two

@@ -22,7 +22,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A throw-away PostgreSQL 15 server for tests: initdb into {@code <java.io.tmpdir>/dolly-pg-<name>-<random>} as
+ * A throw-away PostgreSQL 15 server for tests: initdb into {@code /tmp/dolly-pg-<name>-<random>} as
  * the {@code postgres} OS user, started on a free port (127.0.0.1, trust auth), stopped and
  * deleted by {@link #close()}. {@code nonDurable} uses the build-server settings of DESIGN §3.
  */
@@ -44,10 +44,9 @@ final class PgServer implements AutoCloseable {
     static PgServer start(String name, boolean nonDurable) throws Exception {
         byte[] r = new byte[3];
         new SecureRandom().nextBytes(r);
-        // in the JVM's temp directory, not the checkout's target/: the postgres OS user must reach it, and a checkout
-        // may sit under a directory only root can enter (a clone into `mktemp -d` is 0700)
-        Path dir = Files.createDirectory(Paths.get(System.getProperty("java.io.tmpdir"),
-                "dolly-pg-" + name + "-" + HexFormat.of().formatHex(r)));
+        // in /tmp, not under the checkout (target/, or java.io.tmpdir, which the build points at target/tmp): the
+        // postgres OS user must reach it, and a checkout may sit under a directory only root can enter (mktemp -d: 0700)
+        Path dir = Files.createDirectory(Paths.get("/tmp", "dolly-pg-" + name + "-" + HexFormat.of().formatHex(r)));
         RUN.run(List.of("chown", "postgres:postgres", dir.toString()));
         PgServer s = new PgServer(dir, freePort());
         asPostgres(BIN + "/initdb", "-D", s.data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
