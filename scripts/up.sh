@@ -69,8 +69,9 @@ CONFIG="$STATE/dolly.yaml"
 sed -e "s/\${DOLLY_DEMO_SOURCE_SYSTEM_ID}/$SYSID/" -e "s/^      port: 5499\$/      port: $SOURCE_PORT/" "$ROOT/config/dolly.yaml" >"$CONFIG"
 ln -sfn ../config/seed "$STATE/seed"   # seed paths are relative to the config file
 
-# clones kept across `./dolly down` (which stops their containers): serve them again
-stopped=$(docker ps -aq --filter "label=dolly.root=dolly" --filter status=exited)
+# clones kept across `./dolly down` (which stops their containers): serve them again. Their twins (second servers in
+# the clone containers' network namespaces) are the agent's to start again, once the clone containers run
+stopped=$(docker ps -aq --filter "label=dolly.root=dolly" --filter "label=dolly.kind=clone" --filter status=exited)
 if [ -n "$stopped" ]; then
   say "restarting $(echo "$stopped" | wc -l) kept clone container(s)"
   docker start $stopped >/dev/null

@@ -33,6 +33,8 @@ public final class Layout {
     public static final String KIND_INIT = "initdb";
     /** A short-lived source tool run (pg_dump, pg_dumpall of the template's major). */
     public static final String KIND_TOOL = "tool";
+    /** The second server of a clone, in the clone container's network namespace ({@code dev.dolly.agent.clone.Twins}). */
+    public static final String KIND_TWIN = "twin";
 
     private final String root;
 
@@ -87,6 +89,15 @@ public final class Layout {
     }
 
     public String cloneContainer(String cloneId) { return rootSlug() + ".clone." + cloneId; }
+
+    /** The container of clone {@code cloneId}'s twin (joined to the clone container's network namespace). */
+    public String twinContainer(String cloneId) { return rootSlug() + ".twin." + cloneId; }
+
+    /** The twin dataset of a clone's dataset: a child, so {@code zfs destroy -r} of the clone takes it along. */
+    public static String twinOf(String cloneDataset) { return cloneDataset + "/" + TWIN; }
+
+    /** Leaf name of a clone's twin dataset. */
+    public static final String TWIN = "twin";
 
     public String buildContainer(String template, String buildId) { return rootSlug() + ".build." + template + "." + buildId; }
 

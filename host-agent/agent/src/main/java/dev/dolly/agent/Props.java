@@ -54,6 +54,12 @@ public final class Props {
     public static final String STATE_SPARE = "spare";
     /** on a clone made from a spare: its clone id (its dataset keeps the spare's name); absent: the dataset's name is the id. */
     public static final String CLONE = "dolly:clone";
+    /**
+     * On a clone: which of its two copies serves behind its port, {@link #SERVING_TWIN} or absent (its own dataset). Written
+     * once per reset that swaps them: the point a reset by twin commits at ({@code dev.dolly.agent.clone.Twins}).
+     */
+    public static final String SERVING = "dolly:serving";
+    public static final String SERVING_TWIN = "twin";
 
     private Props() {}
 }

@@ -31,7 +31,9 @@ public record CloneRecord(
         long referencedBytes,
         boolean hasCreatedSnapshot,
         List<Savepoint> savepoints,
-        int postgres) {
+        int postgres,
+        boolean hasTwin,
+        boolean twinServes) {
 
     public record Savepoint(String name, Instant createdAt) {}
 
@@ -52,25 +54,50 @@ public record CloneRecord(
     /** This record after a reset: last activity {@code at}, {@code used} bytes. */
     public CloneRecord afterReset(Instant at, long used) {
         return new CloneRecord(id, dataset, state, port, owner, user, template, snapshot, database, createdAt, expiresAt, protectedClone,
-                at, verifier, guid, null, used, referencedBytes, hasCreatedSnapshot, savepoints, postgres);
+                at, verifier, guid, null, used, referencedBytes, hasCreatedSnapshot, savepoints, postgres, hasTwin, twinServes);
+    }
+
+    /**
+     * The dataset whose data serves behind the clone's port: its own, or its twin's after a reset swapped them
+     * ({@link Props#SERVING}). Savepoints and resets work on it; the clone's properties stay on {@link #dataset}.
+     */
+    public String serving() {
+        return twinServes ? Layout.twinOf(dataset) : dataset;
+    }
+
+    /** This record after a reset by twin: the other copy serves, at {@code @created}, with no savepoints. */
+    public CloneRecord swapped(Instant at) {
+        return new CloneRecord(id, dataset, state, port, owner, user, template, snapshot, database, createdAt, expiresAt, protectedClone,
+                at, verifier, guid, null, usedBytes, referencedBytes, true, List.of(), postgres, true, !twinServes);
     }
 
     public boolean hasSavepoint(String name) {
         return savepoints.stream().anyMatch(s -> s.name().equals(name));
     }
 
-    /** Builds the record of dataset {@code dataset} from a recursive {@code zfs get} (its entries and its snapshots'). */
+    /**
+     * Builds the record of dataset {@code dataset} from a recursive {@code zfs get} (its entries and its snapshots', and its
+     * twin's: the savepoints and {@code @created} are those of whichever copy serves).
+     */
     static CloneRecord of(String dataset, Collection<ZfsEntry> entries) {
         ZfsEntry ds = null;
+        boolean twin = false;
+        for (ZfsEntry e : entries) {
+            if (!e.isSnapshot() && e.dataset().equals(dataset)) {
+                ds = e;
+            } else if (!e.isSnapshot() && e.dataset().equals(Layout.twinOf(dataset))) {
+                twin = true;
+            }
+        }
+        boolean twinServes = ds != null && Props.SERVING_TWIN.equals(ds.get(Props.SERVING));
+        String serving = twinServes ? Layout.twinOf(dataset) : dataset;
         boolean created = false;
         List<Savepoint> sps = new ArrayList<>();
         for (ZfsEntry e : entries) {
-            if (!e.dataset().equals(dataset)) {
+            if (!e.isSnapshot() || !e.dataset().equals(serving)) {
                 continue;
             }
-            if (!e.isSnapshot()) {
-                ds = e;
-            } else if (Layout.CREATED.equals(e.snapshotName())) {
+            if (Layout.CREATED.equals(e.snapshotName())) {
                 created = true;
             } else if (e.snapshotName().startsWith(Layout.SAVEPOINT_PREFIX)) {
                 sps.add(new Savepoint(e.snapshotName().substring(Layout.SAVEPOINT_PREFIX.length()),
@@ -88,7 +115,7 @@ public record CloneRecord(
                 createdAt != null ? createdAt : Instant.ofEpochSecond(ds.getLong("creation", 0)),
                 instant(ds.get(Props.EXPIRES)), "true".equals(ds.get(Props.PROTECTED)), instant(ds.get(Props.ACTIVITY)),
                 ds.get(Props.VERIFIER), ds.get("guid"), ds.get(Props.RESETTING), ds.getLong("used", 0), ds.getLong("referenced", 0), created, List.copyOf(sps),
-                Props.major(ds.get(Props.POSTGRES)));
+                Props.major(ds.get(Props.POSTGRES)), twin, twinServes);
     }
 
     private static Instant instant(String s) {

@@ -71,7 +71,7 @@ public class CloneService implements CloneOperations {
     static final List<String> CLONE_PROPS = List.of("type", "creation", "used", "referenced",
             Props.STATE, Props.PORT, Props.OWNER, Props.USER, Props.TEMPLATE, Props.SNAPSHOT, Props.DATABASE,
             Props.CREATED, Props.EXPIRES, Props.PROTECTED, Props.ACTIVITY, Props.VERIFIER, Props.RESETTING, "guid",
-            Props.POSTGRES, Props.CLONE);
+            Props.POSTGRES, Props.CLONE, Props.SERVING);
 
     private final AgentConfig config;
     private final Layout layout;
@@ -90,6 +90,7 @@ public class CloneService implements CloneOperations {
     private final CloneDatasets datasets;
     private final SparePool spares;
     private final CloneOwnership ownership;
+    private final Twins twins;
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clone-background");
         t.setDaemon(true);
@@ -117,6 +118,26 @@ public class CloneService implements CloneOperations {
         this.spares = new SparePool(config, layout, zfs, containers, cloneContainers, datasets, ownership,
                 new SpareMaker(config, layout, zfs, pg, cloneContainers, ports, catalog, keys, reserve), clock);
         catalog.onPromote(spares::promoted);
+        this.twins = new Twins(config, layout, zfs, pg, cloneContainers, keys, ownership,
+                new dev.dolly.agent.docker.TwinRules(pg.runner()), this::clonesMountpoint);
+    }
+
+    /** The clones' twins (a reset to {@code @created} swaps in the standby copy). */
+    public Twins twins() {
+        return twins;
+    }
+
+    /** Prepares clone {@code id}'s standby copy in the background (after a create, a reset by twin, a start). */
+    private void prepareTwinLater(String id, String template) {
+        twins.prepareLater(id, template, body -> locks.tryWith(id, body), () -> find(id), spares::coldCreating);
+    }
+
+    /** For the reconciler: clone {@code c}'s twin as its properties say, its standby prepared again. Takes the lock. */
+    public void reconcileTwin(CloneRecord c, ContainerInfo primary) {
+        locks.with(c.id(), () -> {
+            twins.reconcile(c, primary, body -> locks.tryWith(c.id(), body), () -> find(c.id()), spares::coldCreating);
+            return null;
+        });
     }
 
     /** The warm spares of this host's templates. */
@@ -158,9 +179,12 @@ public class CloneService implements CloneOperations {
             }
             Optional<CloneCredentials> warm = fromSpare(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone());
             if (warm.isPresent()) {
+                prepareTwinLater(id, template);
                 return new Created(warm.get(), true);
             }
-            return new Created(spares.coldCreate(() -> doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone())), true);
+            CloneCredentials made = spares.coldCreate(() -> doCreate(id, tc, owner, snapshot, r.expiresAt(), r.protectedClone()));
+            prepareTwinLater(id, template);
+            return new Created(made, true);
         }));
     }
 
@@ -288,8 +312,14 @@ public class CloneService implements CloneOperations {
         Map<String, List<ZfsEntry>> byDataset = new LinkedHashMap<>();
         String prefix = layout.clones() + "/";
         for (ZfsEntry e : entries.values()) {
-            if (e.dataset().startsWith(prefix) && e.dataset().indexOf('/', prefix.length()) < 0) {
+            if (!e.dataset().startsWith(prefix)) {
+                continue;
+            }
+            int slash = e.dataset().indexOf('/', prefix.length());
+            if (slash < 0) {
                 byDataset.computeIfAbsent(e.dataset(), k -> new ArrayList<>()).add(e);
+            } else if (e.dataset().substring(slash + 1).equals(Layout.TWIN)) { // a clone's twin: its parent's record reads it
+                byDataset.computeIfAbsent(e.dataset().substring(0, slash), k -> new ArrayList<>()).add(e);
             }
         }
         List<CloneRecord> out = new ArrayList<>();
@@ -378,22 +408,46 @@ public class CloneService implements CloneOperations {
             // the container's lookup beside the record's (neither needs the other)
             CompletableFuture<Optional<ContainerInfo>> found = CompletableFuture.supplyAsync(() -> container(id), background);
             CloneRecord c = requireReady(id);
+            if (savepoint == null && twins.ready(c)) {
+                Optional<ContainerInfo> primary = join(found);
+                if (primary.isPresent() && runsSupervised(primary.get())) {
+                    phases.mark("find");
+                    return view(swapTwin(c, primary.get(), phases), "ready");
+                }
+            }
             String target;
             if (savepoint == null) {
                 if (!c.hasCreatedSnapshot()) {
                     throw new AgentException(ErrorCode.INTERNAL, "clone '" + id + "' lost its @created snapshot: destroy and re-create it");
                 }
-                target = Layout.createdOf(c.dataset());
+                target = Layout.createdOf(c.serving());
             } else {
                 if (!c.hasSavepoint(savepoint)) {
                     throw CloneErrors.unknownSavepoint(id, savepoint);
                 }
-                target = Layout.savepointOf(c.dataset(), savepoint);
+                target = Layout.savepointOf(c.serving(), savepoint);
             }
             CloneRecord after = resetTo(c, target.substring(target.indexOf('@') + 1), found, phases);
             log.info("clone {} reset to {} in {}", id, savepoint == null ? "its creation" : "savepoint " + savepoint, phases);
             return view(after, "ready");
         }));
+    }
+
+    /** A reset to {@code @created} by swapping in the clone's prepared standby ({@link Twins#swap}). Caller holds the lock. */
+    private CloneRecord swapTwin(CloneRecord c, ContainerInfo primary, Phases phases) {
+        Instant now = clock.instant();
+        CompletableFuture<Void> activity = CompletableFuture.runAsync(() -> zfs.set(c.dataset(), Props.ACTIVITY, now.toString()), background);
+        try {
+            CloneRecord after = twins.swap(c, primary, now, phases);
+            join(activity);
+            Faults.step("reset.after-done");
+            log.info("clone {} reset to its creation by swapping in its standby, in {}", c.id(), phases);
+            return after;
+        } catch (RuntimeException | SQLException e) {
+            throw errors.translate("reset clone " + c.id(), e);
+        } finally {
+            prepareTwinLater(c.id(), c.template()); // the old copy becomes the next standby (or the standby is made again)
+        }
     }
 
     /**
@@ -403,13 +457,18 @@ public class CloneService implements CloneOperations {
      */
     private CloneRecord resetTo(CloneRecord c, String snapName, CompletableFuture<Optional<ContainerInfo>> found, Phases phases) {
         String id = c.id();
-        String target = c.dataset() + "@" + snapName;
+        String target = c.serving() + "@" + snapName;
         Instant now = clock.instant();
         // beside the mark: the activity time (a property: no snapshot holds it)
         CompletableFuture<Void> activity = CompletableFuture.runAsync(() -> zfs.set(c.dataset(), Props.ACTIVITY, now.toString()), background);
         zfs.set(c.dataset(), Props.RESETTING, snapName);
         Faults.step("reset.after-mark");
-        Optional<ContainerInfo> ci = join(found);
+        // the server that serves: the clone container's, or its twin's after a reset by twin
+        Optional<ContainerInfo> ci = c.twinServes() ? cloneContainers.twin(id) : join(found);
+        if (c.twinServes() && ci.map(x -> !runsSupervised(x)).orElse(true)) {
+            throw new AgentException(ErrorCode.CONTAINER_FAILED, "clone " + id + " is served by its twin, whose container is not running: "
+                    + "restart the agent (it starts the twin again) or destroy and re-create the clone");
+        }
         phases.mark("find");
         // its data is about to be thrown away: no clean shutdown needed. A supervised container keeps
         // running (network, published port) while only PostgreSQL is stopped and started again; the hold
@@ -456,6 +515,11 @@ public class CloneService implements CloneOperations {
             zfs.inherit(c.dataset(), Props.RESETTING);
             phases.mark("zfs inherit");
             Faults.step("reset.after-done");
+            if (!inPlace) {
+                // a new clone container is a new network namespace: the twin joined the old one
+                twins.forget(id);
+                prepareTwinLater(id, c.template());
+            }
             return c.afterReset(now, join(used));
         } catch (RuntimeException | SQLException e) {
             throw errors.translate("reset clone " + id, e);
@@ -557,7 +621,7 @@ public class CloneService implements CloneOperations {
             }
             Faults.step("savepoint.after-checkpoint");
             try {
-                zfs.snapshot(Layout.savepointOf(c.dataset(), name));
+                zfs.snapshot(Layout.savepointOf(c.serving(), name));
             } catch (RuntimeException e) {
                 throw errors.translate("savepoint " + name + " of clone " + id, e);
             }
@@ -578,7 +642,7 @@ public class CloneService implements CloneOperations {
             if (!c.hasSavepoint(name)) {
                 throw CloneErrors.unknownSavepoint(id, name);
             }
-            zfs.destroy(Layout.savepointOf(c.dataset(), name));
+            zfs.destroy(Layout.savepointOf(c.serving(), name));
             return null;
         }));
     }
@@ -598,7 +662,12 @@ public class CloneService implements CloneOperations {
         String id = Names.cloneId(cloneId);
         timed("destroy", () -> locks.with(id, () -> {
             Phases phases = new Phases();
-            CompletableFuture<List<ContainerInfo>> listed = CompletableFuture.supplyAsync(() -> cloneContainers.all(id), background);
+            twins.forget(id);
+            CompletableFuture<List<ContainerInfo>> listed = CompletableFuture.supplyAsync(() -> {
+                List<ContainerInfo> all = new ArrayList<>(cloneContainers.all(id));
+                cloneContainers.twin(id).ifPresent(all::add); // the owner's sessions may be on its twin's server
+                return all;
+            }, background);
             Optional<CloneRecord> c = find(id);
             List<ContainerInfo> ctrs = join(listed);
             phases.mark("find");
@@ -653,6 +722,7 @@ public class CloneService implements CloneOperations {
      */
     private void finishDestroy(String id, String dataset, int port, String template) {
         Phases phases = new Phases();
+        twins.remove(id); // first: it lives in the clone container's network namespace
         for (ContainerInfo x : cloneContainers.all(id)) {
             containers.removeForce(x.id());
         }
@@ -695,6 +765,7 @@ public class CloneService implements CloneOperations {
             f.join();
         } catch (RuntimeException | Error e) {
             // logged by the destroy (or a test's injected crash): what it left goes here
+            twins.remove(id);
             for (ContainerInfo x : cloneContainers.all(id)) {
                 containers.removeForce(x.id());
             }
@@ -741,6 +812,7 @@ public class CloneService implements CloneOperations {
 
     /** Removes a clone's containers, dataset and port without asking (reconciliation, half-made clones). Caller holds the lock. */
     void removeEverything(String id, String dataset, int port) {
+        twins.remove(id);
         for (ContainerInfo x : cloneContainers.all(id)) {
             containers.removeForce(x.id());
         }
@@ -856,6 +928,7 @@ public class CloneService implements CloneOperations {
     public void close() {
         awaitDestroys(Duration.ofSeconds(30));
         spares.close();
+        twins.close();
         background.shutdown();
     }
 }

@@ -50,7 +50,7 @@ import java.util.Map;
  *     pids: 512                # process limit of a clone's container
  *     quota: 10g               # ZFS quota of a clone, savepoints included (0: none)
  *     savepoints: 10           # most savepoints per clone
- *     spares: 2                # warm spares per template (0: none): a create takes a running one
+ *     spares: 2                # warm spares per template (0: none, and no reset twin): a create takes a running one
  *   poolReserve: 10%           # creates, savepoints and refreshes must leave this much of the pool free
  *   callback:                  # optional: push refresh jobs and heartbeats to the control plane
  *     url: http://127.0.0.1:8080/agent/callback

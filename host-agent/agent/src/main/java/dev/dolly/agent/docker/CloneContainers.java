@@ -42,9 +42,30 @@ public final class CloneContainers {
         return spec(layout.spareContainer(key), key, template, snapshot, major, "", port, dataDir);
     }
 
+    /** Port the twin's server listens on inside the clone container's network namespace (the clone's own listens on 5432). */
+    public static final int TWIN_PORT = 5433;
+
+    /**
+     * The twin container of clone {@code id}: the clone container's image, confinement and limits, in the network
+     * namespace of the clone's container {@code primaryContainerId} (no port of its own), its server on
+     * {@link #TWIN_PORT}, serving the twin dataset mounted at {@code dataDir}.
+     */
+    public ContainerSpec twinSpec(String id, String template, String snapshot, int major, String owner, String primaryContainerId,
+                                  String dataDir) {
+        ContainerSpec s = spec(layout.twinContainer(id), Layout.KIND_TWIN, id, template, snapshot, major, owner, 0, TWIN_PORT, dataDir);
+        return new ContainerSpec(s.name(), s.image(), s.cmd(), s.user(), s.labels(), s.binds(), s.bindIp(), 0, false, s.memoryBytes(),
+                s.init(), s.shmBytes(), s.confinement().onNetwork(ContainerSpec.JOIN_PREFIX + primaryContainerId));
+    }
+
     private ContainerSpec spec(String name, String id, String template, String snapshot, int major, String owner, int port, String dataDir) {
+        return spec(name, Layout.KIND_CLONE, id, template, snapshot, major, owner, port,
+                config.network() == AgentConfig.Network.HOST ? port : 5432, dataDir);
+    }
+
+    private ContainerSpec spec(String name, String kind, String id, String template, String snapshot, int major, String owner, int port,
+                               int serverPort, String dataDir) {
         long memory = memoryFor(template);
-        Map<String, String> labels = layout.labels(Layout.KIND_CLONE);
+        Map<String, String> labels = layout.labels(kind);
         labels.put(Layout.LABEL_CLONE, id);
         labels.put(Layout.LABEL_TEMPLATE, template);
         labels.put(Layout.LABEL_SNAPSHOT, snapshot);
@@ -57,7 +78,7 @@ public final class CloneContainers {
             settings.put("shared_buffers", Math.max(16, Math.min(1024, memory / 4 >> 20)) + "MB");
         }
         return new ContainerSpec(name, config.imageFor(template, major),
-                PostgresContainers.supervised(PostgresContainers.serverCommand("*", hostNet ? port : 5432, settings)), "postgres", labels,
+                PostgresContainers.supervised(PostgresContainers.serverCommand("*", serverPort, settings)), "postgres", labels,
                 Map.of(dataDir, "/pgdata"), config.bindAddress(), port, hostNet, memory, true, Math.max(64L << 20, memory / 4),
                 confinement(config.template(template).map(t -> t.cloneDefaults().limits()).orElse(config.isolation().cloneDefaults())));
     }
@@ -95,6 +116,23 @@ public final class CloneContainers {
     public String cloneIdOf(ContainerInfo ci) {
         String byName = layout.cloneIdOfContainer(ci.name());
         return byName != null ? byName : ci.labels().get(Layout.LABEL_CLONE);
+    }
+
+    /** The twin container of clone {@code id}, if there is one. */
+    public Optional<ContainerInfo> twin(String id) {
+        return containers.lookup(layout.twinContainer(id)).filter(x -> x.name().equals(layout.twinContainer(id)));
+    }
+
+    /** Every twin container under this dataset root, by clone id. */
+    public Map<String, ContainerInfo> twins() {
+        Map<String, ContainerInfo> out = new HashMap<>();
+        for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_TWIN))) {
+            String id = ci.labels().get(Layout.LABEL_CLONE);
+            if (id != null) {
+                out.put(id, ci);
+            }
+        }
+        return out;
     }
 
     /** Every clone container under this dataset root, by clone id (spares' containers are not clones'). */

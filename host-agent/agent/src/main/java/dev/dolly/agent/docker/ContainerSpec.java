@@ -46,6 +46,9 @@ public record ContainerSpec(
         }
     }
 
+    /** {@link Confinement#network()} {@code container:<id>}: join that container's network namespace (no ports of its own). */
+    public static final String JOIN_PREFIX = "container:";
+
     public ContainerSpec {
         confinement = confinement == null ? Confinement.DEFAULT : confinement;
         cmd = List.copyOf(cmd);

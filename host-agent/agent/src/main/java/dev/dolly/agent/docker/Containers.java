@@ -85,8 +85,11 @@ public class Containers {
         if (spec.user() != null) {
             cmd.withUser(spec.user());
         }
+        String network = spec.confinement().network();
         if (spec.hostNetwork()) {
             hc.withNetworkMode("host");
+        } else if (network != null && network.startsWith(ContainerSpec.JOIN_PREFIX)) {
+            hc.withNetworkMode(network); // another container's namespace: its addresses, its published ports
         } else if (spec.hostPort() > 0) {
             hc.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(spec.bindIp(), spec.hostPort()), PG_PORT));
             cmd.withExposedPorts(PG_PORT);
@@ -244,6 +247,20 @@ public class Containers {
                     "running".equals(c.getState()), c.getStatus()));
         }
         return out;
+    }
+
+    /** The container's address on its (first) docker network while it runs, or empty. */
+    public Optional<String> ipAddress(String id) {
+        try {
+            InspectContainerResponse r = dc().inspectContainerCmd(id).exec();
+            if (r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null) {
+                return Optional.empty();
+            }
+            return r.getNetworkSettings().getNetworks().values().stream().map(n -> n.getIpAddress())
+                    .filter(a -> a != null && !a.isBlank()).findFirst();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     public Optional<ContainerState> inspect(String id) {

@@ -44,6 +44,11 @@ public class PostgresContainers {
         return containers;
     }
 
+    /** The runner for host commands next to containers (signals, network-namespace rules): the agent's, or a local one. */
+    public ProcessRunner runner() {
+        return runner != null ? runner : new dev.dolly.agent.process.LocalProcessRunner();
+    }
+
     /**
      * {@code postgres -D /pgdata -c listen_addresses=… -c port=… -c unix_socket_directories=/tmp [-c k=v]…}.
      */

@@ -130,6 +130,14 @@ public class Reconciler {
         }
         Map<String, ContainerInfo> byClone = new java.util.HashMap<>();
         for (ContainerInfo c : all) {
+            // twins of clones that are gone or not ready (those of ready clones are seen to below, after their clone's container)
+            if (Layout.KIND_TWIN.equals(c.labels().get(Layout.LABEL_KIND)) && !cloneIds.contains(c.labels().get(Layout.LABEL_CLONE))) {
+                containers.removeForce(c.id());
+                r.removedContainers().add(c.name());
+                log.info("reconcile: removed twin container {} (no ready clone '{}')", c.name(), c.labels().get(Layout.LABEL_CLONE));
+            }
+        }
+        for (ContainerInfo c : all) {
             // a clone made from a spare runs the spare's container, renamed for the clone: the name tells whose it is
             String id = layout.cloneIdOfContainer(c.name()) != null ? layout.cloneIdOfContainer(c.name()) : c.labels().get(Layout.LABEL_CLONE);
             if (!Layout.KIND_CLONE.equals(c.labels().get(Layout.LABEL_KIND)) || id == null || Layout.isSpareKey(id)) {
@@ -194,6 +202,12 @@ public class Reconciler {
                 } catch (RuntimeException ex) {
                     log.error("reconcile: cannot start the held-down server of clone {}: {}", c.id(), ex.getMessage());
                 }
+            }
+            // its twin as dolly:serving says (started again when it serves), its standby prepared again in the background
+            try {
+                clones.container(c.id()).filter(ContainerInfo::running).ifPresent(primary -> clones.reconcileTwin(c, primary));
+            } catch (RuntimeException ex) {
+                log.error("reconcile: cannot restore the twin of clone {}: {}", c.id(), ex.getMessage());
             }
         }
 

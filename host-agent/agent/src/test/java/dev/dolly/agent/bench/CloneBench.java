@@ -268,7 +268,9 @@ public final class CloneBench {
                         ready.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(s);
                     }
                 }
-                spares.awaitFull(template); // a clone is used a while before a reset: the refill its create started is done
+                // a clone is used a while before a reset: the refill and the standby (twin) its create started are done
+                spares.awaitFull(template);
+                spares.awaitStandby(id);
                 t0 = System.nanoTime();
                 api.reset(id, null);
                 try (Connection conn = connect(c, c.cloneView().database())) {

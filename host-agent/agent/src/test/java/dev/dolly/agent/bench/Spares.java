@@ -39,6 +39,14 @@ final class Spares {
         }
     }
 
+    /** Waits (up to 2 min) until clone {@code id}'s standby is ready for a reset by twin ({@code dev.dolly.agent.clone.Twins}). */
+    void awaitStandby(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!agent.clones().twins().ready(agent.clones().find(id).orElseThrow()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     /** Seconds from request to a working connection of {@code n} creates sent at once (the spares run out); all destroyed after. */
     List<Double> burst(String template, int n) throws Exception {
         awaitFull(template);

@@ -124,6 +124,11 @@ public final class SparePool implements AutoCloseable {
         }
     }
 
+    /** True while a create runs on the ordinary path (background work that competes for docker and zfs waits). */
+    public boolean coldCreating() {
+        return coldCreates.get() > 0;
+    }
+
     /** Wakes the refill (a spare was taken). */
     public void wake() {
         wake.release();
