@@ -678,11 +678,13 @@ public class CloneService implements CloneOperations {
             // again: the destroy was never answered) or a marked one (and removes it, containers and dataset)
             CompletableFuture<Void> marked = c.isEmpty() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> zfs.set(c.get().dataset(), Props.STATE, Props.STATE_DESTROYING), background);
+            // the servers (the clone's, its twin's) held down side by side
+            List<CompletableFuture<Boolean>> holds = ctrs.stream().map(x -> CompletableFuture.supplyAsync(
+                    () -> runsSupervised(x) && pg.holdDown(x.id(), Duration.ofSeconds(5)), background)).toList();
             List<ContainerInfo> removeNow = new ArrayList<>();
-            for (ContainerInfo x : ctrs) {
-                boolean held = runsSupervised(x) && pg.holdDown(x.id(), Duration.ofSeconds(5));
-                if (!held) {
-                    removeNow.add(x);
+            for (int i = 0; i < ctrs.size(); i++) {
+                if (!join(holds.get(i))) {
+                    removeNow.add(ctrs.get(i));
                 }
             }
             try {

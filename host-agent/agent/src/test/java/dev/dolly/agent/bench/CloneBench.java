@@ -47,8 +47,10 @@ import java.util.Properties;
  * <p>For a ~100 MB and a ~1 GB seed template: {@code clone_ready} (create request → the returned
  * credentials open a connection), {@code reset}, {@code destroy}; on the same data in a clone,
  * {@code create_database_template} (CREATE DATABASE … TEMPLATE) and {@code dump_restore}
- * ({@code pg_dump -Fc | pg_restore}); then {@code idle_clone_disk_bytes} and
- * {@code idle_clone_rss_bytes} over 50 idle clones of the ~1 GB template. Writes
+ * ({@code pg_dump -Fc | pg_restore}); then {@code idle_clone_disk_bytes} (twin included),
+ * {@code idle_clone_rss_bytes} and {@code twin_rss_bytes} (each clone's standby server) over 50 idle clones of the ~1 GB
+ * template, each with its twin ready. A reset is measured once the clone's standby is ready (a reset within the half
+ * second after a create or a reset goes in place instead). Writes
  * {@code {"results":[{"metric","size_bytes","n","p50_s","p95_s"}…]}} (byte metrics carry
  * {@code value}, {@code p50}, {@code p95} in bytes per clone instead) and prints a table.
  * {@code --postgres 17} runs it all on PostgreSQL 17 (templates say {@code postgres: 17}; the
@@ -361,6 +363,15 @@ public final class CloneBench {
         }
     }
 
+    /** Waits (up to 2 min) until clone {@code id}'s standby is ready; no wait for a template without twins. */
+    private static void awaitStandby(Agent agent, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (agent.clones().find(id).map(c -> agent.clones().twins().enabled(c.template()) && !agent.clones().twins().ready(c)).orElse(false)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     private void idle(Agent agent, AgentClient api, String template, long size, int count) throws Exception {
         agent.clones().awaitDestroys(Duration.ofSeconds(60)); // destroys answered earlier still give their space back
         long before = agent.zfs().space(agent.layout().root()).usedBytes();
@@ -371,9 +382,13 @@ public final class CloneBench {
                 api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
                 ids.add(id);
             }
+            for (String id : ids) {
+                awaitStandby(agent, id); // each clone with its twin, as it is kept
+            }
             Thread.sleep(5000); // let them settle: startup done, nothing running
             long after = agent.zfs().space(agent.layout().root()).usedBytes();
             List<Double> rss = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Double> twinRss = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Double> disk = new ArrayList<>();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
             try {
@@ -389,11 +404,22 @@ public final class CloneBench {
                         }
                     }));
                 }
+                for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_TWIN))) {
+                    fs.add(pool.submit(() -> {
+                        long m = agent.containers().memoryUsage(ci.id());
+                        if (m >= 0) {
+                            twinRss.add((double) m);
+                        }
+                    }));
+                }
                 for (var f : fs) {
                     f.get();
                 }
             } finally {
                 pool.shutdown();
+            }
+            if (!twinRss.isEmpty()) {
+                addBytes("twin_rss_bytes", size, twinRss.size(), twinRss.stream().mapToDouble(d -> d).average().orElse(-1), twinRss);
             }
             for (var c : agent.clones().records()) {
                 disk.add((double) c.usedBytes());

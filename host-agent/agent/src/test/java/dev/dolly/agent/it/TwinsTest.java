@@ -151,8 +151,16 @@ class TwinsTest {
         AgentClient api = ItAgent.client(agent);
         ItAgent.build(api, "shop");
         CloneCredentials c = api.create(new CreateCloneRequest("iso", "shop", null, "slack:U1", null, false));
+        CloneCredentials other = api.create(new CreateCloneRequest("other", "shop", null, "slack:U2", null, false));
         awaitStandby("iso");
+        String isoAddress = agent.containers().ipAddress(agent.clones().container("iso").orElseThrow().id()).orElseThrow();
         for (int round = 0; round < 2; round++) {
+            // another tenant reaches neither of iso's servers (inter-container traffic is off on the clones' network)
+            try (Connection conn = ItAgent.connect(other)) {
+                for (int port : new int[] {5432, 5433, 6432}) {
+                    assertThat(probe(conn, isoAddress, port)).as("another clone to iso's %d", port).isEqualTo("2");
+                }
+            }
             try (Connection conn = ItAgent.connect(c)) {
                 // a superuser owner runs programs in the server's container: the serving port answers there, the standby's does not
                 int standby = agent.clones().find("iso").orElseThrow().twinServes() ? 5432 : 5433;
@@ -265,10 +273,14 @@ class TwinsTest {
 
     /** pg_isready's exit code for 127.0.0.1:{@code port}, run by the owner inside the server's container (0 answers, 2 no answer). */
     private static String probe(Connection conn, int port) throws SQLException {
+        return probe(conn, "127.0.0.1", port);
+    }
+
+    private static String probe(Connection conn, String host, int port) throws SQLException {
         try (Statement st = conn.createStatement()) {
             st.execute("CREATE TEMP TABLE IF NOT EXISTS probe(line text)");
             st.execute("TRUNCATE probe");
-            st.execute("COPY probe FROM PROGRAM 'pg_isready -q -t 2 -h 127.0.0.1 -p " + port + "; echo $?'");
+            st.execute("COPY probe FROM PROGRAM 'pg_isready -q -t 2 -h " + host + " -p " + port + "; echo $?'");
             try (ResultSet rs = st.executeQuery("SELECT line FROM probe")) {
                 rs.next();
                 return rs.getString(1).trim();
