@@ -152,8 +152,9 @@ public class TemplateCatalog {
         Map<String, List<String>> m = new HashMap<>();
         for (ZfsEntry e : zfs.get(layout.clones(), true, List.of("origin", Props.STATE, Props.CLONE)).values()) {
             String origin = e.get("origin");
-            if (e.isSnapshot() || origin == null || !origin.startsWith(layout.templates() + "/") || Props.STATE_SPARE.equals(e.get(Props.STATE))) {
-                continue; // warm spares are no one's clones
+            if (e.isSnapshot() || origin == null || !origin.startsWith(layout.templates() + "/") || Props.STATE_SPARE.equals(e.get(Props.STATE))
+                    || e.dataset().indexOf('/', layout.clones().length() + 1) >= 0) {
+                continue; // warm spares are no one's clones; a clone's twin (a child dataset) depends on its clone's build too
             }
             String id = e.get(Props.CLONE) == null || e.get(Props.CLONE).isBlank() ? e.leaf() : e.get(Props.CLONE);
             String rel = origin.substring(layout.templates().length() + 1);
