@@ -47,10 +47,10 @@ import java.util.Properties;
  * <p>For a ~100 MB and a ~1 GB seed template: {@code clone_ready} (create request → the returned
  * credentials open a connection), {@code reset}, {@code destroy}; on the same data in a clone,
  * {@code create_database_template} (CREATE DATABASE … TEMPLATE) and {@code dump_restore}
- * ({@code pg_dump -Fc | pg_restore}); then {@code idle_clone_disk_bytes} (twin included),
- * {@code idle_clone_rss_bytes} and {@code twin_rss_bytes} (each clone's standby server) over 50 idle clones of the ~1 GB
- * template, each with its twin ready. A reset is measured once the clone's standby is ready (a reset within the half
- * second after a create or a reset goes in place instead). Writes
+ * ({@code pg_dump -Fc | pg_restore}); then {@code idle_clone_disk_bytes} and {@code idle_clone_rss_bytes} over
+ * 50 idle clones of the ~1 GB template without spares (and so without twins), and {@code twin_rss_bytes} and
+ * {@code twin_disk_bytes} over 3 clones of the template with spares, their standby ready. A reset is measured once
+ * the clone's standby is ready (a reset within the half second after a create or a reset goes in place instead). Writes
  * {@code {"results":[{"metric","size_bytes","n","p50_s","p95_s"}…]}} (byte metrics carry
  * {@code value}, {@code p50}, {@code p95} in bytes per clone instead) and prints a table.
  * {@code --postgres 17} runs it all on PostgreSQL 17 (templates say {@code postgres: 17}; the
@@ -190,6 +190,7 @@ public final class CloneBench {
             Size largest = sizes.get(sizes.size() - 1);
             // the idle rows count the pool's growth per clone: on the template without spares, so a refill does not count
             idle(agent, api, "bench" + largest.name() + "cold", sizeOf.get(largest.name()), idleClones);
+            twinCost(agent, api, "bench" + largest.name(), sizeOf.get(largest.name()), 3);
         } finally {
             agent.close();
             if (toolsContainer != null) {
@@ -250,7 +251,7 @@ public final class CloneBench {
                         hostFloor.computeIfAbsent(size.name(), k -> new ArrayList<>()).add(floorHost);
                     }
                 }
-                // spares off: the template's twin without spares, the create path of before issue 19
+                // spares off: the same template's copy without spares, the create path of before issue 19
                 long t0 = System.nanoTime();
                 CloneCredentials cc = api.create(new CreateCloneRequest(id + "-cold", template + "cold", null, "bench", null, false));
                 try (Connection conn = connect(cc, cc.cloneView().database())) {
@@ -372,6 +373,45 @@ public final class CloneBench {
         }
     }
 
+    /**
+     * What a clone's twin costs (issue 19's reset by twin): {@code count} clones of {@code template} with their standby
+     * ready and settled; {@code twin_rss_bytes} of each twin container, {@code twin_disk_bytes} of each twin dataset.
+     */
+    private void twinCost(Agent agent, AgentClient api, String template, long size, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                String id = "twin" + i;
+                api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
+                ids.add(id);
+                awaitStandby(agent, id);
+            }
+            Thread.sleep(3000);
+            List<Double> rss = new ArrayList<>();
+            List<Double> disk = new ArrayList<>();
+            for (String id : ids) {
+                agent.containers().lookup(agent.layout().twinContainer(id)).ifPresent(ci -> {
+                    long m = agent.containers().memoryUsage(ci.id());
+                    if (m >= 0) {
+                        rss.add((double) m);
+                    }
+                });
+                String twin = Layout.twinOf(agent.clones().find(id).orElseThrow().dataset());
+                agent.zfs().get(twin, List.of("used")).ifPresent(e -> disk.add((double) e.getLong("used", 0)));
+            }
+            addBytes("twin_rss_bytes", size, rss.size(), rss.stream().mapToDouble(d -> d).average().orElse(-1), rss);
+            addBytes("twin_disk_bytes", size, disk.size(), disk.stream().mapToDouble(d -> d).average().orElse(-1), disk);
+        } finally {
+            for (String id : ids) {
+                try {
+                    api.destroy(id);
+                } catch (RuntimeException e) {
+                    System.out.println("bench: destroy " + id + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     private void idle(Agent agent, AgentClient api, String template, long size, int count) throws Exception {
         agent.clones().awaitDestroys(Duration.ofSeconds(60)); // destroys answered earlier still give their space back
         long before = agent.zfs().space(agent.layout().root()).usedBytes();
@@ -382,13 +422,9 @@ public final class CloneBench {
                 api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
                 ids.add(id);
             }
-            for (String id : ids) {
-                awaitStandby(agent, id); // each clone with its twin, as it is kept
-            }
             Thread.sleep(5000); // let them settle: startup done, nothing running
             long after = agent.zfs().space(agent.layout().root()).usedBytes();
             List<Double> rss = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<Double> twinRss = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Double> disk = new ArrayList<>();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
             try {
@@ -404,22 +440,11 @@ public final class CloneBench {
                         }
                     }));
                 }
-                for (ContainerInfo ci : agent.containers().list(Map.of(Layout.LABEL_ROOT, agent.layout().root(), Layout.LABEL_KIND, Layout.KIND_TWIN))) {
-                    fs.add(pool.submit(() -> {
-                        long m = agent.containers().memoryUsage(ci.id());
-                        if (m >= 0) {
-                            twinRss.add((double) m);
-                        }
-                    }));
-                }
                 for (var f : fs) {
                     f.get();
                 }
             } finally {
                 pool.shutdown();
-            }
-            if (!twinRss.isEmpty()) {
-                addBytes("twin_rss_bytes", size, twinRss.size(), twinRss.stream().mapToDouble(d -> d).average().orElse(-1), twinRss);
             }
             for (var c : agent.clones().records()) {
                 disk.add((double) c.usedBytes());
