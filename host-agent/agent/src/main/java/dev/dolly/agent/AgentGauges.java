@@ -60,12 +60,16 @@ public final class AgentGauges {
         }, size, used, free, kept);
 
         Metrics.Rows byState = m.rows("dolly.clones", "Clones on this host by template and state.", "template", "state");
-        Metrics.Rows disk = m.rows("dolly.clone.used.bytes", "Bytes each clone uses (its savepoints included).", "clone", "template");
+        Metrics.Rows disk = m.rows("dolly.clone.used.bytes", "Bytes each clone uses (its savepoints and twin included).", "clone", "template");
+        Metrics.Rows standbys = m.rows("dolly.twins.ready",
+                "Clones whose standby copy is ready, per template: their next reset swaps it in; the others' go in place.", "template");
         m.onScrape(() -> {
             Map<List<String>, Integer> counts = new HashMap<>();
             Map<List<String>, Long> bytes = new HashMap<>();
+            Map<List<String>, Integer> ready = new HashMap<>();
             for (String t : config.templates().keySet()) {
                 counts.put(List.of(t, "ready"), 0); // a template without clones shows 0, not nothing
+                ready.put(List.of(t), 0);
             }
             for (CloneRecord c : clones.records()) {
                 if (c.spare()) {
@@ -73,10 +77,14 @@ public final class AgentGauges {
                 }
                 counts.merge(List.of(c.template(), state(c)), 1, Integer::sum);
                 bytes.put(List.of(c.id(), c.template()), c.usedBytes());
+                if (clones.twins().ready(c)) {
+                    ready.merge(List.of(c.template()), 1, Integer::sum);
+                }
             }
             byState.set(counts);
             disk.set(bytes);
-        }, byState, disk);
+            standbys.set(ready);
+        }, byState, disk, standbys);
 
         Metrics.Rows spares = m.rows("dolly.spares.ready", "Warm spares ready to be taken by a create, per template.", "template");
         Metrics.Rows target = m.rows("dolly.spares.target", "Warm spares each template keeps (clone.spares).", "template");

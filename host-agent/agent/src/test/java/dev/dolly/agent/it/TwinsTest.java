@@ -68,6 +68,7 @@ class TwinsTest {
         ItAgent.build(api, "shop");
         CloneCredentials c = api.create(new CreateCloneRequest("tw", "shop", null, "slack:U1", null, false));
         awaitStandby("tw");
+        assertThat(MetricsScrapeTest.value(api.metrics(), "dolly_twins_ready{template=\"shop\"}")).as("dolly_twins_ready").hasValue(1);
 
         // the twin: the clone's confinement, in the clone container's network namespace, no port of its own
         ContainerInfo primary = agent.clones().container("tw").orElseThrow();
