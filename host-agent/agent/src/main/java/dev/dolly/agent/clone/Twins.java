@@ -109,15 +109,17 @@ public final class Twins implements AutoCloseable {
     public CloneRecord swap(CloneRecord c, ContainerInfo primary, java.time.Instant now, Phases phases) throws SQLException {
         String preparedWith = prepared.remove(c.id());
         boolean toTwin = !c.twinServes();
-        String standbyServer = toTwin ? layout.twinContainer(c.id()) : primary.id();
         long pid = containers.hostPid(primary.id());
         if (pid <= 0) {
             throw new AgentException(ErrorCode.CONTAINER_FAILED, "clone " + c.id() + ": its container stopped during the reset; reset it again");
         }
         if (!Objects.equals(preparedWith, c.verifier())) {
             // the owner's password changed since the standby was made: it gets the current verifier before it serves
-            try (Connection conn = connectTo(c, primary, toTwin, keys.password(c.dataset(), c.guid()))) {
+            char[] own = keys.password(c.dataset(), c.guid());
+            try (Connection conn = connectTo(c, primary, toTwin, own)) {
                 ownership.giveTo(conn, c.dataset(), c.guid(), c.user(), c.verifier(), c.template(), c.port(), c.database());
+            } finally {
+                Arrays.fill(own, '\0');
             }
             phases.mark("role");
         }
@@ -138,14 +140,15 @@ public final class Twins implements AutoCloseable {
         phases.mark("serving set, switched");
         String oldServer = toTwin ? primary.id() : layout.twinContainer(c.id());
         if (!pg.holdDown(oldServer, Duration.ofSeconds(15))) {
-            log.error("clone {}: the server it served from before the reset ({}) could not be held down; removing its container",
-                    c.id(), oldServer.equals(primary.id()) ? "the clone container's" : "the twin's");
-            if (!oldServer.equals(primary.id())) {
+            if (toTwin) {
+                // the clone container holds the namespace the twin serves in: it stays, and its standby preparation holds it again
+                log.error("clone {}: its container's server could not be held down after the reset", c.id());
+            } else {
+                log.error("clone {}: its twin's server could not be held down after the reset; removing the twin's container", c.id());
                 containers.removeForce(oldServer);
             }
         }
         phases.mark("stop old server");
-        log.debug("clone {}: {} now serves ({} is the standby)", c.id(), toTwin ? "its twin" : "its own dataset", standbyServer);
         return c.swapped(now);
     }
 
@@ -243,7 +246,6 @@ public final class Twins implements AutoCloseable {
         String standbyDataset = twinIsStandby ? Layout.twinOf(c.dataset()) : c.dataset();
         Optional<ContainerInfo> twin = cloneContainers.twin(c.id());
         if (twinIsStandby) {
-            String mountpoint = clonesMountpoint.get() + "/" + leaf(c.dataset()) + "." + Layout.TWIN;
             boolean made = false;
             check(current, "the twin's rollback");
             if (c.hasTwin()) {
@@ -265,7 +267,7 @@ public final class Twins implements AutoCloseable {
             }
             if (!made) {
                 check(current, "the twin's zfs clone");
-                zfs.clone(layout.readySnapshot(c.template(), c.snapshot()), standbyDataset, Map.of("mountpoint", mountpoint));
+                zfs.clone(layout.readySnapshot(c.template(), c.snapshot()), standbyDataset, Map.of("mountpoint", twinMountpoint(c)));
                 zfs.snapshot(Layout.createdOf(standbyDataset));
                 phases.mark("zfs clone");
             }
@@ -279,9 +281,7 @@ public final class Twins implements AutoCloseable {
                 pg.release(twin.get().id());
                 phases.mark("start server");
             } else {
-                String id = containers.create(cloneContainers.twinSpec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(),
-                        primary.id(), mountpoint));
-                containers.start(id);
+                startTwinContainer(c, primary);
                 phases.mark("docker start");
             }
         } else {
@@ -326,10 +326,7 @@ public final class Twins implements AutoCloseable {
             Optional<ContainerInfo> twin = cloneContainers.twin(c.id());
             if (twin.isEmpty() || !twin.get().running() || !sameNetwork(twin.get().id(), pid)) {
                 twin.ifPresent(t -> containers.removeForce(t.id()));
-                String mountpoint = clonesMountpoint.get() + "/" + leaf(c.dataset()) + "." + Layout.TWIN;
-                String id = containers.create(cloneContainers.twinSpec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(),
-                        primary.id(), mountpoint));
-                containers.start(id);
+                startTwinContainer(c, primary);
                 started = true;
                 log.info("reconcile: clone {} is served by its twin; started the twin's container again", c.id());
             } else if (pg.isHeld(twin.get().id())) {
@@ -369,20 +366,31 @@ public final class Twins implements AutoCloseable {
         containers.removeForce(layout.twinContainer(id));
     }
 
-    /**
-     * A connection as the agent, from the host to the clone container's address, to the twin's server ({@code twin}) or
-     * the clone container's own, whichever of them serves.
-     */
-    private Connection connectTo(CloneRecord c, ContainerInfo primary, boolean twinIsStandby, char[] password) {
-        return connectTo(c, primary, twinIsStandby, password, () -> true);
+    /** Creates and starts clone {@code c}'s twin container in the namespace of its clone container {@code primary}. */
+    private void startTwinContainer(CloneRecord c, ContainerInfo primary) {
+        String id = containers.create(cloneContainers.twinSpec(c.id(), c.template(), c.snapshot(), c.postgres(), c.owner(),
+                primary.id(), twinMountpoint(c)));
+        containers.start(id);
     }
 
-    private Connection connectTo(CloneRecord c, ContainerInfo primary, boolean twinIsStandby, char[] password, BooleanSupplier current) {
-        // (twinIsStandby: the twin's server)
+    /** Where clone {@code c}'s twin dataset is mounted: beside the clone's own, never inside its data directory. */
+    private String twinMountpoint(CloneRecord c) {
+        return clonesMountpoint.get() + "/" + c.dataset().substring(c.dataset().lastIndexOf('/') + 1) + "." + Layout.TWIN;
+    }
+
+    /**
+     * A connection as the agent, from the host to the clone container's address, to the twin's server ({@code twinServer})
+     * or the clone container's own (whether it serves or stands by: the rules reach both).
+     */
+    private Connection connectTo(CloneRecord c, ContainerInfo primary, boolean twinServer, char[] password) {
+        return connectTo(c, primary, twinServer, password, () -> true);
+    }
+
+    private Connection connectTo(CloneRecord c, ContainerInfo primary, boolean twinServer, char[] password, BooleanSupplier current) {
         String ip = containers.ipAddress(primary.id()).orElseThrow(() ->
                 new AgentException(ErrorCode.CONTAINER_FAILED, "clone " + c.id() + ": its container has no address"));
-        int port = twinIsStandby ? CloneContainers.TWIN_PORT : TwinRules.STANDBY_ALIAS;
-        String server = twinIsStandby ? layout.twinContainer(c.id()) : primary.id();
+        int port = twinServer ? CloneContainers.TWIN_PORT : TwinRules.STANDBY_ALIAS;
+        String server = twinServer ? layout.twinContainer(c.id()) : primary.id();
         return PgConnect.awaitReady("standby of clone " + c.id(), ip, port, c.database(), Passwords.AGENT_ROLE, password,
                 config.readyTimeout(), () -> {
                     if (!current.getAsBoolean()) {
@@ -402,10 +410,6 @@ public final class Twins implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    private static String leaf(String dataset) {
-        return dataset.substring(dataset.lastIndexOf('/') + 1);
     }
 
     private static void sleep(long ms) {

@@ -52,9 +52,8 @@ public final class CloneContainers {
      */
     public ContainerSpec twinSpec(String id, String template, String snapshot, int major, String owner, String primaryContainerId,
                                   String dataDir) {
-        ContainerSpec s = spec(layout.twinContainer(id), Layout.KIND_TWIN, id, template, snapshot, major, owner, 0, TWIN_PORT, dataDir);
-        return new ContainerSpec(s.name(), s.image(), s.cmd(), s.user(), s.labels(), s.binds(), s.bindIp(), 0, false, s.memoryBytes(),
-                s.init(), s.shmBytes(), s.confinement().onNetwork(ContainerSpec.JOIN_PREFIX + primaryContainerId));
+        return spec(layout.twinContainer(id), Layout.KIND_TWIN, id, template, snapshot, major, owner, 0, TWIN_PORT, dataDir)
+                .joining(primaryContainerId);
     }
 
     private ContainerSpec spec(String name, String id, String template, String snapshot, int major, String owner, int port, String dataDir) {
@@ -121,18 +120,6 @@ public final class CloneContainers {
     /** The twin container of clone {@code id}, if there is one. */
     public Optional<ContainerInfo> twin(String id) {
         return containers.lookup(layout.twinContainer(id)).filter(x -> x.name().equals(layout.twinContainer(id)));
-    }
-
-    /** Every twin container under this dataset root, by clone id. */
-    public Map<String, ContainerInfo> twins() {
-        Map<String, ContainerInfo> out = new HashMap<>();
-        for (ContainerInfo ci : containers.list(Map.of(Layout.LABEL_ROOT, layout.root(), Layout.LABEL_KIND, Layout.KIND_TWIN))) {
-            String id = ci.labels().get(Layout.LABEL_CLONE);
-            if (id != null) {
-                out.put(id, ci);
-            }
-        }
-        return out;
     }
 
     /** Every clone container under this dataset root, by clone id (spares' containers are not clones'). */

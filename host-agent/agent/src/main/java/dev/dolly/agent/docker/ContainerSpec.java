@@ -56,6 +56,12 @@ public record ContainerSpec(
         binds = Map.copyOf(binds);
     }
 
+    /** This container in the network namespace of container {@code containerId} instead: no port or network of its own. */
+    public ContainerSpec joining(String containerId) {
+        return new ContainerSpec(name, image, cmd, user, labels, binds, bindIp, 0, false, memoryBytes, init, shmBytes,
+                confinement.onNetwork(JOIN_PREFIX + containerId));
+    }
+
     /** Without docker's init process as PID 1. */
     public ContainerSpec(String name, String image, List<String> cmd, String user, Map<String, String> labels, Map<String, String> binds,
                          String bindIp, int hostPort, boolean hostNetwork, long memoryBytes) {
