@@ -1,5 +1,6 @@
 package dev.dolly.agent.it;
 
+import static dev.dolly.agent.it.ItAgent.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -72,13 +72,6 @@ class CloneLifecycleTest {
 
     private static CloneCredentials create(String id) {
         return api.create(new CreateCloneRequest(id, "shop", null, "slack:U024BE7LH", null, false));
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

@@ -2,19 +2,25 @@ package dev.dolly.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.Agent;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.JobView;
 import dev.dolly.agent.api.client.AgentClient;
 import dev.dolly.agent.config.AgentConfig;
+import dev.dolly.agent.process.LocalProcessRunner;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -66,5 +72,19 @@ public final class ItAgent {
         p.setProperty("password", password);
         p.setProperty("connectTimeout", "5");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.cloneView().port() + "/" + c.cloneView().database(), p);
+    }
+
+    /** The first column of the first row of {@code sql} as a number (a count). */
+    public static long count(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** {@code docker inspect}'s HostConfig of a container, as docker reports it. */
+    public static JsonNode hostConfig(String container) throws Exception {
+        String json = new LocalProcessRunner().run(List.of("docker", "inspect", "-f", "{{json .HostConfig}}", container)).stdout();
+        return new ObjectMapper().readTree(json);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dolly.agent.it;
 
+import static dev.dolly.agent.it.ItAgent.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -175,13 +176,6 @@ class ResetDestroyTest {
         while (agent.clones().spares().available(template) < 1) {
             assertThat(System.nanoTime()).as("a spare of %s within 120 s", template).isLessThan(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.dolly.agent.it;
 
+import static dev.dolly.agent.it.ItAgent.count;
+import static dev.dolly.agent.it.ItAgent.hostConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.Agent;
 import dev.dolly.agent.Faults;
 import dev.dolly.agent.Layout;
@@ -17,12 +18,9 @@ import dev.dolly.agent.clone.CloneRecord;
 import dev.dolly.agent.clone.spares.Spare;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.docker.ContainerInfo;
-import dev.dolly.agent.process.LocalProcessRunner;
 import dev.dolly.agent.zfs.ZfsEntry;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -311,17 +309,5 @@ class SparesTest {
                 .filter(k -> t.containers().stream().anyMatch(c -> k.equals(c.labels().get(Layout.LABEL_CLONE))
                         && agent.layout().cloneIdOfContainer(c.name()) == null))
                 .collect(Collectors.toSet())).isEqualTo(keys);
-    }
-
-    private static JsonNode hostConfig(String container) throws Exception {
-        String json = new LocalProcessRunner().run(List.of("docker", "inspect", "-f", "{{json .HostConfig}}", container)).stdout();
-        return new ObjectMapper().readTree(json);
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -1,10 +1,11 @@
 package dev.dolly.agent.it;
 
+import static dev.dolly.agent.it.ItAgent.count;
+import static dev.dolly.agent.it.ItAgent.hostConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dolly.agent.Agent;
 import dev.dolly.agent.Faults;
 import dev.dolly.agent.Layout;
@@ -15,7 +16,6 @@ import dev.dolly.agent.api.client.AgentClient;
 import dev.dolly.agent.clone.CloneRecord;
 import dev.dolly.agent.config.AgentConfig;
 import dev.dolly.agent.docker.ContainerInfo;
-import dev.dolly.agent.process.LocalProcessRunner;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -286,18 +286,6 @@ class TwinsTest {
                 rs.next();
                 return rs.getString(1).trim();
             }
-        }
-    }
-
-    private static JsonNode hostConfig(String container) throws Exception {
-        String json = new LocalProcessRunner().run(List.of("docker", "inspect", "-f", "{{json .HostConfig}}", container)).stdout();
-        return new ObjectMapper().readTree(json);
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }
