@@ -190,7 +190,7 @@ public final class CloneBench {
             Size largest = sizes.get(sizes.size() - 1);
             // the idle rows count the pool's growth per clone: on the template without spares, so a refill does not count
             idle(agent, api, "bench" + largest.name() + "cold", sizeOf.get(largest.name()), idleClones);
-            twinCost(agent, api, "bench" + largest.name(), sizeOf.get(largest.name()), 3);
+            spares.twinCost("bench" + largest.name(), sizeOf.get(largest.name()), 3, this::addBytes);
         } finally {
             agent.close();
             if (toolsContainer != null) {
@@ -360,54 +360,6 @@ public final class CloneBench {
         for (Process p : ps) {
             if (p.waitFor() != 0) {
                 throw new IllegalStateException(p.info().command().orElse("pg_dump/pg_restore") + " exited " + p.exitValue());
-            }
-        }
-    }
-
-    /** Waits (up to 2 min) until clone {@code id}'s standby is ready; no wait for a template without twins. */
-    private static void awaitStandby(Agent agent, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (agent.clones().find(id).map(c -> agent.clones().twins().enabled(c.template()) && !agent.clones().twins().ready(c)).orElse(false)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
-
-    /**
-     * What a clone's twin costs (issue 19's reset by twin): {@code count} clones of {@code template} with their standby
-     * ready and settled; {@code twin_rss_bytes} of each twin container, {@code twin_disk_bytes} of each twin dataset.
-     */
-    private void twinCost(Agent agent, AgentClient api, String template, long size, int count) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                String id = "twin" + i;
-                api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
-                ids.add(id);
-                awaitStandby(agent, id);
-            }
-            Thread.sleep(3000);
-            List<Double> rss = new ArrayList<>();
-            List<Double> disk = new ArrayList<>();
-            for (String id : ids) {
-                agent.containers().lookup(agent.layout().twinContainer(id)).ifPresent(ci -> {
-                    long m = agent.containers().memoryUsage(ci.id());
-                    if (m >= 0) {
-                        rss.add((double) m);
-                    }
-                });
-                String twin = Layout.twinOf(agent.clones().find(id).orElseThrow().dataset());
-                agent.zfs().get(twin, List.of("used")).ifPresent(e -> disk.add((double) e.getLong("used", 0)));
-            }
-            addBytes("twin_rss_bytes", size, rss.size(), rss.stream().mapToDouble(d -> d).average().orElse(-1), rss);
-            addBytes("twin_disk_bytes", size, disk.size(), disk.stream().mapToDouble(d -> d).average().orElse(-1), disk);
-        } finally {
-            for (String id : ids) {
-                try {
-                    api.destroy(id);
-                } catch (RuntimeException e) {
-                    System.out.println("bench: destroy " + id + ": " + e.getMessage());
-                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.dolly.agent.bench;
 
 import dev.dolly.agent.Agent;
+import dev.dolly.agent.Layout;
 import dev.dolly.agent.api.CloneCredentials;
 import dev.dolly.agent.api.CreateCloneRequest;
 import dev.dolly.agent.api.client.AgentClient;
@@ -9,13 +10,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** The warm-spare rows of {@code ./dolly bench clones}: waiting for a full pool, a burst of concurrent creates, the spares' cost. */
+/**
+ * The warm-spare and twin rows of {@code ./dolly bench clones}: waiting for a full pool or a clone's standby, a burst of
+ * concurrent creates, what spares and twins cost.
+ */
 final class Spares {
     /** What {@code addBytes} of the benchmark takes. */
     interface BytesRow {
@@ -92,19 +98,58 @@ final class Spares {
     void cost(String template, long size, BytesRow row) throws InterruptedException {
         awaitFull(template);
         Thread.sleep(3000); // let them settle, as idle clones are measured
+        Map<String, String> servers = new LinkedHashMap<>();
+        for (Spare s : agent.clones().spares().spares()) {
+            if (s.template().equals(template)) {
+                servers.put(s.containerId(), s.dataset());
+            }
+        }
+        costRows("spare", size, servers, row);
+    }
+
+    /**
+     * What a clone's twin costs (issue 19's reset by twin): {@code count} clones of {@code template} with their standby
+     * ready and settled; {@code twin_rss_bytes} of each twin container, {@code twin_disk_bytes} of each twin dataset.
+     */
+    void twinCost(String template, long size, int count, BytesRow row) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                String id = "twin" + i;
+                api.create(new CreateCloneRequest(id, template, null, "bench", null, false));
+                ids.add(id);
+                awaitStandby(id);
+            }
+            Thread.sleep(3000); // let them settle, as idle clones are measured
+            Map<String, String> servers = new LinkedHashMap<>();
+            for (String id : ids) {
+                agent.containers().lookup(agent.layout().twinContainer(id)).ifPresent(ci ->
+                        servers.put(ci.id(), Layout.twinOf(agent.clones().find(id).orElseThrow().dataset())));
+            }
+            costRows("twin", size, servers, row);
+        } finally {
+            for (String id : ids) {
+                try {
+                    api.destroy(id);
+                } catch (RuntimeException e) {
+                    System.out.println("bench: destroy " + id + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** {@code <kind>_rss_bytes} and {@code <kind>_disk_bytes}: each server's container memory and its dataset's {@code used}. */
+    private void costRows(String kind, long size, Map<String, String> datasetByContainer, BytesRow row) {
         List<Double> rss = new ArrayList<>();
         List<Double> disk = new ArrayList<>();
-        for (Spare s : agent.clones().spares().spares()) {
-            if (!s.template().equals(template)) {
-                continue;
-            }
-            long m = agent.containers().memoryUsage(s.containerId());
+        datasetByContainer.forEach((container, dataset) -> {
+            long m = agent.containers().memoryUsage(container);
             if (m >= 0) {
                 rss.add((double) m);
             }
-            agent.zfs().get(s.dataset(), List.of("used")).map(e -> e.getLong("used", 0)).ifPresent(u -> disk.add((double) u));
-        }
-        row.add("spare_rss_bytes", size, rss.size(), rss.stream().mapToDouble(d -> d).average().orElse(-1), rss);
-        row.add("spare_disk_bytes", size, disk.size(), disk.stream().mapToDouble(d -> d).average().orElse(-1), disk);
+            agent.zfs().get(dataset, List.of("used")).map(e -> e.getLong("used", 0)).ifPresent(u -> disk.add((double) u));
+        });
+        row.add(kind + "_rss_bytes", size, rss.size(), rss.stream().mapToDouble(d -> d).average().orElse(-1), rss);
+        row.add(kind + "_disk_bytes", size, disk.size(), disk.stream().mapToDouble(d -> d).average().orElse(-1), disk);
     }
 }
